@@ -1,0 +1,36 @@
+// @ts-check
+import { defineConfig, envField } from 'astro/config';
+import node from '@astrojs/node';
+import react from '@astrojs/react';
+import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
+
+const site = process.env.SITE_URL ?? 'http://127.0.0.1:4321';
+
+// https://docs.astro.build/en/reference/configuration-reference/
+export default defineConfig({
+  site,
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  integrations: [react(), mdx(), sitemap()],
+  server: { host: '127.0.0.1', port: 4321 },
+  security: { checkOrigin: true },
+  trailingSlash: 'ignore',
+  build: { inlineStylesheets: 'auto' },
+  prefetch: false,
+  devToolbar: { enabled: false },
+  env: {
+    // Every variable the app reads is declared here and read through astro:env/server only
+    // (ARCHITECTURE rule 7). `secret` access = read at run time, never inlined into a bundle.
+    validateSecrets: true,
+    schema: {
+      DATABASE_URL: envField.string({ context: 'server', access: 'secret', default: 'file:db/local.db' }),
+      DATABASE_AUTH_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
+      SHOP_NAME: envField.string({ context: 'server', access: 'secret', default: 'Lookbook', min: 1, max: 60 }),
+      SHOP_CURRENCY: envField.enum({ context: 'server', access: 'secret', values: ['USD', 'EUR', 'GBP'], default: 'USD' }),
+      SHOP_LOCALE: envField.enum({ context: 'server', access: 'secret', values: ['en-US', 'en-GB', 'de-DE', 'fr-FR'], default: 'en-US' }),
+      RENDER_CACHE_ENTRIES: envField.number({ context: 'server', access: 'secret', default: 500, int: true, min: 0, max: 100000 }),
+      SECURE_COOKIES: envField.boolean({ context: 'server', access: 'secret', default: false }),
+    },
+  },
+});

@@ -1,0 +1,50 @@
+import { index, integer, sqliteTable, text, blob } from 'drizzle-orm/sqlite-core';
+
+/** Creator rows carry what the shop needs in the DB; the public profile lives in src/content/creators. */
+export const creators = sqliteTable('creators', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  handle: text('handle').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull().unique(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['admin', 'creator'] }).notNull(),
+    creatorId: integer('creator_id').references(() => creators.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('users_creator_idx').on(t.creatorId)],
+);
+
+/**
+ * Sessions per the Lucia guide: the cookie holds `id.secret`; only SHA-256(secret) is stored.
+ */
+export const authSessions = sqliteTable(
+  'auth_sessions',
+  {
+    id: text('id').primaryKey(),
+    secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Login throttling buckets, one per key ("email:<addr>" or "ip:<addr>"), kept in the DB so that
+ * several app instances share them.
+ */
+export const loginThrottles = sqliteTable('login_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: integer('window_started_at').notNull(),
+  lockedUntil: integer('locked_until').notNull().default(0),
+});

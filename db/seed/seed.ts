@@ -1,0 +1,40 @@
+/**
+ * Deterministic demo seed: catalog, creators, demo logins. Runs only on an empty database
+ * (`seedIfEmpty`) so that `npm start` never overwrites a shop's real data.
+ */
+import { count } from 'drizzle-orm';
+import type { Db } from '../../src/server/db.ts';
+import { hashPassword } from '../../src/server/auth/password.ts';
+import { creators, products, users } from '../schema/index.ts';
+import { BRANDS, CATEGORIES, CREATORS, PRODUCTS } from './catalog-data.ts';
+import { insertProduct, upsertBrand, upsertCategory } from './factories.ts';
+import { DEMO_ADMIN, DEMO_CREATOR_PASSWORD } from './fixtures.ts';
+
+const SEEDED_AT = Date.UTC(2026, 9, 1);
+
+export async function seedDemo(db: Db): Promise<{ products: number; creators: number; users: number }> {
+  const adminHash = await hashPassword(DEMO_ADMIN.password);
+  const creatorHash = await hashPassword(DEMO_CREATOR_PASSWORD);
+  await db.transaction(async (tx) => {
+    for (const [i, c] of CATEGORIES.entries()) await upsertCategory(tx, c.slug, c.name, i);
+    for (const b of BRANDS) await upsertBrand(tx, b.slug, b.name);
+    for (const [i, p] of PRODUCTS.entries()) await insertProduct(tx, p, SEEDED_AT + i * 3_600_000);
+    await tx.insert(users).values({ email: DEMO_ADMIN.email, passwordHash: adminHash, role: 'admin', createdAt: SEEDED_AT });
+    for (const c of CREATORS) {
+      const row = await tx
+        .insert(creators)
+        .values({ handle: c.handle, displayName: c.displayName, createdAt: SEEDED_AT })
+        .returning({ id: creators.id })
+        .get();
+      await tx
+        .insert(users)
+        .values({ email: c.email, passwordHash: creatorHash, role: 'creator', creatorId: row.id, createdAt: SEEDED_AT });
+    }
+  });
+  return { products: PRODUCTS.length, creators: CREATORS.length, users: CREATORS.length + 1 };
+}
+
+export async function isEmpty(db: Db): Promise<boolean> {
+  const row = await db.select({ n: count() }).from(products).get();
+  return (row?.n ?? 0) === 0;
+}

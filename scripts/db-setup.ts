@@ -1,0 +1,32 @@
+/**
+ * `npm run db:setup` — apply committed migrations, then seed the demo shop if the database is empty.
+ * `--reset` deletes a local database file first (never a remote one).
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { migrateDb, openDb } from '../src/server/db.ts';
+import { isEmpty, seedDemo } from '../db/seed/seed.ts';
+import { loadScriptEnv } from './env.ts';
+
+const env = loadScriptEnv();
+const reset = process.argv.includes('--reset');
+
+if (env.DATABASE_URL.startsWith('file:')) {
+  const file = resolve(env.DATABASE_URL.slice('file:'.length));
+  mkdirSync(dirname(file), { recursive: true });
+  if (reset) for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) rmSync(file + suffix);
+} else if (reset) {
+  console.error('--reset only works on a local file: database');
+  process.exit(1);
+}
+
+const db = await openDb({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+await migrateDb(db, resolve(import.meta.dirname, '../db/migrations'));
+console.log(`migrated ${env.DATABASE_URL}`);
+if (await isEmpty(db)) {
+  const n = await seedDemo(db);
+  console.log(`seeded demo shop: ${n.products} products, ${n.creators} creators, ${n.users} users`);
+} else {
+  console.log('database has products: seed skipped');
+}
+db.$client.close();

@@ -1,0 +1,17 @@
+/**
+ * A real, migrated libSQL database per test file (a temp file, WAL mode like production).
+ * @example const db = await createTestDb(); afterAll(() => db.$client.close());
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrateDb, openDb, type Db } from '../../src/server/db.ts';
+
+export const MIGRATIONS = join(import.meta.dirname, '../../db/migrations');
+
+export async function createTestDb(): Promise<Db> {
+  const dir = mkdtempSync(join(tmpdir(), 'lookbook-test-'));
+  const db = await openDb({ url: `file:${join(dir, 'test.db')}` });
+  await migrateDb(db, MIGRATIONS);
+  return db;
+}
