@@ -1,0 +1,126 @@
+/**
+ * Real Chromium for e2e specs (Debian's /usr/bin/chromium through playwright-core).
+ *
+ * @example
+ *   import { expect, test } from 'vitest';
+ *   import { login, newPage } from './helpers/browser.ts';
+ *
+ *   test('admin sees the dashboard', async () => {
+ *     const page = await newPage();            // fresh context (own cookies), baseURL = the e2e server
+ *     await login(page);                       // DEMO_ADMIN by default
+ *     await page.goto('/admin');
+ *     expect(await page.title()).toContain('Admin');
+ *   });
+ *
+ * One browser per spec file, launched lazily on the first newPage()/newContext(). Importing this module
+ * registers an `afterAll` that closes every context and the browser, so specs need no cleanup code
+ * (call `closeBrowser()` yourself only if you want to close earlier).
+ */
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, inject } from 'vitest';
+import { DEMO_ADMIN } from '../../../db/seed/fixtures.ts';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let browser: Promise<Browser> | undefined;
+const contexts = new Set<BrowserContext>();
+
+/** The spec file's Chromium (launched on first use). */
+export function getBrowser(): Promise<Browser> {
+  if (!browser) {
+    // launch() gives Chromium a fresh temp --user-data-dir of its own (removed on close).
+    browser = chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 30_000,
+    });
+    browser.catch(() => (browser = undefined));
+  }
+  return browser;
+}
+
+/** The e2e server's address (provided by tests/e2e/global-setup.ts). */
+export function baseURL(): string {
+  return inject('baseURL');
+}
+
+export type ContextOptions = BrowserContextOptions;
+
+/** A fresh, isolated browser context (own cookies and storage) whose relative URLs hit the e2e server. */
+export async function newContext(options: ContextOptions = {}): Promise<BrowserContext> {
+  const context = await (await getBrowser()).newContext({ baseURL: baseURL(), ...options });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
+  contexts.add(context);
+  context.once('close', () => contexts.delete(context));
+  return context;
+}
+
+/** A page in its own fresh context — two newPage() calls are two different visitors. */
+export async function newPage(options: ContextOptions = {}): Promise<Page> {
+  return (await newContext(options)).newPage();
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/**
+ * Log in through the real `/login` form: fill the email and password fields, submit, and wait for the
+ * redirect. Throws (with the page's error text) if the browser is still on the login page afterwards.
+ * Returns the URL the login redirected to.
+ */
+export async function login(page: Page, credentials: Credentials = DEMO_ADMIN, options: { path?: string } = {}): Promise<URL> {
+  const path = options.path ?? '/login';
+  const res = await page.goto(path);
+  if (!res || !res.ok()) throw new Error(`GET ${path} answered ${res?.status() ?? 'nothing'}`);
+  const form = page.locator('form:has(input[type="password"])').first();
+  await form.locator('input[type="email"], input[name="email"]').first().fill(credentials.email);
+  await form.locator('input[type="password"]').first().fill(credentials.password);
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 15_000 });
+  await form.locator('button[type="submit"], input[type="submit"], button:not([type])').first().click();
+  await navigated;
+  await page.waitForLoadState('load');
+  const url = new URL(page.url());
+  if (url.pathname.replace(/\/$/, '') === path.replace(/\/$/, '')) {
+    const message = await page
+      .locator('[role="alert"], .error, [aria-invalid="true"]')
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(`login as ${credentials.email} failed; still on ${url.pathname}${message.length ? `: ${message.join(' / ')}` : ''}`);
+  }
+  return url;
+}
+
+/** Console errors and uncaught page errors seen on `page` from now on (read the array at the end). */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+/** Close every context, then the browser. Safe to call more than once. */
+export async function closeBrowser(): Promise<void> {
+  const current = browser;
+  browser = undefined;
+  await Promise.allSettled([...contexts].map((c) => c.close()));
+  contexts.clear();
+  if (current) await current.then((b) => b.close()).catch(() => {});
+}
+
+afterAll(closeBrowser);
