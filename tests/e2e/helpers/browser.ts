@@ -19,18 +19,9 @@
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, inject } from 'vitest';
 import { DEMO_ADMIN } from '../../../db/seed/fixtures.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/lib/serve-built.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 let browser: Promise<Browser> | undefined;
 const contexts = new Set<BrowserContext>();
