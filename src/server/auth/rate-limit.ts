@@ -1,0 +1,217 @@
+/**
+ * Login throttling, per account (email) and per client IP, stored in `login_throttles` so that
+ * every app instance sees the same counts (ARCHITECTURE: instances are stateless).
+ *
+ * The model (OWASP Authentication Cheat Sheet, "Login Throttling"):
+ * - Each key ("email:<addr>", "ip:<addr>") has a fixed window: the first attempt opens a window of
+ *   15 minutes; attempts in it are counted. Reaching the limit (5 for an account, 20 for an IP)
+ *   locks the key for 15 minutes. After the lock (and so the window) has passed, counting restarts.
+ * - An attempt is counted *before* the password is checked, inside one write transaction. Counting
+ *   afterwards would let N parallel requests all pass the check before any failure was recorded;
+ *   counting first serialises them, so the 6th parallel guess is refused without touching argon2.
+ * - A successful login clears the account's key and refunds its attempt to the IP's key (so people
+ *   signing in behind one office NAT do not lock each other out by succeeding). A success never
+ *   clears the IP key outright: an attacker with one valid account must not be able to reset it.
+ * - Unknown emails are throttled exactly like known ones, so throttling reveals no accounts.
+ * - IPv6 clients are bucketed by their /64, the block one subscriber usually controls.
+ *
+ * Pure decisions (`checkBucket`, `countAttempt`, `refundAttempt`, keys) are apart from the DB code
+ * (`beginLoginAttempt`, `recordLoginSuccess`). Times are integer milliseconds.
+ */
+import { and, eq, inArray, lte } from 'drizzle-orm';
+import { loginThrottles } from '../../../db/schema/auth.ts';
+import type { DbOrTx } from '../db.ts';
+
+const MINUTE_MS = 60_000;
+
+export interface ThrottlePolicy {
+  /** Attempts allowed in one window; the attempt that reaches this number locks the key. */
+  maxAttempts: number;
+  windowMs: number;
+  lockMs: number;
+}
+
+export const ACCOUNT_POLICY: ThrottlePolicy = { maxAttempts: 5, windowMs: 15 * MINUTE_MS, lockMs: 15 * MINUTE_MS };
+export const IP_POLICY: ThrottlePolicy = { maxAttempts: 20, windowMs: 15 * MINUTE_MS, lockMs: 15 * MINUTE_MS };
+
+/** One row of `login_throttles` without its key. `failures` counts attempts not yet refunded. */
+export interface ThrottleBucket {
+  failures: number;
+  windowStartedAt: number;
+  lockedUntil: number;
+}
+
+export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+// ---------------------------------------------------------------------------------------------
+// Pure logic (unit-tested in tests/unit/auth/rate-limit.test.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** May another attempt be made on this key at `now`? */
+export function checkBucket(bucket: ThrottleBucket | undefined, now: number): ThrottleDecision {
+  if (bucket && bucket.lockedUntil > now) return { allowed: false, retryAfterMs: bucket.lockedUntil - now };
+  return { allowed: true };
+}
+
+/** The bucket after one more (allowed) attempt: a new window if the old one ended, a lock at the limit. */
+export function countAttempt(bucket: ThrottleBucket | undefined, policy: ThrottlePolicy, now: number): ThrottleBucket {
+  const windowOpen = bucket !== undefined && now < bucket.windowStartedAt + policy.windowMs;
+  const failures = windowOpen ? bucket.failures + 1 : 1;
+  const windowStartedAt = windowOpen ? bucket.windowStartedAt : now;
+  const lockedUntil = failures >= policy.maxAttempts ? now + policy.lockMs : 0;
+  return { failures, windowStartedAt, lockedUntil };
+}
+
+/**
+ * Gives one attempt back after a successful login. Dropping below the limit lifts a lock that this
+ * very attempt set. Returns null when nothing is left worth keeping.
+ */
+export function refundAttempt(bucket: ThrottleBucket | undefined, policy: ThrottlePolicy, now: number): ThrottleBucket | null {
+  if (!bucket) return null;
+  if (now >= bucket.windowStartedAt + policy.windowMs && bucket.lockedUntil <= now) return null;
+  const failures = Math.max(0, bucket.failures - 1);
+  if (failures === 0 && bucket.lockedUntil <= now) return null;
+  const lockedUntil = failures < policy.maxAttempts ? 0 : bucket.lockedUntil;
+  return { failures, windowStartedAt: bucket.windowStartedAt, lockedUntil };
+}
+
+/** Whole seconds to wait, rounded up (for `Retry-After` and the form message). */
+export function toRetryAfterSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** Keys are capped so that a huge submitted value cannot bloat the table. */
+const MAX_KEY_VALUE = 320;
+
+/** @example accountKey(' Ana@Example.com ') // 'email:ana@example.com' */
+export function accountKey(email: string): string {
+  return `email:${email.trim().toLowerCase().slice(0, MAX_KEY_VALUE)}`;
+}
+
+/**
+ * @example ipKey('203.0.113.9') // 'ip:203.0.113.9'
+ * @example ipKey('2001:db8:1:2:3:4:5:6') // 'ip:2001:db8:1:2::/64'
+ */
+export function ipKey(ip: string): string {
+  return `ip:${normaliseIp(ip).slice(0, MAX_KEY_VALUE)}`;
+}
+
+/** IPv4 as is (also when IPv4-mapped in IPv6); IPv6 reduced to its /64 prefix. */
+export function normaliseIp(raw: string): string {
+  let ip = raw.trim().toLowerCase();
+  const zone = ip.indexOf('%');
+  if (zone !== -1) ip = ip.slice(0, zone);
+  if (!ip.includes(':')) return ip;
+  const mapped = /^(?:::|(?:0{1,4}:){5})ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  const hextets = expandIpv6(ip);
+  if (!hextets) return ip;
+  return `${hextets.slice(0, 4).map((h) => h.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+function expandIpv6(ip: string): string[] | null {
+  const halves = ip.split('::');
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  return all.every((h) => /^[0-9a-f]{1,4}$/.test(h)) ? all : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database (integration-tested in tests/integration/auth/rate-limit.test.ts)
+// ---------------------------------------------------------------------------------------------
+
+export interface LoginSubject {
+  email: string;
+  /** The client address; null when unknown (then only the account is throttled). */
+  ip: string | null;
+}
+
+export type LoginAttempt =
+  | {
+      allowed: true;
+      /** The latest lock this attempt set on any key (0 if none): a failing attempt that set one is reported as throttled. */
+      lockedUntil: number;
+    }
+  | { allowed: false; retryAfterMs: number };
+
+function keysFor(subject: LoginSubject): { key: string; policy: ThrottlePolicy }[] {
+  const keys = [{ key: accountKey(subject.email), policy: ACCOUNT_POLICY }];
+  if (subject.ip) keys.push({ key: ipKey(subject.ip), policy: IP_POLICY });
+  return keys;
+}
+
+async function readBuckets(db: DbOrTx, keys: string[]): Promise<Map<string, ThrottleBucket>> {
+  const rows = await db.select().from(loginThrottles).where(inArray(loginThrottles.key, keys));
+  return new Map(rows.map((r) => [r.key, { failures: r.failures, windowStartedAt: r.windowStartedAt, lockedUntil: r.lockedUntil }]));
+}
+
+async function writeBucket(db: DbOrTx, key: string, bucket: ThrottleBucket | null): Promise<void> {
+  if (bucket === null) {
+    await db.delete(loginThrottles).where(eq(loginThrottles.key, key));
+    return;
+  }
+  await db
+    .insert(loginThrottles)
+    .values({ key, ...bucket })
+    .onConflictDoUpdate({ target: loginThrottles.key, set: bucket });
+}
+
+/**
+ * Counts a login attempt against the account and the IP, or refuses it when either is locked.
+ * Runs in one write transaction (BEGIN IMMEDIATE under libSQL), so concurrent attempts on any
+ * instance are counted one after another.
+ */
+export async function beginLoginAttempt(db: DbOrTx, subject: LoginSubject, now: number = Date.now()): Promise<LoginAttempt> {
+  const keys = keysFor(subject);
+  return db.transaction(async (tx) => {
+    const buckets = await readBuckets(
+      tx,
+      keys.map((k) => k.key),
+    );
+    let retryAfterMs = 0;
+    for (const { key } of keys) {
+      const decision = checkBucket(buckets.get(key), now);
+      if (!decision.allowed) retryAfterMs = Math.max(retryAfterMs, decision.retryAfterMs);
+    }
+    if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
+
+    let lockedUntil = 0;
+    for (const { key, policy } of keys) {
+      const next = countAttempt(buckets.get(key), policy, now);
+      lockedUntil = Math.max(lockedUntil, next.lockedUntil);
+      await writeBucket(tx, key, next);
+    }
+    return { allowed: true, lockedUntil };
+  });
+}
+
+/** After a correct password: clear the account's key, give the IP its attempt back. */
+export async function recordLoginSuccess(db: DbOrTx, subject: LoginSubject, now: number = Date.now()): Promise<void> {
+  await db.transaction(async (tx) => {
+    await writeBucket(tx, accountKey(subject.email), null);
+    if (subject.ip) {
+      const key = ipKey(subject.ip);
+      const buckets = await readBuckets(tx, [key]);
+      if (buckets.has(key)) await writeBucket(tx, key, refundAttempt(buckets.get(key), IP_POLICY, now));
+    }
+  });
+}
+
+/** The current state of one account's throttle (for an admin "unlock" screen and for tests). */
+export async function getThrottle(db: DbOrTx, key: string): Promise<ThrottleBucket | undefined> {
+  return (await readBuckets(db, [key])).get(key);
+}
+
+/** Housekeeping for a sweeper: rows whose window and lock have both passed mean nothing any more. */
+export async function deleteStaleThrottles(db: DbOrTx, now: number = Date.now()): Promise<number> {
+  const longestWindow = Math.max(ACCOUNT_POLICY.windowMs, IP_POLICY.windowMs);
+  const deleted = await db
+    .delete(loginThrottles)
+    .where(and(lte(loginThrottles.windowStartedAt, now - longestWindow), lte(loginThrottles.lockedUntil, now)))
+    .returning({ key: loginThrottles.key });
+  return deleted.length;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { areaFor, decideAccess, homePathFor } from '../../../src/server/auth/access.ts';
+
+const admin = { role: 'admin' as const };
+const creator = { role: 'creator' as const };
+
+describe('areaFor', () => {
+  it.each(['/admin', '/admin/', '/admin/orders', '/admin/orders/12', '/ADMIN', '/%61dmin/x', '/admin//x'])('guards %s as admin', (p) => {
+    expect(areaFor(p)?.area).toBe('admin');
+  });
+
+  it.each(['/dashboard', '/dashboard/', '/dashboard/earnings', '/Dashboard'])('guards %s as dashboard', (p) => {
+    expect(areaFor(p)?.area).toBe('dashboard');
+  });
+
+  it.each(['/', '/login', '/administrator', '/admins', '/posts/admin', '/dashboards', '/shop', '/%E0%A4%A'])('leaves %s public', (p) => {
+    expect(areaFor(p)).toBeNull();
+  });
+});
+
+describe('decideAccess', () => {
+  it('sends anonymous visitors of guarded areas to the login with next=path+query', () => {
+    expect(decideAccess(null, '/admin/orders', '?page=2')).toEqual({ kind: 'login', location: '/login?next=%2Fadmin%2Forders%3Fpage%3D2' });
+    expect(decideAccess(null, '/dashboard')).toEqual({ kind: 'login', location: '/login?next=%2Fdashboard' });
+  });
+
+  it('lets anyone through public pages', () => {
+    expect(decideAccess(null, '/')).toEqual({ kind: 'allow' });
+    expect(decideAccess(creator, '/posts/x')).toEqual({ kind: 'allow' });
+  });
+
+  it('lets admins into /admin and creators into /dashboard', () => {
+    expect(decideAccess(admin, '/admin')).toEqual({ kind: 'allow' });
+    expect(decideAccess(creator, '/dashboard/earnings')).toEqual({ kind: 'allow' });
+  });
+
+  it('lets an admin see the creator dashboard', () => {
+    expect(decideAccess(admin, '/dashboard')).toEqual({ kind: 'allow' });
+  });
+
+  it('forbids creators in the admin', () => {
+    expect(decideAccess(creator, '/admin')).toMatchObject({ kind: 'forbidden', area: 'admin' });
+    expect(decideAccess(creator, '/%61dmin/products')).toMatchObject({ kind: 'forbidden', area: 'admin' });
+  });
+});
+
+describe('homePathFor', () => {
+  it('sends admins to /admin and creators to /dashboard', () => {
+    expect(homePathFor('admin')).toBe('/admin');
+    expect(homePathFor('creator')).toBe('/dashboard');
+  });
+});
