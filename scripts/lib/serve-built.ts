@@ -157,23 +157,36 @@ export async function killGroup(child: ChildProcess, graceMs = 5_000): Promise<v
   signal('SIGKILL'); // anything the leader left behind in its group
 }
 
-/** Children still running when this process exits get their group killed (best effort, synchronous). */
+/**
+ * Children still running when this process ends get their group killed: on a normal exit, and on
+ * SIGINT/SIGTERM/SIGHUP (after which the signal is re-raised if nobody else handles it, so the
+ * process still dies the way it would have). Best effort, synchronous.
+ */
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
+function killLive(): void {
+  for (const c of live) {
+    try {
+      if (c.pid) process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  live.clear();
+}
 export function killOnExit(child: ChildProcess): void {
   live.add(child);
   child.once('exit', () => live.delete(child));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const c of live) {
-      try {
-        if (c.pid) process.kill(-c.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  });
+  process.once('exit', killLive);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killLive();
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.once(sig, onSignal);
+  }
 }
 
 /** Poll `url` until it answers HTTP (any status) or the child exits or the time runs out. */
