@@ -3,7 +3,6 @@ import { defineConfig, envField } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import mdx from '@astrojs/mdx';
-import sitemap from '@astrojs/sitemap';
 
 const site = process.env.SITE_URL ?? 'http://127.0.0.1:4321';
 
@@ -12,7 +11,7 @@ export default defineConfig({
   site,
   output: 'server',
   adapter: node({ mode: 'standalone' }),
-  integrations: [react(), mdx(), sitemap()],
+  integrations: [react(), mdx()],
   server: { host: '127.0.0.1', port: 4321 },
   security: { checkOrigin: true },
   trailingSlash: 'ignore',

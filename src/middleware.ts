@@ -1,4 +1,7 @@
 import { sequence } from 'astro:middleware';
 import { auth } from './lib/middleware/auth.ts';
+import { cache } from './lib/middleware/render-cache.ts';
 
-export const onRequest = sequence(auth);
+// The cache runs first: a hit is served before any session lookup (it only serves requests
+// without a session or bag cookie).
+export const onRequest = sequence(cache, auth);

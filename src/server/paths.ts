@@ -34,3 +34,9 @@ export function safeNextPath(next: string | null | undefined, fallback = '/'): s
     return fallback;
   }
 }
+
+/** Bag endpoints (the Buy issue). Forms post here; kept with the other URLs. */
+export const bagPaths = {
+  bag: () => '/bag',
+  add: () => '/bag/add',
+} as const;

@@ -1,0 +1,63 @@
+/**
+ * Serves cached anonymous renders of pages that opted in (`Astro.locals.renderCache`), checking
+ * the catalog version on every hit (ADR 0003, src/server/catalog/render-cache.ts).
+ *
+ * Two doors to the same cache:
+ * - this Astro middleware (used by `astro dev` and any adapter entry), and
+ * - `serveCachedPage`, registered on globalThis for scripts/serve.mjs, which answers a hit straight
+ *   from node:http before Astro builds a Request — the part of the work that made uncached SSR slow.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defineMiddleware } from 'astro:middleware';
+import { getCatalogVersion } from '../../server/catalog/catalog-store.ts';
+import { isCacheableRequest, RenderCache } from '../../server/catalog/render-cache.ts';
+import { getDb, shop } from '../runtime.ts';
+
+/** Cookies that make a page personal: a signed-in session or a bag. */
+export const PERSONAL_COOKIES = ['lb_session', 'lb_bag'] as const;
+
+export const renderCache = new RenderCache(shop.renderCacheEntries);
+
+export const cache = defineMiddleware(async (context, next) => {
+  const { request, url } = context;
+  if (!isCacheableRequest(request.method, url, request.headers.get('cookie'), PERSONAL_COOKIES)) return next();
+  const db = await getDb();
+  const key = url.pathname;
+  const version = await getCatalogVersion(db);
+  const hit = renderCache.get(key, version, Date.now());
+  if (hit) {
+    const headers = new Headers(hit.headers);
+    headers.set('x-render-cache', 'hit');
+    return new Response(request.method === 'HEAD' ? null : hit.body, { status: 200, headers });
+  }
+  const response = await next();
+  const opt = context.locals.renderCache;
+  if (!opt?.cacheable || response.status !== 200 || response.headers.has('set-cookie')) return response;
+  const body = await response.text();
+  const headers = [...response.headers.entries()].filter(([k]) => k !== 'content-length');
+  renderCache.set(key, { body, headers, version, validUntil: opt.validUntil ?? Number.POSITIVE_INFINITY });
+  const out = new Headers(headers);
+  out.set('x-render-cache', 'miss');
+  return new Response(body, { status: 200, headers: out });
+});
+
+/**
+ * The node:http door: answers a fresh hit and returns true, or returns false (and writes nothing)
+ * so the caller hands the request to Astro.
+ */
+export async function serveCachedPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  const raw = req.url ?? '/';
+  if (raw.includes('?')) return false;
+  const cookie = req.headers.cookie ?? null;
+  if (!isCacheableRequest(method, new URL(raw, 'http://x.invalid'), cookie, PERSONAL_COOKIES)) return false;
+  const db = await getDb();
+  const hit = renderCache.get(raw, await getCatalogVersion(db), Date.now());
+  if (!hit) return false;
+  const body = Buffer.from(hit.body);
+  res.writeHead(200, [...hit.headers.flat(), 'x-render-cache', 'hit', 'content-length', String(body.length)]);
+  res.end(method === 'HEAD' ? undefined : body);
+  return true;
+}
+
+(globalThis as Record<symbol, unknown>)[Symbol.for('lookbook.serveCachedPage')] = serveCachedPage;

@@ -1,0 +1,253 @@
+/**
+ * Catalog reads and the catalog version counter. One query loads every product a page shows
+ * (issue 2: "one query per page for all the cards on it").
+ */
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db.ts';
+import { brands, cacheVersions, categories, products, variants } from '../../../db/schema/index.ts';
+import type { ProductView } from './catalog.ts';
+import type { ShopQuery } from './shop-query.ts';
+import { SHOP_PAGE_SIZE } from './shop-query.ts';
+
+/**
+ * Units a reader can buy now. Today that is stock on hand; the Buy issue subtracts live reservations
+ * here, and every read (cards, product page, shop filters) follows.
+ */
+export function availableSql(_now: number): SQL<number> {
+  return sql<number>`max(${variants.stockOnHand}, 0)`;
+}
+
+/**
+ * Loads products by slug with their active variants and live availability, in one query.
+ * Unknown slugs are simply absent from the map (the caller shows "no longer available").
+ */
+export async function getProductsBySlug(db: Db, slugs: readonly string[], now = Date.now()): Promise<Map<string, ProductView>> {
+  const unique = [...new Set(slugs)];
+  const out = new Map<string, ProductView>();
+  if (unique.length === 0) return out;
+  const rows = await db
+    .select({
+      id: products.id,
+      slug: products.slug,
+      name: products.name,
+      description: products.description,
+      imagePath: products.imagePath,
+      active: products.active,
+      brandSlug: brands.slug,
+      brandName: brands.name,
+      categorySlug: categories.slug,
+      categoryName: categories.name,
+      variantId: variants.id,
+      sku: variants.sku,
+      size: variants.size,
+      colour: variants.colour,
+      colourHex: variants.colourHex,
+      variantImage: variants.imagePath,
+      priceCents: variants.priceCents,
+      compareAtCents: variants.compareAtCents,
+      available: availableSql(now),
+    })
+    .from(products)
+    .innerJoin(brands, eq(brands.id, products.brandId))
+    .innerJoin(categories, eq(categories.id, products.categoryId))
+    .leftJoin(variants, and(eq(variants.productId, products.id), eq(variants.active, true)))
+    .where(inArray(products.slug, unique))
+    .orderBy(asc(products.id), asc(variants.position), asc(variants.id));
+  for (const r of rows) {
+    let p = out.get(r.slug);
+    if (!p) {
+      p = {
+        id: r.id,
+        slug: r.slug,
+        name: r.name,
+        description: r.description,
+        imagePath: r.imagePath,
+        active: r.active,
+        brand: { slug: r.brandSlug, name: r.brandName },
+        category: { slug: r.categorySlug, name: r.categoryName },
+        variants: [],
+      };
+      out.set(r.slug, p);
+    }
+    if (r.variantId !== null && r.sku !== null && r.priceCents !== null) {
+      p.variants.push({
+        id: r.variantId,
+        sku: r.sku,
+        size: r.size,
+        colour: r.colour,
+        colourHex: r.colourHex,
+        imagePath: r.variantImage,
+        priceCents: r.priceCents,
+        compareAtCents: r.compareAtCents,
+        available: Number(r.available ?? 0),
+      });
+    }
+  }
+  return out;
+}
+
+export async function getProduct(db: Db, slug: string, now = Date.now()): Promise<ProductView | undefined> {
+  return (await getProductsBySlug(db, [slug], now)).get(slug);
+}
+
+export interface ShopPage {
+  products: ProductView[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+/**
+ * The /shop listing: filters apply to active products through their active variants
+ * (a size filter matches a product that has that size; with "in stock" that size must be available).
+ */
+export async function listShop(db: Db, q: ShopQuery, now = Date.now()): Promise<ShopPage> {
+  const avail = availableSql(now);
+  const variantFilters: SQL[] = [sql`${variants.active} = 1`];
+  if (q.sizes.length) variantFilters.push(inArray(variants.size, q.sizes));
+  if (q.inStockOnly) variantFilters.push(sql`${avail} > 0`);
+  const pv = db
+    .select({
+      productId: variants.productId,
+      minPrice: sql<number>`min(${variants.priceCents})`.as('min_price'),
+      onSale: sql<number>`max(case when ${variants.compareAtCents} > ${variants.priceCents} then 1 else 0 end)`.as('on_sale'),
+      available: sql<number>`sum(${avail})`.as('available_units'),
+    })
+    .from(variants)
+    .where(and(...variantFilters))
+    .groupBy(variants.productId)
+    .as('pv');
+
+  const where: SQL[] = [eq(products.active, true)];
+  if (q.categories.length) where.push(inArray(categories.slug, q.categories));
+  if (q.brands.length) where.push(inArray(brands.slug, q.brands));
+  if (q.minCents !== undefined) where.push(sql`${pv.minPrice} >= ${q.minCents}`);
+  if (q.maxCents !== undefined) where.push(sql`${pv.minPrice} <= ${q.maxCents}`);
+
+  const order = {
+    new: [sql`${products.createdAt} desc`, sql`${products.id} desc`],
+    'price-asc': [sql`${pv.minPrice} asc`, sql`${products.id} asc`],
+    'price-desc': [sql`${pv.minPrice} desc`, sql`${products.id} asc`],
+    sale: [sql`${pv.onSale} desc`, sql`${products.createdAt} desc`, sql`${products.id} desc`],
+  }[q.sort];
+
+  const rows = await db
+    .select({ slug: products.slug, total: sql<number>`count(*) over ()` })
+    .from(products)
+    .innerJoin(pv, eq(pv.productId, products.id))
+    .innerJoin(brands, eq(brands.id, products.brandId))
+    .innerJoin(categories, eq(categories.id, products.categoryId))
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(SHOP_PAGE_SIZE)
+    .offset((q.page - 1) * SHOP_PAGE_SIZE);
+
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && q.page > 1) {
+    // Past the last page: count without paging so the page can say how many pages there are.
+    const c = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(products)
+      .innerJoin(pv, eq(pv.productId, products.id))
+      .innerJoin(brands, eq(brands.id, products.brandId))
+      .innerJoin(categories, eq(categories.id, products.categoryId))
+      .where(and(...where))
+      .get();
+    total = c?.n ?? 0;
+  }
+  const views = await getProductsBySlug(db, rows.map((r) => r.slug), now);
+  return {
+    products: rows.map((r) => views.get(r.slug)).filter((p): p is ProductView => p !== undefined),
+    total,
+    page: q.page,
+    pageCount: Math.max(1, Math.ceil(total / SHOP_PAGE_SIZE)),
+  };
+}
+
+export interface ShopFacets {
+  categories: { slug: string; name: string; count: number }[];
+  brands: { slug: string; name: string; count: number }[];
+  sizes: string[];
+}
+
+/** Filter choices for /shop (counts of active products). */
+export async function getShopFacets(db: Db): Promise<ShopFacets> {
+  const [cats, brs, sizes] = await Promise.all([
+    db
+      .select({ slug: categories.slug, name: categories.name, count: sql<number>`count(${products.id})` })
+      .from(categories)
+      .leftJoin(products, and(eq(products.categoryId, categories.id), eq(products.active, true)))
+      .groupBy(categories.id)
+      .orderBy(asc(categories.position), asc(categories.name)),
+    db
+      .select({ slug: brands.slug, name: brands.name, count: sql<number>`count(${products.id})` })
+      .from(brands)
+      .leftJoin(products, and(eq(products.brandId, brands.id), eq(products.active, true)))
+      .groupBy(brands.id)
+      .orderBy(asc(brands.name)),
+    db
+      .selectDistinct({ size: variants.size })
+      .from(variants)
+      .innerJoin(products, eq(products.id, variants.productId))
+      .where(and(eq(variants.active, true), eq(products.active, true), sql`${variants.size} is not null`)),
+  ]);
+  return {
+    categories: cats.filter((c) => c.count > 0),
+    brands: brs.filter((b) => b.count > 0),
+    sizes: sortSizes(sizes.map((s) => s.size).filter((s): s is string => s !== null)),
+  };
+}
+
+const SIZE_ORDER = ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', 'One size'];
+/** Letter sizes in wearing order, then numeric sizes ascending, then anything else alphabetically. */
+export function sortSizes(sizes: string[]): string[] {
+  const rank = (s: string) => {
+    const i = SIZE_ORDER.indexOf(s);
+    if (i >= 0) return [0, i, s] as const;
+    const n = Number.parseFloat(s);
+    return Number.isFinite(n) ? ([1, n, s] as const) : ([2, 0, s] as const);
+  };
+  return [...new Set(sizes)].sort((a, b) => {
+    const [ga, na, sa] = rank(a);
+    const [gb, nb, sb] = rank(b);
+    return ga - gb || na - nb || sa.localeCompare(sb);
+  });
+}
+
+/** All product slugs with their active flag (content:check, sitemap). */
+export async function listProductSlugs(db: Db): Promise<{ slug: string; active: boolean }[]> {
+  return db.select({ slug: products.slug, active: products.active }).from(products).orderBy(asc(products.slug));
+}
+
+const CATALOG = 'catalog';
+
+/** The version a cached page was rendered at; compared on every cache hit (ADR 0003). */
+export async function getCatalogVersion(db: Db): Promise<number> {
+  const row = await db.select({ v: cacheVersions.version }).from(cacheVersions).where(eq(cacheVersions.key, CATALOG)).get();
+  return row?.v ?? 0;
+}
+
+/**
+ * Call in the same transaction as any write that changes what a card shows (price, stock,
+ * reservation, active flag), so cached pages are never staler than the write.
+ */
+export async function bumpCatalogVersion(db: DbOrTx): Promise<void> {
+  await db
+    .insert(cacheVersions)
+    .values({ key: CATALOG, version: 1 })
+    .onConflictDoUpdate({ target: cacheVersions.key, set: { version: sql`${cacheVersions.version} + 1` } });
+}
+
+/** Every product with its active flag and count of active variants (content:check). */
+export async function listCatalogEntries(db: Db): Promise<{ slug: string; active: boolean; variants: number }[]> {
+  return db
+    .select({
+      slug: products.slug,
+      active: products.active,
+      variants: sql<number>`count(${variants.id})`,
+    })
+    .from(products)
+    .leftJoin(variants, and(eq(variants.productId, products.id), eq(variants.active, true)))
+    .groupBy(products.id)
+    .orderBy(asc(products.slug));
+}

@@ -1,0 +1,71 @@
+/**
+ * An in-process cache of rendered anonymous pages that show live price and stock (ADR 0003).
+ *
+ * Freshness: each entry remembers the catalog version it was rendered at. Every hit first reads the
+ * current version from the database (one indexed single-row read) and serves the entry only if the
+ * version is unchanged and `validUntil` (e.g. the next reservation expiry) has not passed. Every
+ * write that changes a price, stock, reservation or active flag bumps the version in its own
+ * transaction, so a cached page is never staler than the last committed write — on every instance.
+ *
+ * Bounded: a simple LRU (Map insertion order) of at most `maxEntries` pages.
+ */
+export interface CachedPage {
+  body: string;
+  headers: [string, string][];
+  version: number;
+  validUntil: number;
+}
+
+export class RenderCache {
+  readonly #entries = new Map<string, CachedPage>();
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxEntries: number) {}
+
+  /** The entry for `key` if it is still fresh at `version` and `now`; a stale entry is dropped. */
+  get(key: string, version: number, now: number): CachedPage | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) {
+      this.misses++;
+      return undefined;
+    }
+    if (entry.version !== version || now >= entry.validUntil) {
+      this.#entries.delete(key);
+      this.misses++;
+      return undefined;
+    }
+    // Refresh LRU position.
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    this.hits++;
+    return entry;
+  }
+
+  set(key: string, page: CachedPage): void {
+    if (this.maxEntries <= 0) return;
+    this.#entries.delete(key);
+    this.#entries.set(key, page);
+    while (this.#entries.size > this.maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
+/** Only anonymous GETs without a query string and without personal cookies share a cached page. */
+export function isCacheableRequest(method: string, url: URL, cookieHeader: string | null, personalCookies: readonly string[]): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (url.search !== '') return false;
+  if (!cookieHeader) return true;
+  return !personalCookies.some((name) => new RegExp(`(?:^|;\\s*)${name}=`).test(cookieHeader));
+}
