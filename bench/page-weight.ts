@@ -155,11 +155,13 @@ async function main() {
   }
 
   const doc = entries.find((e) => e.type === 'document') ?? { raw: 0, gzip: 0, encoding: undefined };
-  const js = total(entries.filter((e) => e.type === 'script'));
-  const css = total(entries.filter((e) => e.type === 'stylesheet'));
-  const img = total(entries.filter((e) => e.type === 'image'));
-  const font = total(entries.filter((e) => e.type === 'font'));
-  const other = total(entries.filter((e) => !['document', 'script', 'stylesheet', 'image', 'font'].includes(e.type)));
+  // Category totals count successful responses only; 4xx/5xx bodies are listed separately below.
+  const okEntries = entries.filter((e) => e.status < 400);
+  const js = total(okEntries.filter((e) => e.type === 'script'));
+  const css = total(okEntries.filter((e) => e.type === 'stylesheet'));
+  const img = total(okEntries.filter((e) => e.type === 'image'));
+  const font = total(okEntries.filter((e) => e.type === 'font'));
+  const other = total(okEntries.filter((e) => !['document', 'script', 'stylesheet', 'image', 'font'].includes(e.type)));
   const inlineJs = inlineBytes(html, 'script');
   const inlineCss = inlineBytes(html, 'style');
   const failed = requests.filter((r) => r.failure()).map((r) => `${r.url()} (${r.failure()?.errorText})`);
@@ -179,7 +181,7 @@ async function main() {
   if (other.count) row('Other', `${other.count} responses, ${kb(other.raw)}`);
   row('Requests', `${requests.length}${thirdParty.length ? ` (${thirdParty.length} third-party, blocked)` : ''}`);
   const bad = entries.filter((e) => e.status >= 400);
-  if (bad.length) console.log(`  non-2xx responses:\n    ${bad.map((e) => `${e.status} ${new URL(e.url).pathname}`).join('\n    ')}`);
+  if (bad.length) console.log(`  failed responses (${bad.length}, not in the totals above):\n    ${bad.map((e) => `${e.status} ${new URL(e.url).pathname}`).join('\n    ')}`);
   if (failed.length) console.log(`  failed requests:\n    ${failed.join('\n    ')}`);
   if (thirdParty.length) console.log(`  third-party requests:\n    ${thirdParty.join('\n    ')}`);
   for (const e of entries.filter((e) => args.verbose || e.type === 'script')) {
