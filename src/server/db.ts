@@ -17,15 +17,14 @@ export interface DbOptions {
 }
 
 export async function openDb({ url, authToken }: DbOptions): Promise<Db> {
-  const client = createClient({ url, authToken });
+  // `timeout` is SQLite's busy timeout on every pooled connection: concurrent writers (several
+  // transactions, several instances) queue for up to 5 s instead of failing with SQLITE_BUSY.
+  // libSQL enables foreign keys on every connection by default.
+  const client = createClient({ url, authToken, timeout: 5000 });
   if (url.startsWith('file:')) {
-    // WAL lets readers proceed while a writer commits; busy_timeout makes concurrent writers queue
-    // instead of failing with SQLITE_BUSY.
+    // WAL lets readers proceed while a writer commits; the mode is stored in the file.
     await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA busy_timeout = 5000');
-    await client.execute('PRAGMA synchronous = NORMAL');
   }
-  await client.execute('PRAGMA foreign_keys = ON');
   return drizzle(client, { schema }) as Db;
 }
 
