@@ -1,2 +1,3 @@
 export * from './catalog.ts';
 export * from './auth.ts';
+export * from './commerce.ts';

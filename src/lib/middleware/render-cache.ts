@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineMiddleware } from 'astro:middleware';
-import { getCatalogVersion } from '../../server/catalog/catalog-store.ts';
+import { getCatalogVersion, nextReservationExpiry } from '../../server/catalog/catalog-store.ts';
 import { isCacheableRequest, RenderCache } from '../../server/catalog/render-cache.ts';
 import { getDb, shop } from '../runtime.ts';
 
@@ -35,7 +35,9 @@ export const cache = defineMiddleware(async (context, next) => {
   if (!opt?.cacheable || response.status !== 200 || response.headers.has('set-cookie')) return response;
   const body = await response.text();
   const headers = [...response.headers.entries()].filter(([k]) => k !== 'content-length');
-  renderCache.set(key, { body, headers, version, validUntil: opt.validUntil ?? Number.POSITIVE_INFINITY });
+  // A reservation that lapses frees stock without a write, so the page must not outlive it.
+  const validUntil = Math.min(opt.validUntil ?? Number.POSITIVE_INFINITY, await nextReservationExpiry(db));
+  renderCache.set(key, { body, headers, version, validUntil });
   const out = new Headers(headers);
   out.set('x-render-cache', 'miss');
   return new Response(body, { status: 200, headers: out });

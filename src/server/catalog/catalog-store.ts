@@ -4,17 +4,31 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
-import { brands, cacheVersions, categories, products, variants } from '../../../db/schema/index.ts';
+import { brands, cacheVersions, categories, products, stockReservations, variants } from '../../../db/schema/index.ts';
 import type { ProductView } from './catalog.ts';
 import type { ShopQuery } from './shop-query.ts';
 import { SHOP_PAGE_SIZE } from './shop-query.ts';
 
 /**
- * Units a reader can buy now. Today that is stock on hand; the Buy issue subtracts live reservations
- * here, and every read (cards, product page, shop filters) follows.
+ * Units a reader can buy now: on hand − live reservations (ARCHITECTURE rule 2). A reservation is
+ * live while it is 'active' and not expired, so expiry needs no sweeper. Every read (cards,
+ * product page, shop filters, checkout) uses this one expression.
  */
-export function availableSql(_now: number): SQL<number> {
-  return sql<number>`max(${variants.stockOnHand}, 0)`;
+export function availableSql(now: number): SQL<number> {
+  return sql<number>`max(${variants.stockOnHand} - coalesce((select sum(${stockReservations.qty}) from ${stockReservations} where ${stockReservations.variantId} = ${variants.id} and ${stockReservations.status} = 'active' and ${stockReservations.expiresAt} > ${now}), 0), 0)`;
+}
+
+/**
+ * The earliest moment a live reservation lapses (freeing stock without any write), or +∞.
+ * Cached pages must not outlive it (ADR 0003).
+ */
+export async function nextReservationExpiry(db: Db, now = Date.now()): Promise<number> {
+  const row = await db
+    .select({ at: sql<number | null>`min(${stockReservations.expiresAt})` })
+    .from(stockReservations)
+    .where(and(eq(stockReservations.status, 'active'), sql`${stockReservations.expiresAt} > ${now}`))
+    .get();
+  return row?.at ?? Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -1,0 +1,242 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { variants } from './catalog.ts';
+
+/**
+ * The bag lives in the DB; an HttpOnly cookie (`lb_bag`) holds its random id (issue 3).
+ * Each line remembers where it was added: a post and the card's position in it, or the product page.
+ */
+export const carts = sqliteTable('carts', {
+  id: text('id').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const cartLines = sqliteTable(
+  'cart_lines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    cartId: text('cart_id')
+      .notNull()
+      .references(() => carts.id, { onDelete: 'cascade' }),
+    variantId: integer('variant_id')
+      .notNull()
+      .references(() => variants.id),
+    qty: integer('qty').notNull(),
+    /** Content id of the post whose card added the line (null: product page or shop). */
+    sourcePost: text('source_post'),
+    /** 0-based position of that card among the post's product cards. */
+    sourceCard: integer('source_card'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('cart_lines_cart_variant_uq').on(t.cartId, t.variantId), check('cart_lines_qty', sql`${t.qty} between 1 and 10`)],
+);
+
+/** Shop coupons (percent or amount off, dates, total and per-email limits). */
+export const coupons = sqliteTable(
+  'coupons',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Stored upper-case; matched case-insensitively. */
+    code: text('code').notNull().unique(),
+    kind: text('kind', { enum: ['percent', 'amount'] }).notNull(),
+    percentOff: integer('percent_off'),
+    amountOffCents: integer('amount_off_cents'),
+    minSubtotalCents: integer('min_subtotal_cents').notNull().default(0),
+    startsAt: integer('starts_at'),
+    endsAt: integer('ends_at'),
+    maxRedemptions: integer('max_redemptions'),
+    perEmailLimit: integer('per_email_limit'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    check('coupons_percent', sql`${t.percentOff} is null or ${t.percentOff} between 1 and 100`),
+    check('coupons_amount', sql`${t.amountOffCents} is null or ${t.amountOffCents} > 0`),
+  ],
+);
+
+export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'canceled', 'refunded', 'partially_refunded'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Human order number, e.g. LB-7KX4-M2QD: no 0/O, 1/I/L, so it can be read aloud. */
+    number: text('number').notNull().unique(),
+    cartId: text('cart_id'),
+    email: text('email').notNull(),
+    status: text('status', { enum: ORDER_STATUSES }).notNull(),
+    currency: text('currency').notNull(),
+    subtotalCents: integer('subtotal_cents').notNull(),
+    discountCents: integer('discount_cents').notNull().default(0),
+    shippingCents: integer('shipping_cents').notNull(),
+    totalCents: integer('total_cents').notNull(),
+    refundedCents: integer('refunded_cents').notNull().default(0),
+    couponId: integer('coupon_id').references(() => coupons.id),
+    couponCode: text('coupon_code'),
+    shippingMethod: text('shipping_method').notNull(),
+    shippingLabel: text('shipping_label').notNull(),
+    shipName: text('ship_name').notNull(),
+    shipLine1: text('ship_line1').notNull(),
+    shipLine2: text('ship_line2'),
+    shipCity: text('ship_city').notNull(),
+    shipRegion: text('ship_region'),
+    shipPostcode: text('ship_postcode').notNull(),
+    shipCountry: text('ship_country').notNull(),
+    provider: text('provider', { enum: ['test', 'stripe'] }).notNull(),
+    /** Provider checkout session id (Stripe `cs_…`, or the test provider's id). */
+    providerSessionId: text('provider_session_id'),
+    /** Provider payment id (Stripe PaymentIntent `pi_…`), needed for refunds. */
+    providerPaymentId: text('provider_payment_id'),
+    reservationExpiresAt: integer('reservation_expires_at').notNull(),
+    /** Paid after its reservation lapsed and stock was short: the money must go back. */
+    needsRefund: integer('needs_refund', { mode: 'boolean' }).notNull().default(false),
+    carrier: text('carrier'),
+    trackingNumber: text('tracking_number'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    paidAt: integer('paid_at'),
+  },
+  (t) => [
+    index('orders_status_created_idx').on(t.status, t.createdAt),
+    index('orders_created_idx').on(t.createdAt),
+    index('orders_email_idx').on(t.email),
+    index('orders_session_idx').on(t.providerSessionId),
+    index('orders_cart_idx').on(t.cartId),
+  ],
+);
+
+export const orderLines = sqliteTable(
+  'order_lines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    variantId: integer('variant_id')
+      .notNull()
+      .references(() => variants.id),
+    // Snapshots at order time: later catalog edits never change an order.
+    productSlug: text('product_slug').notNull(),
+    sku: text('sku').notNull(),
+    title: text('title').notNull(),
+    variantLabel: text('variant_label').notNull(),
+    imagePath: text('image_path'),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    qty: integer('qty').notNull(),
+    subtotalCents: integer('subtotal_cents').notNull(),
+    discountCents: integer('discount_cents').notNull().default(0),
+    sourcePost: text('source_post'),
+    sourceCard: integer('source_card'),
+    refundedQty: integer('refunded_qty').notNull().default(0),
+    refundedCents: integer('refunded_cents').notNull().default(0),
+  },
+  (t) => [index('order_lines_order_idx').on(t.orderId), index('order_lines_variant_idx').on(t.variantId)],
+);
+
+/**
+ * Stock held for a pending order (ARCHITECTURE rule 2). Live = status 'active' and not yet expired;
+ * availability = on hand − live reservations. Expiry needs no sweeper: an expired row simply stops
+ * counting.
+ */
+export const stockReservations = sqliteTable(
+  'stock_reservations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    variantId: integer('variant_id')
+      .notNull()
+      .references(() => variants.id),
+    qty: integer('qty').notNull(),
+    status: text('status', { enum: ['active', 'converted', 'released'] }).notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('stock_reservations_live_idx').on(t.variantId, t.status, t.expiresAt),
+    index('stock_reservations_order_idx').on(t.orderId),
+    check('stock_reservations_qty', sql`${t.qty} > 0`),
+  ],
+);
+
+/** Every status change and notable action on an order, with time and actor. */
+export const orderEvents = sqliteTable(
+  'order_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    /** 'system', 'buyer', 'provider:stripe', 'provider:test', 'admin:<email>', 'sweeper' */
+    actor: text('actor').notNull(),
+    note: text('note'),
+  },
+  (t) => [index('order_events_order_idx').on(t.orderId, t.at)],
+);
+
+/** Provider events by id: a repeated delivery is recognised and changes nothing twice. */
+export const paymentEvents = sqliteTable(
+  'payment_events',
+  {
+    id: text('id').primaryKey(),
+    provider: text('provider').notNull(),
+    type: text('type').notNull(),
+    orderId: integer('order_id').references(() => orders.id),
+    outcome: text('outcome').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('payment_events_order_idx').on(t.orderId)],
+);
+
+export const couponRedemptions = sqliteTable(
+  'coupon_redemptions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    couponId: integer('coupon_id')
+      .notNull()
+      .references(() => coupons.id),
+    orderId: integer('order_id')
+      .notNull()
+      .unique()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Set when the order is canceled or expires: the redemption no longer counts. */
+    releasedAt: integer('released_at'),
+  },
+  (t) => [index('coupon_redemptions_coupon_idx').on(t.couponId, t.email)],
+);
+
+/** Transactional outbox: mail is written in the same transaction as the change it reports. */
+export const outboxEmails = sqliteTable(
+  'outbox_emails',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    kind: text('kind').notNull(),
+    orderId: integer('order_id').references(() => orders.id),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_emails_pending_idx').on(t.sentAt, t.id)],
+);
+
+/** Secrets the app generates for itself on first use (e.g. the order-link HMAC key), shared by all instances. */
+export const appSecrets = sqliteTable('app_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
