@@ -6,9 +6,13 @@
  * - Each key ("email:<addr>", "ip:<addr>") has a fixed window: the first attempt opens a window of
  *   15 minutes; attempts in it are counted. Reaching the limit (5 for an account, 20 for an IP)
  *   locks the key for 15 minutes. After the lock (and so the window) has passed, counting restarts.
- * - An attempt is counted *before* the password is checked, inside one write transaction. Counting
- *   afterwards would let N parallel requests all pass the check before any failure was recorded;
- *   counting first serialises them, so the 6th parallel guess is refused without touching argon2.
+ * - An attempt is counted *before* the password is checked. Counting afterwards would let N parallel
+ *   requests all pass the check before any failure was recorded; counting first, with an atomic
+ *   write, refuses the 6th parallel guess without spending argon2 time on it.
+ * - Each write is a compare-and-set (UPDATE … WHERE the row is still what was read), retried on a
+ *   lost race: atomic across instances without holding an interactive transaction open. (With the
+ *   local libSQL client, a second connection's BEGIN IMMEDIATE blocks the event loop while the
+ *   first transaction waits on it — a deadlock until the busy timeout; single statements cannot.)
  * - A successful login clears the account's key and refunds its attempt to the IP's key (so people
  *   signing in behind one office NAT do not lock each other out by succeeding). A success never
  *   clears the IP key outright: an attacker with one valid account must not be able to reset it.
@@ -16,7 +20,8 @@
  * - IPv6 clients are bucketed by their /64, the block one subscriber usually controls.
  *
  * Pure decisions (`checkBucket`, `countAttempt`, `refundAttempt`, keys) are apart from the DB code
- * (`beginLoginAttempt`, `recordLoginSuccess`). Times are integer milliseconds.
+ * (`beginLoginAttempt`, `recordLoginSuccess`), which only reads, applies them and compare-and-sets.
+ * Times are integer milliseconds.
  */
 import { and, eq, inArray, lte } from 'drizzle-orm';
 import { loginThrottles } from '../../../db/schema/auth.ts';
@@ -138,6 +143,11 @@ export type LoginAttempt =
     }
   | { allowed: false; retryAfterMs: number };
 
+/** Compare-and-set rounds before giving up on a key that is being hammered (then: refuse, fail closed). */
+const MAX_CAS_ROUNDS = 20;
+/** What a refused-by-contention attempt is told to wait. */
+const CONTENTION_RETRY_MS = 1000;
+
 function keysFor(subject: LoginSubject): { key: string; policy: ThrottlePolicy }[] {
   const keys = [{ key: accountKey(subject.email), policy: ACCOUNT_POLICY }];
   if (subject.ip) keys.push({ key: ipKey(subject.ip), policy: IP_POLICY });
@@ -149,59 +159,91 @@ async function readBuckets(db: DbOrTx, keys: string[]): Promise<Map<string, Thro
   return new Map(rows.map((r) => [r.key, { failures: r.failures, windowStartedAt: r.windowStartedAt, lockedUntil: r.lockedUntil }]));
 }
 
-async function writeBucket(db: DbOrTx, key: string, bucket: ThrottleBucket | null): Promise<void> {
-  if (bucket === null) {
-    await db.delete(loginThrottles).where(eq(loginThrottles.key, key));
-    return;
+/**
+ * Replaces `expected` (undefined = no row) by `next` (null = no row) only if the row is still
+ * `expected`. One statement each, so it is atomic on a file and on a libSQL server alike.
+ */
+async function compareAndSet(db: DbOrTx, key: string, expected: ThrottleBucket | undefined, next: ThrottleBucket | null): Promise<boolean> {
+  if (!expected) {
+    if (!next) return true;
+    const inserted = await db.insert(loginThrottles).values({ key, ...next }).onConflictDoNothing().returning({ key: loginThrottles.key });
+    return inserted.length === 1;
   }
-  await db
-    .insert(loginThrottles)
-    .values({ key, ...bucket })
-    .onConflictDoUpdate({ target: loginThrottles.key, set: bucket });
+  const unchanged = and(
+    eq(loginThrottles.key, key),
+    eq(loginThrottles.failures, expected.failures),
+    eq(loginThrottles.windowStartedAt, expected.windowStartedAt),
+    eq(loginThrottles.lockedUntil, expected.lockedUntil),
+  );
+  const changed = next
+    ? await db.update(loginThrottles).set(next).where(unchanged).returning({ key: loginThrottles.key })
+    : await db.delete(loginThrottles).where(unchanged).returning({ key: loginThrottles.key });
+  return changed.length === 1;
+}
+
+/** Reads a bucket, applies `change`, writes it back if nobody else did in between; retries otherwise. */
+async function updateBucket<T>(
+  db: DbOrTx,
+  key: string,
+  change: (current: ThrottleBucket | undefined) => { write: ThrottleBucket | null | 'skip'; result: T },
+): Promise<T | undefined> {
+  for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
+    const current = (await readBuckets(db, [key])).get(key);
+    const { write, result } = change(current);
+    if (write === 'skip' || (await compareAndSet(db, key, current, write))) return result;
+  }
+  return undefined;
 }
 
 /**
- * Counts a login attempt against the account and the IP, or refuses it when either is locked.
- * Runs in one write transaction (BEGIN IMMEDIATE under libSQL), so concurrent attempts on any
- * instance are counted one after another.
+ * Counts a login attempt against the account and the IP, or refuses it (writing nothing) when
+ * either is locked. Call before checking the password.
  */
 export async function beginLoginAttempt(db: DbOrTx, subject: LoginSubject, now: number = Date.now()): Promise<LoginAttempt> {
   const keys = keysFor(subject);
-  return db.transaction(async (tx) => {
-    const buckets = await readBuckets(
-      tx,
-      keys.map((k) => k.key),
-    );
-    let retryAfterMs = 0;
-    for (const { key } of keys) {
-      const decision = checkBucket(buckets.get(key), now);
-      if (!decision.allowed) retryAfterMs = Math.max(retryAfterMs, decision.retryAfterMs);
-    }
-    if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
 
-    let lockedUntil = 0;
-    for (const { key, policy } of keys) {
-      const next = countAttempt(buckets.get(key), policy, now);
-      lockedUntil = Math.max(lockedUntil, next.lockedUntil);
-      await writeBucket(tx, key, next);
-    }
-    return { allowed: true, lockedUntil };
-  });
+  // Refuse up front if any key is locked, so a locked IP does not also run up the account's count.
+  const buckets = await readBuckets(
+    db,
+    keys.map((k) => k.key),
+  );
+  let retryAfterMs = 0;
+  for (const { key } of keys) {
+    const decision = checkBucket(buckets.get(key), now);
+    if (!decision.allowed) retryAfterMs = Math.max(retryAfterMs, decision.retryAfterMs);
+  }
+  if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
+
+  // Count on each key. A key locked by a parallel request in the meantime refuses this attempt;
+  // a key counted before that stays counted (errs on the strict side, only under a race).
+  let lockedUntil = 0;
+  for (const { key, policy } of keys) {
+    const outcome = await updateBucket<ThrottleDecision & { lockedUntil?: number }>(db, key, (current) => {
+      const decision = checkBucket(current, now);
+      if (!decision.allowed) return { write: 'skip', result: decision };
+      const next = countAttempt(current, policy, now);
+      return { write: next, result: { allowed: true, lockedUntil: next.lockedUntil } };
+    });
+    if (!outcome) return { allowed: false, retryAfterMs: CONTENTION_RETRY_MS };
+    if (!outcome.allowed) return outcome;
+    lockedUntil = Math.max(lockedUntil, outcome.lockedUntil ?? 0);
+  }
+  return { allowed: true, lockedUntil };
 }
 
 /** After a correct password: clear the account's key, give the IP its attempt back. */
 export async function recordLoginSuccess(db: DbOrTx, subject: LoginSubject, now: number = Date.now()): Promise<void> {
-  await db.transaction(async (tx) => {
-    await writeBucket(tx, accountKey(subject.email), null);
-    if (subject.ip) {
-      const key = ipKey(subject.ip);
-      const buckets = await readBuckets(tx, [key]);
-      if (buckets.has(key)) await writeBucket(tx, key, refundAttempt(buckets.get(key), IP_POLICY, now));
-    }
-  });
+  await db.delete(loginThrottles).where(eq(loginThrottles.key, accountKey(subject.email)));
+  if (subject.ip) {
+    // Best effort: if the refund keeps losing races the IP simply keeps one extra count.
+    await updateBucket(db, ipKey(subject.ip), (current) => ({
+      write: current ? refundAttempt(current, IP_POLICY, now) : 'skip',
+      result: true,
+    }));
+  }
 }
 
-/** The current state of one account's throttle (for an admin "unlock" screen and for tests). */
+/** The current state of one key (for an admin "unlock" screen and for tests). */
 export async function getThrottle(db: DbOrTx, key: string): Promise<ThrottleBucket | undefined> {
   return (await readBuckets(db, [key])).get(key);
 }

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count, eq } from 'drizzle-orm';
+import { users } from '../../../db/schema/auth.ts';
+import { makeCreator } from '../../../db/seed/factories.ts';
+import type { Db } from '../../../src/server/db.ts';
+import { verifyPassword } from '../../../src/server/auth/password.ts';
+import { accountKey, getThrottle } from '../../../src/server/auth/rate-limit.ts';
+import { authenticate, createUser, getCreatorForUser } from '../../../src/server/auth/users.ts';
+import { createTestDb } from '../../helpers/db.ts';
+
+const MIN = 60_000;
+const t0 = Date.UTC(2026, 5, 1, 12);
+const PASSWORD = 'correct horse battery';
+
+let db: Db;
+let creatorHandle: string;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  creatorHandle = (await makeCreator(db, { handle: 'mara-styles', displayName: 'Mara' })).handle;
+  const admin = await createUser(db, { email: 'Boss@Lookbook.test', password: PASSWORD, role: 'admin', now: t0 });
+  expect(admin.ok).toBe(true);
+});
+afterAll(() => db.$client.close());
+
+const userCount = async () => (await db.select({ n: count() }).from(users).get())!.n;
+
+describe('createUser', () => {
+  it('creates an admin with a normalised email and an argon2id hash', async () => {
+    const row = await db.select().from(users).where(eq(users.email, 'boss@lookbook.test')).get();
+    expect(row).toMatchObject({ role: 'admin', creatorId: null, createdAt: t0 });
+    expect(row!.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword(row!.passwordHash, PASSWORD)).toBe(true);
+  });
+
+  it('creates a creator login linked to an existing creator', async () => {
+    const result = await createUser(db, { email: 'mara@lookbook.test', password: PASSWORD, role: 'creator', creatorHandle });
+    expect(result).toMatchObject({ ok: true, user: { email: 'mara@lookbook.test', role: 'creator' } });
+    if (!result.ok) return;
+    expect(await getCreatorForUser(db, result.user)).toMatchObject({ handle: 'mara-styles', displayName: 'Mara' });
+  });
+
+  it.each([
+    ['invalid_email', { email: 'not-an-email', password: PASSWORD, role: 'admin' }],
+    ['invalid_email', { email: '', password: PASSWORD, role: 'admin' }],
+    ['weak_password', { email: 'short@lookbook.test', password: 'short', role: 'admin' }],
+    ['weak_password', { email: 'long@lookbook.test', password: 'x'.repeat(129), role: 'admin' }],
+    ['invalid_role', { email: 'role@lookbook.test', password: PASSWORD, role: 'superuser' }],
+    ['creator_required', { email: 'nohandle@lookbook.test', password: PASSWORD, role: 'creator' }],
+    ['unknown_creator', { email: 'ghost@lookbook.test', password: PASSWORD, role: 'creator', creatorHandle: 'nobody' }],
+    ['creator_not_allowed', { email: 'mixed@lookbook.test', password: PASSWORD, role: 'admin', creatorHandle: 'mara-styles' }],
+    ['email_taken', { email: 'boss@lookbook.test', password: PASSWORD, role: 'admin' }],
+    ['email_taken', { email: ' BOSS@lookbook.TEST ', password: PASSWORD, role: 'admin' }],
+  ])('refuses %s and writes nothing', async (reason, input) => {
+    const before = await userCount();
+    const result = await createUser(db, input);
+    expect(result).toMatchObject({ ok: false, reason });
+    if (!result.ok) expect(result.message.length).toBeGreaterThan(5);
+    expect(await userCount()).toBe(before);
+  });
+
+  it('turns a unique-constraint race into email_taken', async () => {
+    const results = await Promise.all([
+      createUser(db, { email: 'race@lookbook.test', password: PASSWORD, role: 'admin' }),
+      createUser(db, { email: 'race@lookbook.test', password: PASSWORD, role: 'admin' }),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ reason: 'email_taken' });
+  });
+});
+
+describe('authenticate', () => {
+  it('accepts the right password, in any email casing', async () => {
+    const result = await authenticate(db, { email: ' BOSS@lookbook.test', password: PASSWORD, ip: '192.0.2.1', now: t0 });
+    expect(result).toMatchObject({ ok: true, user: { email: 'boss@lookbook.test', role: 'admin' } });
+    expect(result.ok && 'passwordHash' in result.user).toBe(false);
+  });
+
+  it('answers the same for a wrong password and an unknown email', async () => {
+    const wrong = await authenticate(db, { email: 'boss@lookbook.test', password: 'wrong password!', ip: '192.0.2.2', now: t0 });
+    const unknown = await authenticate(db, { email: 'nobody@lookbook.test', password: 'wrong password!', ip: '192.0.2.2', now: t0 });
+    expect(wrong).toEqual({ ok: false, reason: 'invalid_credentials' });
+    expect(unknown).toEqual(wrong);
+  });
+
+  it('spends argon2 time on unknown emails too (no user enumeration by timing)', async () => {
+    const time = async (email: string) => {
+      const start = performance.now();
+      await authenticate(db, { email, password: 'wrong password!', ip: null, now: t0 + 20 * MIN });
+      return performance.now() - start;
+    };
+    await time('warmup@lookbook.test');
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      known.push(await time('mara@lookbook.test'));
+      unknown.push(await time(`nobody${i}@lookbook.test`));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[1]!;
+    // An argon2id verification with OWASP parameters takes well over 5 ms; a DB miss does not.
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
+    expect(median(unknown)).toBeGreaterThan(5);
+  });
+
+  it('locks the account after 5 failures in 15 minutes — unknown emails too — and says when to retry', async () => {
+    for (const email of ['mara@lookbook.test', 'phantom@lookbook.test']) {
+      const at = t0 + 60 * MIN;
+      for (let i = 0; i < 4; i++) {
+        expect(await authenticate(db, { email, password: 'nope nope nope', ip: `198.51.100.${i}`, now: at + i })).toEqual({
+          ok: false,
+          reason: 'invalid_credentials',
+        });
+      }
+      // The 5th failure locks, and says so.
+      expect(await authenticate(db, { email, password: 'nope nope nope', ip: '198.51.100.9', now: at + 4 })).toEqual({
+        ok: false,
+        reason: 'throttled',
+        retryAfterSeconds: 900,
+      });
+      // Even the right password is refused while locked (and not checked).
+      const locked = await authenticate(db, { email, password: PASSWORD, ip: '198.51.100.10', now: at + 4 + 5 * MIN });
+      expect(locked).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 600 });
+    }
+    // After 15 minutes the right password works again and clears the count.
+    const later = t0 + 60 * MIN + 4 + 15 * MIN;
+    expect((await authenticate(db, { email: 'mara@lookbook.test', password: PASSWORD, ip: '198.51.100.11', now: later })).ok).toBe(true);
+    expect(await getThrottle(db, accountKey('mara@lookbook.test'))).toBeUndefined();
+  });
+
+  it('locks an IP after 20 attempts across accounts', async () => {
+    const at = t0 + 120 * MIN;
+    const ip = '203.0.113.200';
+    let last;
+    for (let i = 0; i < 20; i++) last = await authenticate(db, { email: `spray${i}@lookbook.test`, password: 'guess guess', ip, now: at });
+    expect(last).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 900 });
+    expect(await authenticate(db, { email: 'boss@lookbook.test', password: PASSWORD, ip, now: at + MIN })).toEqual({
+      ok: false,
+      reason: 'throttled',
+      retryAfterSeconds: 840,
+    });
+    expect((await authenticate(db, { email: 'boss@lookbook.test', password: PASSWORD, ip: '203.0.113.201', now: at + MIN })).ok).toBe(true);
+  });
+
+  it('refuses over-long and empty passwords as invalid credentials', async () => {
+    const at = t0 + 200 * MIN;
+    expect(await authenticate(db, { email: 'boss@lookbook.test', password: 'x'.repeat(10_000), ip: null, now: at })).toEqual({
+      ok: false,
+      reason: 'invalid_credentials',
+    });
+    expect(await authenticate(db, { email: 'boss@lookbook.test', password: '', ip: null, now: at })).toEqual({
+      ok: false,
+      reason: 'invalid_credentials',
+    });
+  });
+});
