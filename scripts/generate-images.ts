@@ -786,7 +786,8 @@ function heroSvg(post: PostInfo): string {
     const at = (i?: (typeof items)[number]) => (i ? items.indexOf(i) : Infinity);
     const useDress = dress && at(dress) < at(bottomI);
     const main = useDress ? dress : (topI ?? outer);
-    const second = outer && main !== outer ? outer : undefined;
+    // The layer worn over or beside the main piece: a knit over a dress, a jacket over a top.
+    const second = [useDress ? topI : undefined, outer].filter((i) => i && i !== main).sort((a, b) => at(a) - at(b))[0];
     if (second) o.push(place(second.g, second.hex, 940, 500, 0.52, ids, 6));
     if (useDress) o.push(place(dress.g, dress.hex, 560, 720, 0.92, ids));
     else {
@@ -804,7 +805,7 @@ function heroSvg(post: PostInfo): string {
   o.push(`<rect x="620" y="60" width="520" height="660" fill="${art.accent}"/>`);
   o.push(`<rect x="60" y="780" width="520" height="660" fill="${art.accent}"/>`);
   o.push(`<rect x="620" y="780" width="520" height="660" fill="${mix(art.bg, blocks[0]!, 0.45)}"/>`);
-  const order: Part[] = ['top', 'outer', 'dress', 'bottom', 'shoe', 'bag', 'acc'];
+  const order: Part[] = ['top', 'outer', 'bottom', 'shoe', 'dress', 'bag', 'acc'];
   const picked: typeof items = [];
   for (const part of order) {
     const i = items.find((x) => partOf(x.g) === part);
