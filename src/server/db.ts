@@ -25,7 +25,27 @@ export async function openDb({ url, authToken }: DbOptions): Promise<Db> {
     // WAL lets readers proceed while a writer commits; the mode is stored in the file.
     await client.execute('PRAGMA journal_mode = WAL');
   }
-  return drizzle(client, { schema }) as Db;
+  const db = drizzle(client, { schema }) as Db;
+  serialiseTransactions(db);
+  return db;
+}
+
+/**
+ * SQLite has one writer at a time, and every Drizzle transaction on libSQL is a write transaction
+ * (BEGIN IMMEDIATE). Running them one after another inside the process costs no throughput, and it
+ * avoids two failure modes under load: busy-waiting on the file lock, and libSQL's pool rejecting a
+ * transaction outright when all its connections are held by open ones (TRANSACTION_ACTIVE).
+ * Other instances still queue on the lock through the busy timeout.
+ * Never call `db.transaction` from inside a transaction callback — use the `tx` handle.
+ */
+function serialiseTransactions(db: Db): void {
+  const run = db.transaction.bind(db);
+  let tail: Promise<unknown> = Promise.resolve();
+  db.transaction = ((fn, config) => {
+    const next = tail.then(() => run(fn, config));
+    tail = next.catch(() => undefined);
+    return next;
+  }) as Db['transaction'];
 }
 
 /** Applies committed migrations from db/migrations (idempotent). */

@@ -1,0 +1,163 @@
+/**
+ * Bag persistence: carts and cart_lines. The cookie holds only the random cart id.
+ */
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db.ts';
+import { brands, cartLines, carts, products, variants } from '../../../db/schema/index.ts';
+import { availableSql } from '../catalog/catalog-store.ts';
+import { variantLabel } from '../catalog/catalog.ts';
+import { MAX_LINES_PER_BAG, mergeQty, type AddError, type AddToBagInput, type BagLineView } from './cart.ts';
+
+/** 144 random bits, URL-safe: unguessable, so a bag cannot be read by enumerating ids. */
+export function newCartId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return Buffer.from(bytes).toString('base64url');
+}
+
+export const CART_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
+
+/** Checks that a post's card at `card` shows `productSlug` (the page adapter answers from content). */
+export type SourceCheck = (post: string, card: number, productSlug: string) => boolean;
+
+export type AddResult =
+  | { ok: true; cartId: string; lineId: number; qty: number; created: boolean }
+  | { ok: false; reason: AddError; available?: number };
+
+/**
+ * Adds a variant to the bag (creating the bag if `cartId` is missing or unknown). Adding a variant
+ * already in the bag raises its quantity; the line keeps the source it was first added from.
+ * Fails, writing nothing, on unknown/inactive variants, a card that is not in the post, the
+ * per-line or per-bag limits, or not enough stock.
+ */
+export async function addToBag(
+  db: Db,
+  input: AddToBagInput,
+  { cartId, now = Date.now(), checkSource }: { cartId?: string | null | undefined; now?: number; checkSource: SourceCheck },
+): Promise<AddResult> {
+  return db.transaction(async (tx) => {
+    const v = await tx
+      .select({ id: variants.id, slug: products.slug, available: availableSql(now) })
+      .from(variants)
+      .innerJoin(products, eq(products.id, variants.productId))
+      .where(and(eq(variants.sku, input.sku), eq(variants.active, true), eq(products.active, true)))
+      .get();
+    if (!v) return { ok: false, reason: 'unknown_variant' } as const;
+    if (input.source.kind === 'post' && !checkSource(input.source.post, input.source.card, v.slug)) {
+      return { ok: false, reason: 'unknown_source' } as const;
+    }
+    let id = cartId && CART_ID_PATTERN.test(cartId) ? cartId : null;
+    if (id && !(await tx.select({ id: carts.id }).from(carts).where(eq(carts.id, id)).get())) id = null;
+    const existing = id
+      ? await tx.select().from(cartLines).where(and(eq(cartLines.cartId, id), eq(cartLines.variantId, v.id))).get()
+      : undefined;
+    const merged = mergeQty(existing?.qty ?? 0, input.qty);
+    if (!merged.ok) return { ok: false, reason: merged.reason } as const;
+    if (v.available <= 0) return { ok: false, reason: 'sold_out', available: 0 } as const;
+    if (merged.qty > v.available) return { ok: false, reason: 'not_enough_stock', available: v.available } as const;
+    if (!existing && id) {
+      const lines = await tx.select({ n: count() }).from(cartLines).where(eq(cartLines.cartId, id)).get();
+      if ((lines?.n ?? 0) >= MAX_LINES_PER_BAG) return { ok: false, reason: 'bag_full' } as const;
+    }
+    if (!id) {
+      id = newCartId();
+      await tx.insert(carts).values({ id, createdAt: now, updatedAt: now });
+    } else {
+      await tx.update(carts).set({ updatedAt: now }).where(eq(carts.id, id));
+    }
+    if (existing) {
+      await tx.update(cartLines).set({ qty: merged.qty, updatedAt: now }).where(eq(cartLines.id, existing.id));
+      return { ok: true, cartId: id, lineId: existing.id, qty: merged.qty, created: false } as const;
+    }
+    const row = await tx
+      .insert(cartLines)
+      .values({
+        cartId: id,
+        variantId: v.id,
+        qty: merged.qty,
+        sourcePost: input.source.kind === 'post' ? input.source.post : null,
+        sourceCard: input.source.kind === 'post' ? input.source.card : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: cartLines.id })
+      .get();
+    return { ok: true, cartId: id, lineId: row.id, qty: merged.qty, created: true } as const;
+  });
+}
+
+/** Sets a line's quantity (0 removes it). Only lines of this bag can be changed. */
+export async function setLineQty(
+  db: Db,
+  cartId: string,
+  lineId: number,
+  qty: number,
+  now = Date.now(),
+): Promise<{ ok: true } | { ok: false; reason: 'unknown_line' }> {
+  if (qty === 0) {
+    const res = await db.delete(cartLines).where(and(eq(cartLines.id, lineId), eq(cartLines.cartId, cartId))).returning({ id: cartLines.id });
+    return res.length ? { ok: true } : { ok: false, reason: 'unknown_line' };
+  }
+  const res = await db
+    .update(cartLines)
+    .set({ qty, updatedAt: now })
+    .where(and(eq(cartLines.id, lineId), eq(cartLines.cartId, cartId)))
+    .returning({ id: cartLines.id });
+  return res.length ? { ok: true } : { ok: false, reason: 'unknown_line' };
+}
+
+/** The bag with live prices and availability, oldest line first. Unknown bag → no lines. */
+export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now = Date.now()): Promise<BagLineView[]> {
+  if (!cartId || !CART_ID_PATTERN.test(cartId)) return [];
+  const rows = await db
+    .select({
+      id: cartLines.id,
+      qty: cartLines.qty,
+      sourcePost: cartLines.sourcePost,
+      sourceCard: cartLines.sourceCard,
+      sku: variants.sku,
+      size: variants.size,
+      colour: variants.colour,
+      variantImage: variants.imagePath,
+      priceCents: variants.priceCents,
+      compareAtCents: variants.compareAtCents,
+      variantActive: variants.active,
+      productSlug: products.slug,
+      title: products.name,
+      productImage: products.imagePath,
+      productActive: products.active,
+      brand: brands.name,
+      available: availableSql(now),
+    })
+    .from(cartLines)
+    .innerJoin(variants, eq(variants.id, cartLines.variantId))
+    .innerJoin(products, eq(products.id, variants.productId))
+    .innerJoin(brands, eq(brands.id, products.brandId))
+    .where(eq(cartLines.cartId, cartId))
+    .orderBy(asc(cartLines.createdAt), asc(cartLines.id));
+  return rows.map((r) => ({
+    id: r.id,
+    sku: r.sku,
+    productSlug: r.productSlug,
+    title: r.title,
+    brand: r.brand,
+    variantLabel: variantLabel(r),
+    imagePath: r.variantImage ?? r.productImage,
+    unitPriceCents: r.priceCents,
+    compareAtCents: r.compareAtCents,
+    qty: r.qty,
+    available: Number(r.available),
+    purchasable: r.variantActive && r.productActive,
+    source: r.sourcePost !== null && r.sourceCard !== null ? { kind: 'post', post: r.sourcePost, card: r.sourceCard } : { kind: 'direct' },
+  }));
+}
+
+/** Units in the bag (for the header badge): one small query. */
+export async function bagItemCount(db: Db, cartId: string | null | undefined): Promise<number> {
+  if (!cartId || !CART_ID_PATTERN.test(cartId)) return 0;
+  const row = await db.select({ n: sql<number>`coalesce(sum(${cartLines.qty}), 0)` }).from(cartLines).where(eq(cartLines.cartId, cartId)).get();
+  return Number(row?.n ?? 0);
+}
+
+export async function clearBag(db: Db, cartId: string): Promise<void> {
+  await db.delete(cartLines).where(eq(cartLines.cartId, cartId));
+}

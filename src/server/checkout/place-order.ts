@@ -1,0 +1,173 @@
+/**
+ * Placing an order (issue 3, ARCHITECTURE rules 1, 2 and 6): in ONE write transaction, price the
+ * bag from the server's catalog, check the coupon, check that every line is available, create the
+ * pending order with price/title snapshots, and reserve stock with a TTL. If anything is short,
+ * nothing is written and the buyer learns which line. SQLite runs one write transaction at a time,
+ * so two buyers can never both reserve the last unit (see ADR 0006).
+ */
+import { and, count, eq, isNull } from 'drizzle-orm';
+import type { Db, Tx } from '../db.ts';
+import { couponRedemptions, coupons, orderEvents, orderLines, orders, stockReservations, variants } from '../../../db/schema/index.ts';
+import { bumpCatalogVersion } from '../catalog/catalog-store.ts';
+import { loadBag } from '../cart/cart-store.ts';
+import { lineWarning } from '../cart/cart.ts';
+import { computeTotals, evaluateCoupon, type CheckoutConfig, type CouponRule } from './pricing.ts';
+import type { CheckoutForm } from './checkout-form.ts';
+import type { OrderForPayment } from './payments.ts';
+import { newOrderNumber } from '../orders/order-number.ts';
+import { releaseOrder } from '../orders/release.ts';
+
+export type PlaceOrderResult =
+  | { ok: true; orderId: number; number: string; totalCents: number; expiresAt: number }
+  | { ok: false; reason: 'empty_bag' }
+  | { ok: false; reason: 'unavailable'; lines: { sku: string; title: string; variantLabel: string; available: number; wanted: number }[] }
+  | { ok: false; reason: 'coupon'; message: string };
+
+export async function findCoupon(db: Db | Tx, code: string): Promise<CouponRule | undefined> {
+  return db.select().from(coupons).where(eq(coupons.code, code.toUpperCase())).get();
+}
+
+export async function couponUsage(db: Db | Tx, couponId: number, email: string) {
+  const live = and(eq(couponRedemptions.couponId, couponId), isNull(couponRedemptions.releasedAt));
+  const [all, mine] = await Promise.all([
+    db.select({ n: count() }).from(couponRedemptions).where(live).get(),
+    db
+      .select({ n: count() })
+      .from(couponRedemptions)
+      .where(and(live, eq(couponRedemptions.email, email)))
+      .get(),
+  ]);
+  return { redemptions: all?.n ?? 0, redemptionsByEmail: mine?.n ?? 0 };
+}
+
+export async function placeOrder(
+  db: Db,
+  {
+    cartId,
+    form,
+    config,
+    provider,
+    now = Date.now(),
+    formatMoney,
+  }: { cartId: string; form: CheckoutForm; config: CheckoutConfig; provider: 'test' | 'stripe'; now?: number; formatMoney?: (c: number) => string },
+): Promise<PlaceOrderResult> {
+  const method = config.shippingMethods.find((m) => m.id === form.shippingMethod);
+  if (!method) throw new Error(`unknown shipping method ${form.shippingMethod} (validate the form first)`);
+  return db.transaction(async (tx) => {
+    // A buyer who goes back and places the order again replaces their earlier unpaid attempt,
+    // so its reservation does not block this one.
+    const earlier = await tx
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.cartId, cartId), eq(orders.status, 'pending')));
+    for (const o of earlier) await releaseOrder(tx, o.id, { now, actor: 'buyer', note: 'Replaced by a new checkout attempt' });
+
+    const lines = await loadBag(tx, cartId, now);
+    if (lines.length === 0) return { ok: false, reason: 'empty_bag' } as const;
+    const short = lines
+      .filter((l) => lineWarning(l) !== null)
+      .map((l) => ({ sku: l.sku, title: l.title, variantLabel: l.variantLabel, available: l.purchasable ? l.available : 0, wanted: l.qty }));
+    if (short.length) return { ok: false, reason: 'unavailable', lines: short } as const;
+
+    const subtotal = lines.reduce((s, l) => s + l.unitPriceCents * l.qty, 0);
+    let discount = 0;
+    let coupon: CouponRule | undefined;
+    if (form.couponCode) {
+      coupon = await findCoupon(tx, form.couponCode);
+      if (!coupon) return { ok: false, reason: 'coupon', message: `We don't recognise the code ${form.couponCode}.` } as const;
+      const decision = evaluateCoupon(coupon, { subtotalCents: subtotal, now, ...(await couponUsage(tx, coupon.id, form.email)) }, formatMoney);
+      if (!decision.ok) return { ok: false, reason: 'coupon', message: decision.message } as const;
+      discount = decision.discountCents;
+    }
+    const totals = computeTotals(lines, discount, method);
+    const expiresAt = now + config.reservationTtlMs;
+
+    let number = newOrderNumber();
+    while (await tx.select({ id: orders.id }).from(orders).where(eq(orders.number, number)).get()) number = newOrderNumber();
+    const order = await tx
+      .insert(orders)
+      .values({
+        number,
+        cartId,
+        email: form.email,
+        status: 'pending',
+        currency: config.currency,
+        subtotalCents: totals.subtotalCents,
+        discountCents: totals.discountCents,
+        shippingCents: totals.shippingCents,
+        totalCents: totals.totalCents,
+        couponId: coupon?.id ?? null,
+        couponCode: coupon?.code ?? null,
+        shippingMethod: method.id,
+        shippingLabel: method.label,
+        shipName: form.name,
+        shipLine1: form.line1,
+        shipLine2: form.line2,
+        shipCity: form.city,
+        shipRegion: form.region,
+        shipPostcode: form.postcode,
+        shipCountry: form.country,
+        provider,
+        reservationExpiresAt: expiresAt,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: orders.id })
+      .get();
+
+    for (const [i, l] of lines.entries()) {
+      const variant = await tx.select({ id: variants.id }).from(variants).where(eq(variants.sku, l.sku)).get();
+      if (!variant) throw new Error(`variant ${l.sku} vanished inside the transaction`);
+      await tx.insert(orderLines).values({
+        orderId: order.id,
+        variantId: variant.id,
+        productSlug: l.productSlug,
+        sku: l.sku,
+        title: l.title,
+        variantLabel: l.variantLabel,
+        imagePath: l.imagePath,
+        unitPriceCents: l.unitPriceCents,
+        qty: l.qty,
+        subtotalCents: l.unitPriceCents * l.qty,
+        discountCents: totals.lineDiscounts[i] ?? 0,
+        sourcePost: l.source.kind === 'post' ? l.source.post : null,
+        sourceCard: l.source.kind === 'post' ? l.source.card : null,
+      });
+      await tx.insert(stockReservations).values({
+        orderId: order.id,
+        variantId: variant.id,
+        qty: l.qty,
+        status: 'active',
+        expiresAt,
+        createdAt: now,
+      });
+    }
+    if (coupon) await tx.insert(couponRedemptions).values({ couponId: coupon.id, orderId: order.id, email: form.email, createdAt: now });
+    await tx.insert(orderEvents).values({ orderId: order.id, at: now, fromStatus: null, toStatus: 'pending', actor: 'buyer', note: 'Order placed; stock reserved' });
+    await bumpCatalogVersion(tx);
+    return { ok: true, orderId: order.id, number, totalCents: totals.totalCents, expiresAt } as const;
+  });
+}
+
+/** What the payment provider needs to charge an order (server prices only). */
+export async function orderForPayment(db: Db, orderId: number): Promise<OrderForPayment | undefined> {
+  const o = await db.select().from(orders).where(eq(orders.id, orderId)).get();
+  if (!o) return undefined;
+  const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id);
+  return {
+    id: o.id,
+    number: o.number,
+    email: o.email,
+    currency: o.currency,
+    totalCents: o.totalCents,
+    shippingCents: o.shippingCents,
+    discountCents: o.discountCents,
+    shippingLabel: o.shippingLabel,
+    expiresAt: o.reservationExpiresAt,
+    lines: lines.map((l) => ({ title: l.title, variantLabel: l.variantLabel, unitPriceCents: l.unitPriceCents, qty: l.qty, discountCents: l.discountCents })),
+  };
+}
+
+export async function setProviderSession(db: Db, orderId: number, sessionId: string): Promise<void> {
+  await db.update(orders).set({ providerSessionId: sessionId }).where(eq(orders.id, orderId));
+}

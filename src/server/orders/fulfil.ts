@@ -1,0 +1,182 @@
+/**
+ * The one path from a payment provider's report to the order (ARCHITECTURE rule 3).
+ *
+ * `handlePaymentEvent` runs in one write transaction: it records the provider event id first
+ * (a repeated delivery is recognised and changes nothing), then applies the event through the
+ * state machine, so events can arrive twice and in any order:
+ * - paid (completed/succeeded) → `fulfil`: live reservations become sales (stock decremented once);
+ *   a payment that arrives after its reservation lapsed (or after the order was canceled) is
+ *   honoured from free stock, or, if stock is short, marked `needs_refund` — never sold below zero.
+ * - failed / expired → the pending order is canceled and its reservation released; on a paid order
+ *   these change nothing.
+ * - refunded / disputed → recorded against the order.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db.ts';
+import { cartLines, orderEvents, orderLines, orders, paymentEvents, stockReservations, variants } from '../../../db/schema/index.ts';
+import { availableSql, bumpCatalogVersion } from '../catalog/catalog-store.ts';
+import type { PaymentEvent } from '../checkout/payments.ts';
+import { releaseOrder } from './release.ts';
+import { statusAfterRefund } from './state.ts';
+
+export type EventOutcome =
+  | 'duplicate'
+  | 'unknown_order'
+  | 'fulfilled'
+  | 'fulfilled_late'
+  | 'needs_refund'
+  | 'already_paid'
+  | 'awaiting_payment'
+  | 'released'
+  | 'ignored'
+  | 'refund_recorded'
+  | 'dispute_recorded';
+
+export interface FulfilHooks {
+  /** Runs inside the fulfilment transaction (e.g. enqueue the confirmation email in the outbox). */
+  onPaid?: (tx: Tx, orderId: number) => Promise<void>;
+  /** Runs inside the transaction when a refund is recorded from the provider's side. */
+  onRefundRecorded?: (tx: Tx, orderId: number, refundedCents: number) => Promise<void>;
+  /** Runs inside the transaction when a dispute is opened (the Credit issue reverses commission). */
+  onDispute?: (tx: Tx, orderId: number, amountCents: number) => Promise<void>;
+}
+
+export async function handlePaymentEvent(
+  db: Db,
+  event: PaymentEvent,
+  { now = Date.now(), hooks = {} }: { now?: number; hooks?: FulfilHooks } = {},
+): Promise<{ outcome: EventOutcome; orderId: number | null }> {
+  return db.transaction(async (tx) => {
+    const seen = await tx.select({ outcome: paymentEvents.outcome }).from(paymentEvents).where(eq(paymentEvents.id, event.id)).get();
+    if (seen) return { outcome: 'duplicate' as const, orderId: event.orderId };
+    const order = await tx.select().from(orders).where(eq(orders.id, event.orderId)).get();
+    const record = async (outcome: EventOutcome) => {
+      await tx.insert(paymentEvents).values({
+        id: event.id,
+        provider: event.provider,
+        type: event.type,
+        orderId: order ? order.id : null,
+        outcome,
+        receivedAt: now,
+      });
+      return { outcome, orderId: order ? order.id : null };
+    };
+    if (!order) return record('unknown_order');
+    const actor = `provider:${event.provider}`;
+
+    switch (event.type) {
+      case 'checkout_completed':
+        if (!event.paid) {
+          // Delayed methods (bank debits): wait for payment_succeeded / payment_failed.
+          if (event.paymentId) await tx.update(orders).set({ providerPaymentId: event.paymentId }).where(eq(orders.id, order.id));
+          await tx.insert(orderEvents).values({ orderId: order.id, at: now, actor, note: 'Checkout completed; payment is processing' });
+          return record('awaiting_payment');
+        }
+        return record(await fulfil(tx, order.id, event.paymentId, { now, actor, hooks }));
+      case 'payment_succeeded':
+        return record(await fulfil(tx, order.id, event.paymentId, { now, actor, hooks }));
+      case 'payment_failed':
+      case 'checkout_expired': {
+        const note = event.type === 'payment_failed' ? 'Payment failed or was declined; reservation released' : 'Checkout expired; reservation released';
+        const { released } = await releaseOrder(tx, order.id, { now, actor, note });
+        return record(released ? 'released' : 'ignored');
+      }
+      case 'charge_refunded': {
+        if (event.amountRefundedCents <= order.refundedCents) return record('ignored');
+        const to = statusAfterRefund(order.totalCents, event.amountRefundedCents);
+        await tx.update(orders).set({ refundedCents: event.amountRefundedCents, status: to, updatedAt: now }).where(eq(orders.id, order.id));
+        await tx.insert(orderEvents).values({
+          orderId: order.id,
+          at: now,
+          fromStatus: order.status,
+          toStatus: to,
+          actor,
+          note: `Refund recorded by the payment provider (total refunded ${event.amountRefundedCents})`,
+        });
+        await hooks.onRefundRecorded?.(tx, order.id, event.amountRefundedCents - order.refundedCents);
+        return record('refund_recorded');
+      }
+      case 'dispute_created':
+        await tx.insert(orderEvents).values({ orderId: order.id, at: now, actor, note: `Payment disputed (${event.amountCents})` });
+        await hooks.onDispute?.(tx, order.id, event.amountCents);
+        return record('dispute_recorded');
+    }
+  });
+}
+
+/**
+ * Turns a paid order's reservation into a sale. Safe to run twice: only a pending or canceled order
+ * (a late payment) is fulfilled; anything already paid returns 'already_paid'.
+ */
+export async function fulfil(
+  tx: Tx,
+  orderId: number,
+  paymentId: string | null,
+  { now, actor, hooks }: { now: number; actor: string; hooks: FulfilHooks },
+): Promise<EventOutcome> {
+  const order = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
+  if (!order) return 'unknown_order';
+  if (order.status !== 'pending' && order.status !== 'canceled') return 'already_paid';
+  if (order.needsRefund) return 'needs_refund';
+
+  const lines = await tx
+    .select({
+      variantId: orderLines.variantId,
+      qty: orderLines.qty,
+      onHand: variants.stockOnHand,
+      available: availableSql(now),
+    })
+    .from(orderLines)
+    .innerJoin(variants, eq(variants.id, orderLines.variantId))
+    .where(eq(orderLines.orderId, orderId));
+  const live = await tx
+    .select({ variantId: stockReservations.variantId, qty: stockReservations.qty })
+    .from(stockReservations)
+    .where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'active'), sql`${stockReservations.expiresAt} > ${now}`));
+  const held = new Map<number, number>();
+  for (const r of live) held.set(r.variantId, (held.get(r.variantId) ?? 0) + r.qty);
+
+  // A line is covered by its own live reservation, or by free stock (available excludes this
+  // order's reservations once they have lapsed or been released); and on hand must cover it.
+  let late = order.status === 'canceled';
+  const coverable = lines.every((l) => {
+    const own = held.get(l.variantId) ?? 0;
+    if (own < l.qty) late = true;
+    const covered = own >= l.qty || Number(l.available) >= l.qty;
+    return covered && l.onHand >= l.qty;
+  });
+
+  if (!coverable) {
+    if (paymentId) await tx.update(orders).set({ providerPaymentId: paymentId }).where(eq(orders.id, orderId));
+    if (order.status === 'pending') await releaseOrder(tx, orderId, { now, actor, note: 'Payment arrived after the reservation lapsed' });
+    await tx.update(orders).set({ needsRefund: true, updatedAt: now }).where(eq(orders.id, orderId));
+    await tx.insert(orderEvents).values({ orderId, at: now, actor, note: 'Paid, but the stock is gone: the payment must be refunded' });
+    return 'needs_refund';
+  }
+
+  for (const l of lines) {
+    const res = await tx
+      .update(variants)
+      .set({ stockOnHand: sql`${variants.stockOnHand} - ${l.qty}` })
+      .where(and(eq(variants.id, l.variantId), sql`${variants.stockOnHand} >= ${l.qty}`))
+      .returning({ id: variants.id });
+    if (res.length === 0) throw new Error(`stock for variant ${l.variantId} changed inside the fulfilment transaction`);
+  }
+  await tx.update(stockReservations).set({ status: 'converted' }).where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'active')));
+  await tx
+    .update(orders)
+    .set({ status: 'paid', paidAt: now, updatedAt: now, ...(paymentId ? { providerPaymentId: paymentId } : {}) })
+    .where(eq(orders.id, orderId));
+  await tx.insert(orderEvents).values({
+    orderId,
+    at: now,
+    fromStatus: order.status,
+    toStatus: 'paid',
+    actor,
+    note: late ? 'Paid after the reservation lapsed; honoured from free stock' : 'Paid; reserved stock sold',
+  });
+  if (order.cartId) await tx.delete(cartLines).where(eq(cartLines.cartId, order.cartId));
+  await bumpCatalogVersion(tx);
+  await hooks.onPaid?.(tx, orderId);
+  return late ? 'fulfilled_late' : 'fulfilled';
+}
