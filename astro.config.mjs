@@ -30,6 +30,15 @@ export default defineConfig({
       SHOP_LOCALE: envField.enum({ context: 'server', access: 'secret', values: ['en-US', 'en-GB', 'de-DE', 'fr-FR'], default: 'en-US' }),
       RENDER_CACHE_ENTRIES: envField.number({ context: 'server', access: 'secret', default: 500, int: true, min: 0, max: 100000 }),
       SECURE_COOKIES: envField.boolean({ context: 'server', access: 'secret', default: false }),
+      SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://127.0.0.1:4321', url: true }),
+      // Checkout (issue 3)
+      STRIPE_SECRET_KEY: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 'sk_' }),
+      STRIPE_WEBHOOK_SECRET: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 'whsec_' }),
+      RESERVATION_TTL_MINUTES: envField.number({ context: 'server', access: 'secret', default: 15, int: true, min: 1, max: 120 }),
+      SHIP_COUNTRIES: envField.string({ context: 'server', access: 'secret', default: 'US,CA,GB,IE,DE,FR,NL,AU' }),
+      SHIPPING_STANDARD_CENTS: envField.number({ context: 'server', access: 'secret', default: 595, int: true, min: 0, max: 100000 }),
+      SHIPPING_EXPRESS_CENTS: envField.number({ context: 'server', access: 'secret', default: 1495, int: true, min: 0, max: 100000 }),
+      FREE_SHIPPING_OVER_CENTS: envField.number({ context: 'server', access: 'secret', default: 15000, int: true, min: 0, max: 10000000 }),
     },
   },
 });

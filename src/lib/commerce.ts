@@ -1,0 +1,83 @@
+/**
+ * The page-side composition of the Buy capability: configuration from astro:env, the payment
+ * provider chosen by configuration (Stripe when STRIPE_SECRET_KEY is set, else the built-in test
+ * provider — ADR 0006), and the hooks that put order emails in the outbox.
+ */
+import {
+  FREE_SHIPPING_OVER_CENTS,
+  RESERVATION_TTL_MINUTES,
+  SHIP_COUNTRIES,
+  SHIPPING_EXPRESS_CENTS,
+  SHIPPING_STANDARD_CENTS,
+  SITE_URL,
+  STRIPE_SECRET_KEY,
+  STRIPE_WEBHOOK_SECRET,
+} from 'astro:env/server';
+import type { Db } from '../server/db.ts';
+import { parseCountryList, type CheckoutConfig } from '../server/checkout/pricing.ts';
+import type { PaymentEvent, PaymentProvider } from '../server/checkout/payments.ts';
+import { createTestProvider } from '../server/checkout/test-provider.ts';
+import { handlePaymentEvent, type FulfilHooks } from '../server/orders/fulfil.ts';
+import { refundLatePayment, type RefundHooks } from '../server/orders/refund.ts';
+import { enqueueConfirmation, enqueueRefunded, type EmailContext } from '../server/orders/order-emails.ts';
+import { getAppSecret } from '../server/orders/order-links.ts';
+import { shop } from './runtime.ts';
+
+function countries(): string[] {
+  try {
+    return parseCountryList(SHIP_COUNTRIES);
+  } catch (err) {
+    throw new Error(`SHIP_COUNTRIES is invalid: ${(err as Error).message}`);
+  }
+}
+
+export const checkoutConfig: CheckoutConfig = {
+  currency: shop.currency,
+  countries: countries(),
+  reservationTtlMs: RESERVATION_TTL_MINUTES * 60_000,
+  shippingMethods: [
+    { id: 'standard', label: 'Standard delivery', priceCents: SHIPPING_STANDARD_CENTS, freeOverCents: FREE_SHIPPING_OVER_CENTS, days: '3–5 business days' },
+    { id: 'express', label: 'Express delivery', priceCents: SHIPPING_EXPRESS_CENTS, freeOverCents: null, days: '1–2 business days' },
+  ],
+};
+
+export const siteUrl = SITE_URL;
+export const stripeConfigured = Boolean(STRIPE_SECRET_KEY);
+export const stripeWebhookSecret = STRIPE_WEBHOOK_SECRET;
+
+let provider: Promise<PaymentProvider> | undefined;
+/** The configured provider: Stripe when a key is set, else the built-in test provider. */
+export function getPaymentProvider(): Promise<PaymentProvider> {
+  provider ??= (async () => {
+    if (!STRIPE_SECRET_KEY) return createTestProvider();
+    const { createStripeProvider } = await import('../server/checkout/stripe-provider.ts');
+    return createStripeProvider({ secretKey: STRIPE_SECRET_KEY, siteUrl: SITE_URL });
+  })();
+  return provider;
+}
+
+export async function emailContext(db: Db): Promise<EmailContext> {
+  return { shopName: shop.name, locale: shop.locale, siteUrl: SITE_URL, linkSecret: await getAppSecret(db, 'order_links') };
+}
+
+export async function paymentHooks(db: Db): Promise<FulfilHooks> {
+  const ctx = await emailContext(db);
+  return { onPaid: (tx, orderId) => enqueueConfirmation(tx, orderId, ctx) };
+}
+
+export async function refundHooks(db: Db): Promise<RefundHooks> {
+  const ctx = await emailContext(db);
+  return { onRefunded: (tx, orderId, lines, amountCents) => enqueueRefunded(tx, orderId, ctx, { amountCents, lines }) };
+}
+
+/**
+ * Applies a provider event and finishes what must happen after it commits: a late payment with no
+ * stock left is refunded automatically.
+ */
+export async function applyPaymentEvent(db: Db, event: PaymentEvent) {
+  const result = await handlePaymentEvent(db, event, { hooks: await paymentHooks(db) });
+  if (result.outcome === 'needs_refund' && result.orderId !== null) {
+    await refundLatePayment(db, await getPaymentProvider(), result.orderId, { hooks: await refundHooks(db) });
+  }
+  return result;
+}

@@ -1,0 +1,79 @@
+/**
+ * Builds the order emails from the database and puts them in the outbox, inside the transaction
+ * that made the change (transactional outbox, ADR 0005).
+ */
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db.ts';
+import { orderLines, orders } from '../../../db/schema/index.ts';
+import { enqueueEmail } from '../mail/outbox.ts';
+import { orderConfirmationEmail, orderRefundedEmail, orderShippedEmail, type OrderEmailData } from '../mail/templates.ts';
+import { orderPath, orderToken } from './order-links.ts';
+
+export interface EmailContext {
+  shopName: string;
+  locale: string;
+  siteUrl: string;
+  linkSecret: string;
+}
+
+async function emailData(tx: DbOrTx, orderId: number, ctx: EmailContext): Promise<OrderEmailData & { orderId: number }> {
+  const o = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
+  if (!o) throw new Error(`order ${orderId} not found for email`);
+  const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id);
+  return {
+    orderId,
+    shopName: ctx.shopName,
+    number: o.number,
+    email: o.email,
+    currency: o.currency,
+    locale: ctx.locale,
+    lines: lines.map((l) => ({ title: l.title, variantLabel: l.variantLabel, qty: l.qty, unitPriceCents: l.unitPriceCents, subtotalCents: l.subtotalCents })),
+    subtotalCents: o.subtotalCents,
+    discountCents: o.discountCents,
+    shippingCents: o.shippingCents,
+    totalCents: o.totalCents,
+    shippingLabel: o.shippingLabel,
+    shipTo: { name: o.shipName, line1: o.shipLine1, line2: o.shipLine2, city: o.shipCity, region: o.shipRegion, postcode: o.shipPostcode, country: o.shipCountry },
+    orderUrl: new URL(orderPath(o.number, orderToken(ctx.linkSecret, o.number)), ctx.siteUrl).href,
+  };
+}
+
+export async function enqueueConfirmation(tx: DbOrTx, orderId: number, ctx: EmailContext, now = Date.now()): Promise<void> {
+  const d = await emailData(tx, orderId, ctx);
+  const mail = orderConfirmationEmail(d);
+  await enqueueEmail(tx, { to: d.email, ...mail, kind: 'order_confirmation', orderId }, now);
+}
+
+export async function enqueueShipped(
+  tx: DbOrTx,
+  orderId: number,
+  ctx: EmailContext,
+  shipment: { carrier: string; trackingNumber: string },
+  now = Date.now(),
+): Promise<void> {
+  const d = await emailData(tx, orderId, ctx);
+  const mail = orderShippedEmail({ ...d, ...shipment });
+  await enqueueEmail(tx, { to: d.email, ...mail, kind: 'order_shipped', orderId }, now);
+}
+
+export async function enqueueRefunded(
+  tx: DbOrTx,
+  orderId: number,
+  ctx: EmailContext,
+  refund: { amountCents: number; lines: { lineId: number; qty: number; amountCents: number }[] },
+  now = Date.now(),
+): Promise<void> {
+  const d = await emailData(tx, orderId, ctx);
+  const all = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId));
+  const o = await tx.select({ refundedCents: orders.refundedCents }).from(orders).where(eq(orders.id, orderId)).get();
+  const mail = orderRefundedEmail({
+    ...d,
+    refundedCents: refund.amountCents,
+    totalRefundedCents: o?.refundedCents ?? refund.amountCents,
+    refundedLines: refund.lines.map((r) => {
+      const l = all.find((x) => x.id === r.lineId);
+      return { title: l?.title ?? 'Item', variantLabel: l?.variantLabel ?? '', qty: r.qty, refundedCents: r.amountCents };
+    }),
+  });
+  await enqueueEmail(tx, { to: d.email, ...mail, kind: 'order_refunded', orderId }, now);
+}
