@@ -30,6 +30,9 @@ export default defineConfig({
       SHOP_LOCALE: envField.enum({ context: 'server', access: 'secret', values: ['en-US', 'en-GB', 'de-DE', 'fr-FR'], default: 'en-US' }),
       RENDER_CACHE_ENTRIES: envField.number({ context: 'server', access: 'secret', default: 500, int: true, min: 0, max: 100000 }),
       SECURE_COOKIES: envField.boolean({ context: 'server', access: 'secret', default: false }),
+      // Mail (ADR 0005): SMTP through nodemailer when set (smtp://user:pass@host:587), else the outbox at /dev/mail.
+      SMTP_URL: envField.string({ context: 'server', access: 'secret', optional: true }),
+      MAIL_FROM: envField.string({ context: 'server', access: 'secret', default: 'Lookbook <orders@lookbook.test>', min: 3 }),
       SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://127.0.0.1:4321', url: true }),
       // Checkout (issue 3)
       STRIPE_SECRET_KEY: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 'sk_' }),

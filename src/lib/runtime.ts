@@ -5,14 +5,17 @@
 import {
   DATABASE_AUTH_TOKEN,
   DATABASE_URL,
+  MAIL_FROM,
   RENDER_CACHE_ENTRIES,
   SECURE_COOKIES,
   SHOP_CURRENCY,
   SHOP_LOCALE,
   SHOP_NAME,
+  SMTP_URL,
 } from 'astro:env/server';
 import { openDb, type Db } from '../server/db.ts';
 import { formatMoney } from '../server/catalog/money.ts';
+import { createMailTransport, type MailTransport } from '../server/mail/transport.ts';
 
 export const shop = {
   name: SHOP_NAME,
@@ -33,4 +36,19 @@ export function getDb(): Promise<Db> {
 /** Formats minor units in the shop's currency and locale. */
 export function money(minor: number): string {
   return formatMoney(minor, shop);
+}
+
+/** Mail configuration (ADR 0005): SMTP when SMTP_URL is set, otherwise the outbox (/dev/mail). */
+export const mail = {
+  smtpUrl: SMTP_URL?.trim() || undefined,
+  from: MAIL_FROM,
+  transport: SMTP_URL?.trim() ? 'smtp' : 'outbox',
+} as const satisfies { smtpUrl: string | undefined; from: string; transport: 'smtp' | 'outbox' };
+
+let mailTransport: MailTransport | undefined;
+
+/** The process-wide mail transport (created lazily, once); pass it to `deliverPending`. */
+export function getMailTransport(): MailTransport {
+  mailTransport ??= createMailTransport(mail);
+  return mailTransport;
 }
