@@ -33,11 +33,12 @@ function scratchProject(post: string): string {
 function sync(dir: string) {
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'sync'], {
     cwd: dir,
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
     encoding: 'utf8',
     timeout: 60_000,
   });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+  // Strip colour codes in case the environment forces them (CI sets CI=true).
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, "") };
 }
 
 const post = (fm: Record<string, string>) =>
