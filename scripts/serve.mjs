@@ -1,9 +1,13 @@
 // Production server: the built Astro app (@astrojs/node standalone handler) behind a node:http
-// server that first offers each request to the render cache (ADR 0003). Reads HOST and PORT.
+// server that first offers each request to the render cache (ADR 0003). Reads HOST and PORT, and
+// LOOKBOOK_DIST (the build directory, default ./dist) so tests can serve a build of their own.
 import http from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-const { handler } = await import('../dist/server/entry.mjs');
+const dist = resolve(process.env.LOOKBOOK_DIST ?? new URL('../dist', import.meta.url).pathname);
+const { handler } = await import(pathToFileURL(resolve(dist, 'server/entry.mjs')).href);
 const FAST = Symbol.for('lookbook.serveCachedPage');
 
 const host = process.env.HOST ?? '127.0.0.1';

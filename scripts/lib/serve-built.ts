@@ -209,7 +209,10 @@ export async function waitForHttp(url: string, child: ChildProcess, timeoutMs: n
   throw new Error(`server did not answer ${url} within ${timeoutMs} ms (${String(lastError)}):\n${output()}`);
 }
 
-/** Start `dist/server/entry.mjs` in its own process group on 127.0.0.1 with a fresh seeded database. */
+/**
+ * Start the production server (`scripts/serve.mjs`: the render cache in front of
+ * `<dist>/server/entry.mjs`, ADR 0003) in its own process group on 127.0.0.1 with a fresh seeded database.
+ */
 export async function startBuiltServer(options: StartOptions = {}): Promise<BuiltServer> {
   const distDir = resolve(ROOT, options.distDir ?? 'dist');
   const entry = join(distDir, 'server/entry.mjs');
@@ -239,11 +242,11 @@ export async function startBuiltServer(options: StartOptions = {}): Promise<Buil
   // A free port can be taken between probing and listening; retry a few times when no port was asked for.
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs')], {
       cwd: ROOT,
       detached: true, // own process group: stop() kills the server and anything it spawned
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: baseEnv({ ...options.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl }),
+      env: baseEnv({ ...options.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, LOOKBOOK_DIST: distDir }),
     });
     killOnExit(child);
     const output = captureOutput(child, log, '[server] ');

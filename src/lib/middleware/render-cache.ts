@@ -11,19 +11,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineMiddleware } from 'astro:middleware';
 import { getCatalogVersion, nextReservationExpiry } from '../../server/catalog/catalog-store.ts';
 import { isCacheableRequest, RenderCache } from '../../server/catalog/render-cache.ts';
+import { VersionReader } from '../../server/catalog/version-reader.ts';
 import { getDb, shop } from '../runtime.ts';
 
 /** Cookies that make a page personal: a signed-in session or a bag. */
 export const PERSONAL_COOKIES = ['lb_session', 'lb_bag'] as const;
 
 export const renderCache = new RenderCache(shop.renderCacheEntries);
+const versions = new VersionReader(async () => getCatalogVersion(await getDb()));
 
 export const cache = defineMiddleware(async (context, next) => {
   const { request, url } = context;
   if (!isCacheableRequest(request.method, url, request.headers.get('cookie'), PERSONAL_COOKIES)) return next();
   const db = await getDb();
   const key = url.pathname;
-  const version = await getCatalogVersion(db);
+  const version = await versions.read();
   const hit = renderCache.get(key, version, Date.now());
   if (hit) {
     const headers = new Headers(hit.headers);
@@ -33,14 +35,15 @@ export const cache = defineMiddleware(async (context, next) => {
   const response = await next();
   const opt = context.locals.renderCache;
   if (!opt?.cacheable || response.status !== 200 || response.headers.has('set-cookie')) return response;
-  const body = await response.text();
+  const body = new Uint8Array(await response.arrayBuffer());
   const headers = [...response.headers.entries()].filter(([k]) => k !== 'content-length');
+  headers.push(['content-length', String(body.byteLength)]);
   // A reservation that lapses frees stock without a write, so the page must not outlive it.
   const validUntil = Math.min(opt.validUntil ?? Number.POSITIVE_INFINITY, await nextReservationExpiry(db));
   renderCache.set(key, { body, headers, version, validUntil });
   const out = new Headers(headers);
   out.set('x-render-cache', 'miss');
-  return new Response(body, { status: 200, headers: out });
+  return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: out });
 });
 
 /**
@@ -53,12 +56,10 @@ export async function serveCachedPage(req: IncomingMessage, res: ServerResponse)
   if (raw.includes('?')) return false;
   const cookie = req.headers.cookie ?? null;
   if (!isCacheableRequest(method, new URL(raw, 'http://x.invalid'), cookie, PERSONAL_COOKIES)) return false;
-  const db = await getDb();
-  const hit = renderCache.get(raw, await getCatalogVersion(db), Date.now());
+  const hit = renderCache.get(raw, await versions.read(), Date.now());
   if (!hit) return false;
-  const body = Buffer.from(hit.body);
-  res.writeHead(200, [...hit.headers.flat(), 'x-render-cache', 'hit', 'content-length', String(body.length)]);
-  res.end(method === 'HEAD' ? undefined : body);
+  res.writeHead(200, [...hit.headers.flat(), 'x-render-cache', 'hit']);
+  res.end(method === 'HEAD' ? undefined : hit.body);
   return true;
 }
 

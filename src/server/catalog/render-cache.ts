@@ -10,7 +10,8 @@
  * Bounded: a simple LRU (Map insertion order) of at most `maxEntries` pages.
  */
 export interface CachedPage {
-  body: string;
+  /** Encoded once when stored, so a hit writes bytes without re-encoding. */
+  body: Uint8Array | string;
   headers: [string, string][];
   version: number;
   validUntil: number;
