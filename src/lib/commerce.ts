@@ -21,7 +21,8 @@ import { handlePaymentEvent, type FulfilHooks } from '../server/orders/fulfil.ts
 import { refundLatePayment, type RefundHooks } from '../server/orders/refund.ts';
 import { enqueueConfirmation, enqueueRefunded, type EmailContext } from '../server/orders/order-emails.ts';
 import { getAppSecret } from '../server/orders/order-links.ts';
-import { shop } from './runtime.ts';
+import { getMailTransport, shop } from './runtime.ts';
+import { deliverPending } from '../server/mail/outbox.ts';
 
 function countries(): string[] {
   try {
@@ -79,5 +80,14 @@ export async function applyPaymentEvent(db: Db, event: PaymentEvent) {
   if (result.outcome === 'needs_refund' && result.orderId !== null) {
     await refundLatePayment(db, await getPaymentProvider(), result.orderId, { hooks: await refundHooks(db) });
   }
+  deliverMailSoon(db);
   return result;
+}
+
+/**
+ * Sends what the last transaction put in the outbox, without making the request wait. A failure
+ * stays in the outbox and is retried by the next call or the mail sweeper (ADR 0005).
+ */
+export function deliverMailSoon(db: Db): void {
+  void deliverPending(db, getMailTransport()).catch((err) => console.error('mail delivery failed; will retry', err));
 }

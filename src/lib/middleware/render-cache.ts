@@ -30,7 +30,7 @@ export const cache = defineMiddleware(async (context, next) => {
   if (hit) {
     const headers = new Headers(hit.headers);
     headers.set('x-render-cache', 'hit');
-    return new Response(request.method === 'HEAD' ? null : hit.body, { status: 200, headers });
+    return new Response(request.method === 'HEAD' ? null : (hit.body as BodyInit), { status: 200, headers });
   }
   const response = await next();
   const opt = context.locals.renderCache;
