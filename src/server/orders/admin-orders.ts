@@ -1,0 +1,548 @@
+/**
+ * The shop admin's order tools (issue 3): list and search, the detail view, and the actions —
+ * mark shipped, mark delivered, cancel, refund. DB in, plain values out; pages only parse the
+ * form and map the result to a message.
+ *
+ * Every action checks the state machine (state.ts) inside its write, and a refused action returns
+ * `{ ok: false, reason, message }` having written nothing.
+ *
+ * Canceling a paid order (state.ts: paid → canceled, "stock released, money refunded"). The money
+ * moves through `refundOrder` (request 'all', restock) — provider first, then the record — and the
+ * cancelation is written by its `onRefunded` hook, inside the same transaction as the refund record:
+ * the order ends `canceled` (not `refunded`, which has no way out), refunded_cents = total, every
+ * line refunded and restocked, the coupon redemption released (schema: "canceled … no longer
+ * counts"), and ONE history entry paid → canceled carrying the refund's note. The hook re-checks
+ * that the refund started from `paid`; if the order moved meanwhile (shipped or canceled by someone
+ * else), it rolls the whole record back and the admin is told. Any money the provider already moved
+ * carries the same idempotency key as the other attempt, and Stripe's `charge.refunded` webhook
+ * records it (fulfil.ts), so nothing is refunded twice.
+ *
+ * Double submits: actions on one order run one at a time in this process (`withOrderLock`), so a
+ * double-clicked "Refund" re-reads the order after the first one committed and is refused or
+ * re-planned. Across instances, refundOrder's provider idempotency key keeps the money right.
+ */
+import { and, count, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DbOrTx, Tx } from '../db.ts';
+import {
+  couponRedemptions,
+  orderEvents,
+  orderLines,
+  orders,
+  paymentEvents,
+  stockReservations,
+  variants,
+  type OrderStatus,
+} from '../../../db/schema/index.ts';
+import type { PaymentProvider } from '../checkout/payments.ts';
+import { ADMIN_ORDERS_PAGE_SIZE, compactOrderNumberSearch, type RefundRequest } from './admin-query.ts';
+import { enqueueShipped, type EmailContext } from './order-emails.ts';
+import { normaliseOrderNumber } from './order-number.ts';
+import { planRefund, refundOrder, type RefundHooks } from './refund.ts';
+import { releaseOrder } from './release.ts';
+import { canTransition, STATUS_LABEL } from './state.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Listing
+
+export interface ListOrdersFilter {
+  status?: OrderStatus | undefined;
+  /** Created at ≥ fromMs. */
+  fromMs?: number | undefined;
+  /** Created at < toMs. */
+  toMs?: number | undefined;
+  /** Order number (any case, dashes optional, may be partial) or part of the email. */
+  q?: string | undefined;
+  page: number;
+  pageSize?: number;
+}
+
+export interface AdminOrderRow {
+  id: number;
+  number: string;
+  createdAt: number;
+  email: string;
+  status: OrderStatus;
+  currency: string;
+  itemCount: number;
+  totalCents: number;
+  refundedCents: number;
+}
+
+export interface AdminOrderPage {
+  rows: AdminOrderRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+/** Newest first, filtered and paginated, with the total count of matching orders. */
+export async function listOrders(db: DbOrTx, filter: ListOrdersFilter): Promise<AdminOrderPage> {
+  const pageSize = filter.pageSize ?? ADMIN_ORDERS_PAGE_SIZE;
+  const page = Math.max(1, Math.floor(filter.page));
+  const conds: SQL[] = [];
+  if (filter.status) conds.push(eq(orders.status, filter.status));
+  if (filter.fromMs !== undefined) conds.push(gte(orders.createdAt, filter.fromMs));
+  if (filter.toMs !== undefined) conds.push(lt(orders.createdAt, filter.toMs));
+  const q = filter.q?.trim();
+  if (q) {
+    // instr() rather than LIKE: the search text is matched literally (no % or _ wildcards).
+    const byEmail = sql`instr(lower(${orders.email}), ${q.toLowerCase()}) > 0`;
+    const compact = compactOrderNumberSearch(q);
+    conds.push(compact ? or(byEmail, sql`instr(replace(${orders.number}, '-', ''), ${compact}) > 0`)! : byEmail);
+  }
+  const where = conds.length ? and(...conds) : undefined;
+  const totalRow = await db.select({ n: count() }).from(orders).where(where).get();
+  const total = totalRow?.n ?? 0;
+  const rows = await db
+    .select({
+      id: orders.id,
+      number: orders.number,
+      createdAt: orders.createdAt,
+      email: orders.email,
+      status: orders.status,
+      currency: orders.currency,
+      totalCents: orders.totalCents,
+      refundedCents: orders.refundedCents,
+      // A join, not a correlated subquery: in a one-table select Drizzle leaves column names
+      // unqualified, and `"order_id" = "id"` inside a subquery would bind to the subquery's table.
+      itemCount: sql<number>`coalesce(sum(${orderLines.qty}), 0)`,
+    })
+    .from(orders)
+    .leftJoin(orderLines, eq(orderLines.orderId, orders.id))
+    .where(where)
+    .groupBy(orders.id)
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  return {
+    rows: rows.map((r) => ({ ...r, itemCount: Number(r.itemCount) })),
+    total,
+    page,
+    pageSize,
+    pageCount: Math.max(1, Math.ceil(total / pageSize)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detail
+
+type OrderRow = typeof orders.$inferSelect;
+type OrderLineRow = typeof orderLines.$inferSelect;
+
+export interface AdminOrderLine extends OrderLineRow {
+  /** Subtotal − the line's share of the discount: what refunding every unit returns. */
+  netCents: number;
+  remainingQty: number;
+}
+
+export type ReservationState = 'active' | 'expired' | 'converted' | 'released';
+
+export interface AdminOrderActions {
+  ship: boolean;
+  deliver: boolean;
+  /** What "Cancel" would do, or null when the order cannot be canceled. */
+  cancel: null | { kind: 'release'; units: number } | { kind: 'refund'; amountCents: number; units: number };
+  refund: boolean;
+}
+
+export interface AdminOrderDetail {
+  order: OrderRow;
+  statusLabel: string;
+  lines: AdminOrderLine[];
+  paymentEvents: (typeof paymentEvents.$inferSelect)[];
+  history: (typeof orderEvents.$inferSelect)[];
+  reservations: { id: number; sku: string; qty: number; status: ReservationState; expiresAt: number; createdAt: number }[];
+  actions: AdminOrderActions;
+}
+
+/** One order for the admin detail page, by number (typed any case, dashes optional). */
+export async function getOrderDetail(db: DbOrTx, number: string, now = Date.now()): Promise<AdminOrderDetail | null> {
+  const n = normaliseOrderNumber(number) ?? number;
+  const order = await db.select().from(orders).where(eq(orders.number, n)).get();
+  if (!order) return null;
+  const [lines, events, history, reservations] = await Promise.all([
+    db.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(orderLines.id),
+    db.select().from(paymentEvents).where(eq(paymentEvents.orderId, order.id)).orderBy(paymentEvents.receivedAt, paymentEvents.id),
+    db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id)).orderBy(orderEvents.at, orderEvents.id),
+    db
+      .select({
+        id: stockReservations.id,
+        sku: variants.sku,
+        qty: stockReservations.qty,
+        status: stockReservations.status,
+        expiresAt: stockReservations.expiresAt,
+        createdAt: stockReservations.createdAt,
+      })
+      .from(stockReservations)
+      .innerJoin(variants, eq(variants.id, stockReservations.variantId))
+      .where(eq(stockReservations.orderId, order.id))
+      .orderBy(stockReservations.id),
+  ]);
+  const adminLines = lines.map((l) => ({ ...l, netCents: l.subtotalCents - l.discountCents, remainingQty: l.qty - l.refundedQty }));
+  return {
+    order,
+    statusLabel: STATUS_LABEL[order.status],
+    lines: adminLines,
+    paymentEvents: events,
+    history,
+    reservations: reservations.map((r) => ({
+      ...r,
+      // Expiry needs no write (ARCHITECTURE rule 8): an active row past its time simply no longer holds stock.
+      status: r.status === 'active' && r.expiresAt <= now ? 'expired' : r.status,
+    })),
+    actions: availableActions(order, adminLines),
+  };
+}
+
+const REFUNDABLE: readonly OrderStatus[] = ['paid', 'shipped', 'delivered', 'partially_refunded'];
+
+/** Pure: which actions the detail page offers for an order in this state. */
+export function availableActions(order: Pick<OrderRow, 'status' | 'carrier' | 'totalCents' | 'refundedCents' | 'shippingCents'>, lines: readonly AdminOrderLine[]): AdminOrderActions {
+  const remaining = lines.reduce((n, l) => n + l.remainingQty, 0);
+  let cancel: AdminOrderActions['cancel'] = null;
+  if (order.status === 'pending') {
+    cancel = { kind: 'release', units: lines.reduce((n, l) => n + l.qty, 0) };
+  } else if (order.status === 'paid' && canTransition('paid', 'canceled')) {
+    const plan = planRefund(lines, 'all', { shippingCents: order.shippingCents, shippingRefunded: order.refundedCents >= order.totalCents });
+    if (plan.ok) cancel = { kind: 'refund', amountCents: Math.min(plan.amountCents, order.totalCents - order.refundedCents), units: remaining };
+  }
+  return {
+    ship: shipRefusal(order, lines) === null,
+    deliver: deliverRefusal(order) === null,
+    cancel,
+    refund: REFUNDABLE.includes(order.status) && order.refundedCents < order.totalCents && remaining > 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+export type AdminRefusalReason =
+  | 'not_found'
+  | 'invalid'
+  | 'not_allowed'
+  | 'conflict'
+  | 'nothing_to_refund'
+  | 'unknown_line'
+  | 'too_many'
+  | 'not_refundable'
+  | 'provider_failed';
+
+export type AdminRefusal = { ok: false; reason: AdminRefusalReason; message: string; fieldErrors?: Record<string, string> };
+
+function refuse(reason: AdminRefusalReason, message: string, fieldErrors?: Record<string, string>): AdminRefusal {
+  return fieldErrors ? { ok: false, reason, message, fieldErrors } : { ok: false, reason, message };
+}
+
+const locks = new Map<number, Promise<unknown>>();
+
+/** Runs admin actions on one order one after another in this process (double submits). */
+async function withOrderLock<T>(orderId: number, fn: () => Promise<T>): Promise<T> {
+  const prev = locks.get(orderId) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  locks.set(orderId, tail);
+  try {
+    return await run;
+  } finally {
+    if (locks.get(orderId) === tail) locks.delete(orderId);
+  }
+}
+
+const printable = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+
+export const shipmentSchema = z.object({
+  carrier: z
+    .string({ error: 'Enter the carrier.' })
+    .trim()
+    .min(1, 'Enter the carrier.')
+    .max(60, 'Keep the carrier under 60 characters.')
+    .refine(printable, 'The carrier contains characters that cannot be printed.'),
+  trackingNumber: z
+    .string({ error: 'Enter the tracking number.' })
+    .trim()
+    .min(1, 'Enter the tracking number.')
+    .max(64, 'Keep the tracking number under 64 characters.')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'Tracking numbers use letters, digits, spaces and dashes only.')
+    .min(4, 'That tracking number is too short.'),
+});
+
+function shipRefusal(order: Pick<OrderRow, 'status' | 'carrier'>, lines: readonly Pick<AdminOrderLine, 'remainingQty'>[]): string | null {
+  if (order.status !== 'paid' && order.status !== 'partially_refunded') {
+    if (order.status === 'pending') return 'This order has not been paid yet, so it cannot be shipped.';
+    return `A ${STATUS_LABEL[order.status].toLowerCase()} order cannot be marked shipped.`;
+  }
+  if (!canTransition(order.status, 'shipped')) return `A ${order.status} order cannot be marked shipped.`;
+  if (order.carrier) return 'This order has already been shipped.';
+  if (lines.every((l) => l.remainingQty <= 0)) return 'Every item on this order has been refunded; there is nothing to ship.';
+  return null;
+}
+
+function deliverRefusal(order: Pick<OrderRow, 'status' | 'carrier'>): string | null {
+  // A shipped order that was then partly refunded is `partially_refunded` with its tracking kept.
+  const shipped = order.status === 'shipped' || (order.status === 'partially_refunded' && order.carrier !== null);
+  if (!shipped || !canTransition(order.status, 'delivered')) {
+    return order.status === 'delivered' ? 'This order is already marked delivered.' : 'Only a shipped order can be marked delivered.';
+  }
+  return null;
+}
+
+async function loadLines(tx: DbOrTx, orderId: number): Promise<AdminOrderLine[]> {
+  const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id);
+  return lines.map((l) => ({ ...l, netCents: l.subtotalCents - l.discountCents, remainingQty: l.qty - l.refundedQty }));
+}
+
+export type ShipResult = { ok: true; status: 'shipped' } | AdminRefusal;
+
+/**
+ * paid / partially_refunded (not yet shipped) → shipped: stores carrier and tracking, records the
+ * change, and puts the "shipped" email in the outbox — all in one transaction.
+ */
+export async function markShipped(
+  db: Db,
+  {
+    orderId,
+    carrier,
+    trackingNumber,
+    actor,
+    now = Date.now(),
+    emailCtx,
+  }: { orderId: number; carrier: unknown; trackingNumber: unknown; actor: string; now?: number; emailCtx: EmailContext },
+): Promise<ShipResult> {
+  const parsed = shipmentSchema.safeParse({ carrier, trackingNumber });
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const i of parsed.error.issues) fieldErrors[String(i.path[0])] ??= i.message;
+    return refuse('invalid', Object.values(fieldErrors).join(' '), fieldErrors);
+  }
+  const shipment = parsed.data;
+  return withOrderLock(orderId, () =>
+    db.transaction(async (tx): Promise<ShipResult> => {
+      const order = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
+      if (!order) return refuse('not_found', 'No such order.');
+      const why = shipRefusal(order, await loadLines(tx, orderId));
+      if (why) return refuse('not_allowed', why);
+      await tx
+        .update(orders)
+        .set({ status: 'shipped', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, updatedAt: now })
+        .where(and(eq(orders.id, orderId), eq(orders.status, order.status)));
+      await tx.insert(orderEvents).values({
+        orderId,
+        at: now,
+        fromStatus: order.status,
+        toStatus: 'shipped',
+        actor,
+        note: `Shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`,
+      });
+      await enqueueShipped(tx, orderId, emailCtx, shipment, now);
+      return { ok: true, status: 'shipped' };
+    }),
+  );
+}
+
+export type DeliverResult = { ok: true; status: 'delivered' } | AdminRefusal;
+
+/** shipped → delivered (also a shipped order that was partly refunded since). */
+export async function markDelivered(db: Db, { orderId, actor, now = Date.now() }: { orderId: number; actor: string; now?: number }): Promise<DeliverResult> {
+  return withOrderLock(orderId, () =>
+    db.transaction(async (tx): Promise<DeliverResult> => {
+      const order = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
+      if (!order) return refuse('not_found', 'No such order.');
+      const why = deliverRefusal(order);
+      if (why) return refuse('not_allowed', why);
+      await tx.update(orders).set({ status: 'delivered', updatedAt: now }).where(and(eq(orders.id, orderId), eq(orders.status, order.status)));
+      await tx.insert(orderEvents).values({ orderId, at: now, fromStatus: order.status, toStatus: 'delivered', actor, note: 'Marked delivered' });
+      return { ok: true, status: 'delivered' };
+    }),
+  );
+}
+
+/** Thrown inside a refund transaction to roll it back when the order moved under us. */
+class OrderChanged extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+export type CancelResult = { ok: true; status: 'canceled'; refundedCents: number } | AdminRefusal;
+
+/**
+ * Cancels an order the shop will not fulfil.
+ * - pending: the reservation and coupon redemption are released (releaseOrder); no money was taken.
+ * - paid (not shipped): refunded in full and every unit restocked, then `canceled` (see the header).
+ * Anything else is refused: a shipped order is refunded (with restock when it comes back) instead.
+ */
+export async function cancelOrder(
+  db: Db,
+  provider: PaymentProvider,
+  { orderId, actor, now = Date.now(), hooks = {} }: { orderId: number; actor: string; now?: number; hooks?: RefundHooks },
+): Promise<CancelResult> {
+  return withOrderLock(orderId, async (): Promise<CancelResult> => {
+    const order = await db.select().from(orders).where(eq(orders.id, orderId)).get();
+    if (!order) return refuse('not_found', 'No such order.');
+
+    if (order.status === 'pending') {
+      return db.transaction(async (tx): Promise<CancelResult> => {
+        const { released } = await releaseOrder(tx, orderId, { now, actor, note: 'Canceled by the shop before payment; reservation released' });
+        if (!released) return refuse('conflict', 'The order changed while it was being canceled (it may just have been paid). Reload it and check.');
+        return { ok: true, status: 'canceled', refundedCents: 0 };
+      });
+    }
+
+    if (order.status !== 'paid' || !canTransition(order.status, 'canceled')) return refuse('not_allowed', cancelRefusal(order.status));
+
+    const result = await refundOrder(db, provider, {
+      orderId,
+      request: 'all',
+      restock: true,
+      actor,
+      now,
+      hooks: {
+        onRefunded: async (tx, id, lines, amountCents) => {
+          const ev = await tx.select().from(orderEvents).where(eq(orderEvents.orderId, id)).orderBy(desc(orderEvents.id)).limit(1).get();
+          // refundOrder has just written its event: it must be ours, and must start from `paid`.
+          if (!ev || ev.fromStatus !== 'paid' || ev.toStatus !== 'refunded' || ev.actor !== actor) throw new OrderChanged(ev?.fromStatus ?? 'unknown');
+          await tx.update(orders).set({ status: 'canceled', updatedAt: now }).where(and(eq(orders.id, id), eq(orders.status, 'refunded')));
+          await tx
+            .update(orderEvents)
+            .set({ toStatus: 'canceled', note: `Canceled by the shop before shipping. ${ev.note ?? ''}`.trim() })
+            .where(eq(orderEvents.id, ev.id));
+          await tx.update(couponRedemptions).set({ releasedAt: now }).where(and(eq(couponRedemptions.orderId, id), isNull(couponRedemptions.releasedAt)));
+          await hooks.onRefunded?.(tx, id, lines, amountCents);
+        },
+      },
+    }).catch((err: unknown) => {
+      if (err instanceof OrderChanged) return null;
+      throw err;
+    });
+    if (result === null) {
+      return refuse(
+        'conflict',
+        'The order changed while it was being canceled (it was shipped, refunded or canceled at the same moment), so the cancelation was not recorded. Reload the order and check its status and payment events.',
+      );
+    }
+    if (!result.ok) return refuse(result.reason, result.message);
+    return { ok: true, status: 'canceled', refundedCents: result.amountCents };
+  });
+}
+
+function cancelRefusal(status: OrderStatus): string {
+  switch (status) {
+    case 'shipped':
+    case 'delivered':
+      return 'A shipped order cannot be canceled. Refund it instead (and restock when the items come back).';
+    case 'partially_refunded':
+      return 'This order has been partly refunded. Refund the rest instead, with restock if the items are still here.';
+    case 'canceled':
+      return 'This order is already canceled.';
+    case 'refunded':
+      return 'This order has been refunded in full; there is nothing left to cancel.';
+    default:
+      return `A ${status} order cannot be canceled.`;
+  }
+}
+
+export type RefundPreview =
+  | {
+      ok: true;
+      amountCents: number;
+      includesShipping: boolean;
+      restock: boolean;
+      lines: { lineId: number; qty: number; amountCents: number; title: string; variantLabel: string; sku: string }[];
+    }
+  | AdminRefusal;
+
+/** What a refund would do, priced exactly as refundOrder will (for the confirmation step). */
+export async function previewRefund(
+  db: DbOrTx,
+  { orderId, request, restock }: { orderId: number; request: RefundRequest; restock: boolean },
+): Promise<RefundPreview> {
+  const order = await db.select().from(orders).where(eq(orders.id, orderId)).get();
+  if (!order) return refuse('not_found', 'No such order.');
+  if (!REFUNDABLE.includes(order.status)) return refuse('not_refundable', `A ${STATUS_LABEL[order.status].toLowerCase()} order cannot be refunded.`);
+  const lines = await loadLines(db, orderId);
+  const plan = planRefund(lines, request, { shippingCents: order.shippingCents, shippingRefunded: order.refundedCents >= order.totalCents });
+  if (!plan.ok) return refuse(plan.reason, plan.message);
+  const amountCents = Math.min(plan.amountCents, order.totalCents - order.refundedCents);
+  if (amountCents <= 0) return refuse('nothing_to_refund', 'This order has been refunded in full.');
+  return {
+    ok: true,
+    amountCents,
+    includesShipping: plan.includesShipping,
+    restock,
+    lines: plan.lines.map((p) => {
+      const l = lines.find((x) => x.id === p.lineId)!;
+      return { ...p, title: l.title, variantLabel: l.variantLabel, sku: l.sku };
+    }),
+  };
+}
+
+/**
+ * Pure: the sentence the confirmation shows.
+ * @example refundSummary({ lines: 2, amountCents: 8400, includesShipping: false, restock: true }, fmt) // "Refund 2 lines, $84.00, and restock"
+ */
+export function refundSummary(
+  { lines, amountCents, includesShipping, restock }: { lines: number; amountCents: number; includesShipping: boolean; restock: boolean },
+  formatMoney: (cents: number) => string,
+): string {
+  const what = `${lines} ${lines === 1 ? 'line' : 'lines'}${includesShipping ? ' and shipping' : ''}`;
+  return `Refund ${what}, ${formatMoney(amountCents)}, ${restock ? 'and restock' : 'without restocking'}`;
+}
+
+/** Pure: what "Cancel order" will do, in words. */
+export function cancelSummary(cancel: NonNullable<AdminOrderActions['cancel']>, formatMoney: (cents: number) => string): string {
+  const items = (n: number) => `${n} ${n === 1 ? 'item' : 'items'}`;
+  if (cancel.kind === 'release') return `Cancel the order and release the ${items(cancel.units)} held for it. No payment has been taken.`;
+  return `Cancel the order, refund ${formatMoney(cancel.amountCents)} in full, and return ${items(cancel.units)} to stock.`;
+}
+
+export type AdminRefundResult = { ok: true; amountCents: number; status: 'refunded' | 'partially_refunded' } | AdminRefusal;
+
+/**
+ * Refunds in full or per line, optionally restocking, through refundOrder. The extra check in the
+ * hook rolls the record back if a concurrent refund (another instance) would push a line past its
+ * quantity.
+ */
+export async function refundOrderAsAdmin(
+  db: Db,
+  provider: PaymentProvider,
+  {
+    orderId,
+    request,
+    restock,
+    actor,
+    now = Date.now(),
+    hooks = {},
+  }: { orderId: number; request: RefundRequest; restock: boolean; actor: string; now?: number; hooks?: RefundHooks },
+): Promise<AdminRefundResult> {
+  return withOrderLock(orderId, async (): Promise<AdminRefundResult> => {
+    const result = await refundOrder(db, provider, {
+      orderId,
+      request,
+      restock,
+      actor,
+      now,
+      hooks: {
+        onRefunded: async (tx: Tx, id, lines, amountCents) => {
+          const over = await tx
+            .select({ id: orderLines.id })
+            .from(orderLines)
+            .where(and(eq(orderLines.orderId, id), sql`${orderLines.refundedQty} > ${orderLines.qty}`))
+            .get();
+          if (over) throw new OrderChanged('over_refunded');
+          await hooks.onRefunded?.(tx, id, lines, amountCents);
+        },
+      },
+    }).catch((err: unknown) => {
+      if (err instanceof OrderChanged) return null;
+      throw err;
+    });
+    if (result === null) {
+      return refuse('conflict', 'Another refund of this order landed at the same moment, so this one was not recorded. Reload the order and check what is left to refund.');
+    }
+    if (!result.ok) return refuse(result.reason, result.message);
+    return result;
+  });
+}
