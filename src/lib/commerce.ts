@@ -53,7 +53,10 @@ export function getPaymentProvider(): Promise<PaymentProvider> {
     if (!STRIPE_SECRET_KEY) return createTestProvider();
     const { createStripeProvider } = await import('../server/checkout/stripe-provider.ts');
     return createStripeProvider({ secretKey: STRIPE_SECRET_KEY, siteUrl: SITE_URL });
-  })();
+  })().catch((err: unknown) => {
+    provider = undefined; // do not cache a failed start
+    throw err;
+  });
   return provider;
 }
 
@@ -77,8 +80,15 @@ export async function refundHooks(db: Db): Promise<RefundHooks> {
  */
 export async function applyPaymentEvent(db: Db, event: PaymentEvent) {
   const result = await handlePaymentEvent(db, event, { hooks: await paymentHooks(db) });
-  if (result.outcome === 'needs_refund' && result.orderId !== null) {
-    await refundLatePayment(db, await getPaymentProvider(), result.orderId, { hooks: await refundHooks(db) });
+  // A late payment with no stock left is refunded now. This also runs on a redelivered (duplicate)
+  // event, so a refund that failed the first time is retried by the provider's retry; if it fails
+  // again we throw, the webhook answers 500 and the provider delivers the event once more.
+  if ((result.outcome === 'needs_refund' || result.outcome === 'duplicate') && result.orderId !== null) {
+    const refunded = await refundLatePayment(db, await getPaymentProvider(), result.orderId, { hooks: await refundHooks(db) });
+    if (!refunded.ok && refunded.message !== 'nothing to refund') {
+      deliverMailSoon(db);
+      throw new Error(`automatic refund of late payment for order ${result.orderId} failed: ${refunded.message}`);
+    }
   }
   deliverMailSoon(db);
   return result;

@@ -14,7 +14,7 @@ const qty = z
   .transform(Number)
   .pipe(z.number().int().min(1, 'Quantity must be at least 1.').max(MAX_QTY_PER_LINE, `At most ${MAX_QTY_PER_LINE} of one item per order.`));
 
-const sku = z.string().trim().min(1, 'Choose a size or option.').max(64, 'Unknown product option.').regex(/^[A-Za-z0-9._-]+$/, 'Unknown product option.');
+const sku = z.string({ error: 'Choose a size or option.' }).trim().min(1, 'Choose a size or option.').max(64, 'Unknown product option.').regex(/^[A-Za-z0-9._-]+$/, 'Unknown product option.');
 
 /** Where a line was added: a card in a post, or the product page / elsewhere. */
 export type LineSource = { kind: 'post'; post: string; card: number } | { kind: 'direct' };

@@ -17,7 +17,7 @@ import { cartLines, orderEvents, orderLines, orders, paymentEvents, stockReserva
 import { availableSql, bumpCatalogVersion } from '../catalog/catalog-store.ts';
 import type { PaymentEvent } from '../checkout/payments.ts';
 import { releaseOrder } from './release.ts';
-import { statusAfterRefund } from './state.ts';
+import { canTransition, statusAfterRefund } from './state.ts';
 
 export type EventOutcome =
   | 'duplicate'
@@ -83,8 +83,19 @@ export async function handlePaymentEvent(
       }
       case 'charge_refunded': {
         if (event.amountRefundedCents <= order.refundedCents) return record('ignored');
-        const to = statusAfterRefund(order.totalCents, event.amountRefundedCents);
-        await tx.update(orders).set({ refundedCents: event.amountRefundedCents, status: to, updatedAt: now }).where(eq(orders.id, order.id));
+        const full = statusAfterRefund(order.totalCents, event.amountRefundedCents);
+        // A canceled order only ever had money back in full (a late payment); pending has none.
+        const to = canTransition(order.status, full) ? full : order.status === 'canceled' ? 'refunded' : order.status;
+        await tx
+          .update(orders)
+          .set({
+            refundedCents: Math.min(order.totalCents, event.amountRefundedCents),
+            status: to,
+            // the money owed back has gone back (e.g. refunded from the provider's dashboard)
+            ...(full === 'refunded' ? { needsRefund: false } : {}),
+            updatedAt: now,
+          })
+          .where(eq(orders.id, order.id));
         await tx.insert(orderEvents).values({
           orderId: order.id,
           at: now,

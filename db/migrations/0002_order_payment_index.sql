@@ -1,0 +1,1 @@
+CREATE INDEX `orders_payment_idx` ON `orders` (`provider_payment_id`);
