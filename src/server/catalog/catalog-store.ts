@@ -15,7 +15,9 @@ import { SHOP_PAGE_SIZE } from './shop-query.ts';
  * product page, shop filters, checkout) uses this one expression.
  */
 export function availableSql(now: number): SQL<number> {
-  return sql<number>`max(${variants.stockOnHand} - coalesce((select sum(${stockReservations.qty}) from ${stockReservations} where ${stockReservations.variantId} = ${variants.id} and ${stockReservations.status} = 'active' and ${stockReservations.expiresAt} > ${now}), 0), 0)`;
+  // Table-qualified on purpose: in a select from `variants` alone Drizzle leaves column names bare,
+  // and a bare "id" inside the subquery would mean the reservation's own id.
+  return sql<number>`max("variants"."stock_on_hand" - coalesce((select sum(r."qty") from "stock_reservations" r where r."variant_id" = "variants"."id" and r."status" = 'active' and r."expires_at" > ${now}), 0), 0)`;
 }
 
 /**

@@ -127,8 +127,17 @@ export async function fulfil(
 ): Promise<EventOutcome> {
   const order = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!order) return 'unknown_order';
-  if (order.status !== 'pending' && order.status !== 'canceled') return 'already_paid';
+  // Paid once already (even if since canceled or refunded): this payment never revives the order.
+  if (order.paidAt !== null || (order.status !== 'pending' && order.status !== 'canceled')) return 'already_paid';
   if (order.needsRefund) return 'needs_refund';
+  // The shop canceled this order on purpose: a payment that still arrives goes back, it does not revive it.
+  const canceledByShop =
+    order.status === 'canceled' &&
+    (await tx
+      .select({ id: orderEvents.id })
+      .from(orderEvents)
+      .where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.toStatus, 'canceled'), sql`${orderEvents.actor} like 'admin:%'`))
+      .get()) !== undefined;
 
   const lines = await tx
     .select({
@@ -157,11 +166,16 @@ export async function fulfil(
     return covered && l.onHand >= l.qty;
   });
 
-  if (!coverable) {
+  if (!coverable || canceledByShop) {
     if (paymentId) await tx.update(orders).set({ providerPaymentId: paymentId }).where(eq(orders.id, orderId));
     if (order.status === 'pending') await releaseOrder(tx, orderId, { now, actor, note: 'Payment arrived after the reservation lapsed' });
     await tx.update(orders).set({ needsRefund: true, updatedAt: now }).where(eq(orders.id, orderId));
-    await tx.insert(orderEvents).values({ orderId, at: now, actor, note: 'Paid, but the stock is gone: the payment must be refunded' });
+    await tx.insert(orderEvents).values({
+      orderId,
+      at: now,
+      actor,
+      note: canceledByShop ? 'Paid after the shop canceled the order: the payment must be refunded' : 'Paid, but the stock is gone: the payment must be refunded',
+    });
     return 'needs_refund';
   }
 

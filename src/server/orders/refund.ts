@@ -73,7 +73,7 @@ export function planRefund(
 
 export type RefundResult =
   | { ok: true; amountCents: number; status: 'refunded' | 'partially_refunded' }
-  | { ok: false; reason: 'not_found' | 'not_refundable' | 'nothing_to_refund' | 'unknown_line' | 'too_many' | 'provider_failed'; message: string };
+  | { ok: false; reason: 'not_found' | 'not_refundable' | 'nothing_to_refund' | 'unknown_line' | 'too_many' | 'provider_failed' | 'conflict'; message: string };
 
 export interface RefundHooks {
   /** Inside the transaction that records the refund (e.g. outbox email, commission reversal). */
@@ -115,6 +115,12 @@ export async function refundOrder(
     // Re-read inside the transaction: a concurrent refund may have landed meanwhile.
     const fresh = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
     if (!fresh) throw new Error('order vanished during refund');
+    if (fresh.refundedCents !== order.refundedCents || fresh.status !== order.status) {
+      // Another refund was recorded since we planned this one. The same request used the same
+      // idempotency key, so the provider moved the money once; a different one is reconciled by
+      // the provider's charge.refunded event. Either way, record nothing twice.
+      return { ok: false, reason: 'conflict', message: 'This order changed while the refund was being made; reload it and check the refunded amounts.' } as const;
+    }
     const refundedCents = Math.min(fresh.totalCents, fresh.refundedCents + amount);
     const status = statusAfterRefund(fresh.totalCents, refundedCents);
     for (const l of plan.lines) {

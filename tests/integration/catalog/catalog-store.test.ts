@@ -153,3 +153,17 @@ describe('catalog writes and the render cache', () => {
     expect(await updateVariant(db, 'NOPE', { priceCents: 100 })).toEqual({ ok: false, reason: 'not_found' });
   });
 });
+
+describe('availability expression', () => {
+  it('is right in a select from variants alone (no join to qualify the columns)', async () => {
+    const { availableSql } = await import('../../../src/server/catalog/catalog-store.ts');
+    const { variants: v } = await import('../../../db/schema/index.ts');
+    const { eq } = await import('drizzle-orm');
+    const { fillBag, placeTestOrder } = await import('../../helpers/checkout.ts');
+    const now = Date.now();
+    const placed = await placeTestOrder(db, await fillBag(db, [{ sku: 'TEE-S', qty: 2 }], now), { now });
+    expect(placed.ok).toBe(true);
+    const rows = await db.select({ a: availableSql(now + 1), onHand: v.stockOnHand }).from(v).where(eq(v.sku, 'TEE-S'));
+    expect(rows[0]!.a).toBe(rows[0]!.onHand - 2);
+  });
+});

@@ -242,3 +242,43 @@ describe('bag limits (rule 6)', () => {
     });
   });
 });
+
+describe('payments and refunds that arrive at awkward times', () => {
+  it('a payment on an order the shop canceled is refunded, not revived', async () => {
+    const placed = await placeTestOrder(db, await fillBag(db, [{ sku: 'TEE', qty: 1 }], T0), { now: T0 });
+    if (!placed.ok) throw new Error('expected order');
+    const { releaseOrder } = await import('../../../src/server/orders/release.ts');
+    await db.transaction((tx) => releaseOrder(tx, placed.orderId, { now: T0 + MIN, actor: 'admin:boss@lookbook.test', note: 'Canceled by the shop' }));
+    const s = await stock('TEE');
+    expect((await pay(placed.orderId, 'test_cs_shopcancel_aaaaaa', T0 + 2 * MIN)).outcome).toBe('needs_refund');
+    expect(await stock('TEE')).toBe(s);
+    expect((await orderRow(placed.orderId)).status).toBe('canceled');
+  });
+  it('a second payment on a refunded order never sells the stock again', async () => {
+    const placed = await placeTestOrder(db, await fillBag(db, [{ sku: 'TEE', qty: 1 }], T0), { now: T0 });
+    if (!placed.ok) throw new Error('expected order');
+    await pay(placed.orderId, 'test_cs_refunded_aaaaaaaaa', T0 + MIN);
+    const { refundOrder } = await import('../../../src/server/orders/refund.ts');
+    expect((await refundOrder(db, createTestProvider(), { orderId: placed.orderId, request: 'all', restock: true, actor: 'admin:x', now: T0 + 2 * MIN })).ok).toBe(true);
+    const s = await stock('TEE');
+    const again = await handlePaymentEvent(db, { id: 'evt_second_pay', provider: 'test', type: 'payment_succeeded', orderId: placed.orderId, paymentId: null }, { now: T0 + 3 * MIN });
+    expect(again.outcome).toBe('already_paid');
+    expect(await stock('TEE')).toBe(s);
+    expect((await orderRow(placed.orderId)).status).toBe('refunded');
+  });
+  it('two identical refunds submitted at once are recorded once', async () => {
+    const placed = await placeTestOrder(db, await fillBag(db, [{ sku: 'TEE', qty: 2 }], T0), { now: T0 });
+    if (!placed.ok) throw new Error('expected order');
+    await pay(placed.orderId, 'test_cs_doublerefund_aaaaa', T0 + MIN);
+    const { refundOrder } = await import('../../../src/server/orders/refund.ts');
+    const line = await db.select().from(orderLines).where(eq(orderLines.orderId, placed.orderId)).get();
+    const s = await stock('TEE');
+    const req = { orderId: placed.orderId, request: [{ lineId: line!.id, qty: 1 }], restock: true, actor: 'admin:x', now: T0 + 2 * MIN };
+    const results = await Promise.all([refundOrder(db, createTestProvider(), req), refundOrder(db, createTestProvider(), req)]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ reason: 'conflict' });
+    const after = await db.select().from(orderLines).where(eq(orderLines.id, line!.id)).get();
+    expect(after?.refundedQty).toBe(1);
+    expect(await stock('TEE')).toBe(s + 1);
+  });
+});
