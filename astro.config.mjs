@@ -3,6 +3,7 @@ import { defineConfig, envField } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import mdx from '@astrojs/mdx';
+import lookbookDirectives from './src/directives/integration.mjs';
 
 const site = process.env.SITE_URL ?? 'http://127.0.0.1:4321';
 
@@ -11,7 +12,7 @@ export default defineConfig({
   site,
   output: 'server',
   adapter: node({ mode: 'standalone' }),
-  integrations: [react(), mdx()],
+  integrations: [react(), mdx(), lookbookDirectives()],
   server: { host: '127.0.0.1', port: 4321 },
   security: { checkOrigin: true },
   trailingSlash: 'ignore',

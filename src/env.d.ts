@@ -10,3 +10,4 @@ declare namespace App {
     renderCache?: { cacheable: boolean; validUntil?: number };
   }
 }
+
