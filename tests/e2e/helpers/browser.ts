@@ -15,10 +15,15 @@
  * One browser per spec file, launched lazily on the first newPage()/newContext(). Importing this module
  * registers an `afterAll` that closes every context and the browser, so specs need no cleanup code
  * (call `closeBrowser()` yourself only if you want to close earlier).
+ *
+ * A visitor without JavaScript: `newPage({ javaScriptEnabled: false })` (any Playwright context option
+ * passes through). The dev mailbox: `waitForEmail(page, { to, kind })` then `openEmail(page, id)`.
+ * The server's database (for assertions and setup): `e2eDb()` (closed after the file).
  */
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, inject } from 'vitest';
 import { DEMO_ADMIN } from '../../../db/seed/fixtures.ts';
+import { openDb, type Db } from '../../../src/server/db.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/lib/serve-built.ts';
 
 export { CHROMIUM_ARGS, CHROMIUM_PATH };
@@ -104,6 +109,89 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (err) => errors.push(err.message));
   return errors;
 }
+
+export interface OutboxRow {
+  id: number;
+  to: string;
+  subject: string;
+  kind: string;
+  state: string;
+}
+
+/** The dev mailbox's first page (`/dev/mail`, newest first) as rows. Navigates `page`. */
+export async function readOutbox(page: Page): Promise<OutboxRow[]> {
+  const res = await page.goto('/dev/mail');
+  if (!res || res.status() !== 200) throw new Error(`GET /dev/mail answered ${res?.status() ?? 'nothing'}`);
+  return page.locator('table tbody tr').evaluateAll((rows) =>
+    rows.map((tr) => {
+      const cells = [...tr.querySelectorAll('td')];
+      const link = tr.querySelector<HTMLAnchorElement>('a[href^="/dev/mail/"]');
+      return {
+        id: Number(link?.getAttribute('href')?.split('/').pop()),
+        to: cells[1]?.textContent?.trim() ?? '',
+        subject: link?.textContent?.trim() ?? '',
+        kind: cells[3]?.textContent?.trim() ?? '',
+        state: cells[4]?.querySelector('.badge')?.textContent?.trim() ?? '',
+      };
+    }),
+  );
+}
+
+/**
+ * Polls the dev mailbox until an email to `to` (and of `kind`, if given) is listed, and returns the
+ * newest such row. Throws after `timeoutMs` with what the mailbox did list. Navigates `page`.
+ */
+export async function waitForEmail(page: Page, match: { to: string; kind?: string }, timeoutMs = 10_000): Promise<OutboxRow> {
+  const deadline = Date.now() + timeoutMs;
+  let rows: OutboxRow[] = [];
+  for (;;) {
+    rows = await readOutbox(page);
+    const hit = rows.find((r) => r.to.toLowerCase() === match.to.toLowerCase() && (!match.kind || r.kind === match.kind));
+    if (hit) return hit;
+    if (Date.now() > deadline) {
+      throw new Error(`no ${match.kind ?? ''} email to ${match.to} in /dev/mail after ${timeoutMs} ms; listed: ${JSON.stringify(rows.slice(0, 5))}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export interface OpenedEmail {
+  subject: string;
+  /** The text version, as sent. */
+  text: string;
+  /** Every http(s) link in the text version, in order. */
+  links: string[];
+  /** The sandboxed HTML version (`srcdoc` of the iframe). */
+  html: string;
+}
+
+/** Opens one email of the dev mailbox (`/dev/mail/<id>`). Navigates `page`. */
+export async function openEmail(page: Page, id: number): Promise<OpenedEmail> {
+  const res = await page.goto(`/dev/mail/${id}`);
+  if (!res || res.status() !== 200) throw new Error(`GET /dev/mail/${id} answered ${res?.status() ?? 'nothing'}`);
+  const subject = (await page.locator('h1').first().innerText()).trim();
+  const text = await page.locator('pre').first().innerText();
+  const html = (await page.locator('iframe[srcdoc]').first().getAttribute('srcdoc')) ?? '';
+  const links = [...text.matchAll(/https?:\/\/[^\s<>"')]+/g)].map((m) => m[0]);
+  return { subject, text, links, html };
+}
+
+let db: Promise<Db> | undefined;
+
+/**
+ * The e2e server's database (`inject('databaseUrl')`), opened once per spec file and closed after it.
+ * Read freely; write only what you restore (other spec files share it).
+ */
+export function e2eDb(): Promise<Db> {
+  db ??= openDb({ url: inject('databaseUrl') });
+  return db;
+}
+
+afterAll(async () => {
+  const current = db;
+  db = undefined;
+  if (current) (await current.catch(() => undefined))?.$client.close();
+});
 
 /** Close every context, then the browser. Safe to call more than once. */
 export async function closeBrowser(): Promise<void> {
