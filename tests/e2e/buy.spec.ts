@@ -1,0 +1,411 @@
+/**
+ * Buy (issue 3): from a post's cards to a paid order, with JavaScript and without, the confirmation
+ * email in the dev mailbox and the signed order link in it, the admin shipping the order, a bad
+ * checkout form, and a declined test payment — against the built server and its seeded database.
+ *
+ * Shared server and DB: every buyer has a unique email; the stock used is small (one unit of a few
+ * well-stocked SKUs) except the decline test, which holds and then frees the single Sage
+ * mini-crossbody bag (MCB-SGE-OS) — keep other spec files off that SKU.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { e2eDb, login, newPage, openEmail, readOutbox, waitForEmail } from './helpers/browser.ts';
+
+interface Buyer {
+  email: string;
+  name: string;
+  line1: string;
+  city: string;
+  postcode: string;
+  country: string;
+  shipping: 'standard' | 'express';
+}
+
+let seq = 0;
+function buyer(tag: string, over: Partial<Buyer> = {}): Buyer {
+  return {
+    email: `e2e-${tag}-${Date.now().toString(36)}-${++seq}@example.com`,
+    name: 'Ada Lovelace',
+    line1: '12 Analytical Row',
+    city: 'London',
+    postcode: 'SW1A 1AA',
+    country: 'GB',
+    shipping: 'standard',
+    ...over,
+  };
+}
+
+/** "$1,234.50" → 123450 (the shop's currency has two decimals). */
+function cents(text: string): number {
+  const digits = text.replace(/[^\d]/g, '');
+  if (!digits) throw new Error(`no price in ${JSON.stringify(text)}`);
+  return Number(digits);
+}
+
+// ── Database reads (assertions only) ─────────────────────────────────────────────────────────────
+
+interface Stock {
+  onHand: number;
+  available: number;
+  priceCents: number;
+}
+async function stockOf(sku: string): Promise<Stock> {
+  const db = await e2eDb();
+  const rs = await db.$client.execute({
+    sql: `select v.stock_on_hand, v.price_cents,
+            max(v.stock_on_hand - coalesce((select sum(r.qty) from stock_reservations r
+              where r.variant_id = v.id and r.status = 'active' and r.expires_at > ?), 0), 0) as available
+          from variants v where v.sku = ?`,
+    args: [Date.now(), sku],
+  });
+  const row = rs.rows[0];
+  if (!row) throw new Error(`no variant ${sku}`);
+  return { onHand: Number(row.stock_on_hand), available: Number(row.available), priceCents: Number(row.price_cents) };
+}
+
+interface OrderRow {
+  id: number;
+  number: string;
+  status: string;
+  email: string;
+  totalCents: number;
+  subtotalCents: number;
+  shippingMethod: string;
+  carrier: string | null;
+  trackingNumber: string | null;
+  lines: { sku: string; qty: number; unitPriceCents: number; sourcePost: string | null; sourceCard: number | null }[];
+  reservations: { status: string; qty: number }[];
+}
+async function orderByNumber(number: string): Promise<OrderRow | undefined> {
+  const db = await e2eDb();
+  const o = (await db.$client.execute({ sql: 'select * from orders where number = ?', args: [number] })).rows[0];
+  if (!o) return undefined;
+  const lines = await db.$client.execute({ sql: 'select * from order_lines where order_id = ? order by id', args: [o.id] });
+  const res = await db.$client.execute({ sql: 'select status, qty from stock_reservations where order_id = ? order by id', args: [o.id] });
+  return {
+    id: Number(o.id),
+    number: String(o.number),
+    status: String(o.status),
+    email: String(o.email),
+    totalCents: Number(o.total_cents),
+    subtotalCents: Number(o.subtotal_cents),
+    shippingMethod: String(o.shipping_method),
+    carrier: o.carrier === null ? null : String(o.carrier),
+    trackingNumber: o.tracking_number === null ? null : String(o.tracking_number),
+    lines: lines.rows.map((l) => ({
+      sku: String(l.sku),
+      qty: Number(l.qty),
+      unitPriceCents: Number(l.unit_price_cents),
+      sourcePost: l.source_post === null ? null : String(l.source_post),
+      sourceCard: l.source_card === null ? null : Number(l.source_card),
+    })),
+    reservations: res.rows.map((r) => ({ status: String(r.status), qty: Number(r.qty) })),
+  };
+}
+async function countRows(table: 'orders' | 'stock_reservations' | 'order_lines'): Promise<number> {
+  const db = await e2eDb();
+  return Number((await db.$client.execute(`select count(*) as n from ${table}`)).rows[0]!.n);
+}
+
+// ── Steps a buyer takes ──────────────────────────────────────────────────────────────────────────
+
+const tileAt = (page: Page, position: number) => page.locator(`article.tile[data-card-position="${position}"]`);
+
+/**
+ * Adds the card at `position` to the bag with `sku` chosen, the way a reader does: click the size
+ * chip (if the card has chips) and "Add to bag". Works with the plain form (navigates to /bag) and
+ * with a script that posts in place (stays on the post); returns to the post either way.
+ */
+async function addFromCard(page: Page, post: string, position: number, sku: string): Promise<void> {
+  const tile = tileAt(page, position);
+  const chips = tile.locator('input[type="radio"][name="sku"]');
+  if ((await chips.count()) > 0) {
+    await tile.locator('label', { has: page.locator(`input[name="sku"][value="${sku}"]`) }).click();
+    expect(await tile.locator('input[name="sku"]:checked').inputValue()).toBe(sku);
+  } else {
+    expect(await tile.locator('input[name="sku"]').inputValue()).toBe(sku);
+  }
+  const posted = page.waitForResponse((r) => new URL(r.url()).pathname === '/bag/add' && r.request().method() === 'POST');
+  await tile.getByRole('button', { name: 'Add to bag' }).click();
+  const res = await posted;
+  expect([200, 303], `POST /bag/add answered ${res.status()}`).toContain(res.status());
+  await page.waitForLoadState('load');
+  if (new URL(page.url()).pathname === '/bag') {
+    expect(await page.getByRole('status').first().innerText()).toMatch(/^Added .* to your bag\.$/);
+    await page.goto(`/posts/${post}`);
+  }
+}
+
+/** To the bag through the header's bag link when the header has one (else by address). */
+async function openBag(page: Page): Promise<void> {
+  const link = page.locator('a[data-bag-link]').first();
+  if ((await link.count()) > 0) await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), link.click()]);
+  else await page.goto('/bag');
+  expect(new URL(page.url()).pathname).toBe('/bag');
+}
+
+async function fillCheckout(page: Page, b: Buyer): Promise<void> {
+  await page.getByLabel('Email').fill(b.email);
+  await page.getByLabel('Full name').fill(b.name);
+  await page.getByLabel('Street address').fill(b.line1);
+  await page.getByLabel('City').fill(b.city);
+  await page.getByLabel('Postcode').fill(b.postcode);
+  await page.getByLabel('Country').selectOption(b.country);
+  await page.getByRole('radio', { name: b.shipping === 'express' ? /Express delivery/ : /Standard delivery/ }).check();
+}
+
+/** Bag → checkout → test payment page; returns the order number and the amount the pay page asks. */
+async function checkOut(page: Page, b: Buyer): Promise<{ number: string; totalCents: number }> {
+  await Promise.all([page.waitForURL((u) => u.pathname === '/checkout'), page.getByRole('link', { name: 'Check out' }).click()]);
+  expect(await page.getByRole('note').filter({ hasText: 'Test mode' }).isVisible()).toBe(true);
+  await fillCheckout(page, b);
+  const place = page.getByRole('button', { name: /^Continue to test payment/ });
+  // Changing the shipping method only changes the total after a round trip; compare after placing.
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/pay/test/')), place.click()]);
+  expect(await page.getByRole('note').first().innerText()).toMatch(/^TEST MODE/);
+  const heading = await page.getByRole('heading', { level: 1 }).innerText();
+  const number = heading.replace(/^Pay for order\s+/, '').trim();
+  expect(number).toMatch(/\S+/);
+  const totalCents = cents(await page.locator('.amount').innerText());
+  return { number, totalCents };
+}
+
+/** On the test payment page: "Pay", landing on the signed order page. */
+async function pay(page: Page): Promise<void> {
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/orders/') && u.searchParams.has('t')), page.getByRole('button', { name: /^Pay .*\(test\)$/ }).click()]);
+}
+
+/**
+ * The whole purchase from a post: two cards (two different products), bag, checkout, payment,
+ * confirmation, email, the order link from the email. Asserts money, stock and attribution on the way.
+ */
+async function buyFromPost(page: Page, o: { post: string; cards: { position: number; sku: string }[]; buyer: Buyer }) {
+  const before = new Map<string, Stock>();
+  for (const c of o.cards) before.set(c.sku, await stockOf(c.sku));
+
+  const res = await page.goto(`/posts/${o.post}`);
+  expect(res?.status()).toBe(200);
+  for (const c of o.cards) await addFromCard(page, o.post, c.position, c.sku);
+
+  await openBag(page);
+  const lines = page.locator('li.line[data-sku]');
+  expect((await lines.evaluateAll((els) => els.map((e) => e.getAttribute('data-sku')))).sort()).toEqual(o.cards.map((c) => c.sku).sort());
+  const subtotal = o.cards.reduce((n, c) => n + before.get(c.sku)!.priceCents, 0);
+  expect(cents(await page.locator('.summary dl > div', { hasText: 'Subtotal' }).locator('dd').innerText())).toBe(subtotal);
+
+  const { number, totalCents } = await checkOut(page, o.buyer);
+  // Checkout reserved the units; nothing is taken off the shelf until payment.
+  const pending = await orderByNumber(number);
+  expect(pending?.status).toBe('pending');
+  expect(pending?.totalCents).toBe(totalCents);
+  expect(pending?.subtotalCents).toBe(subtotal);
+  expect(pending?.shippingMethod).toBe(o.buyer.shipping);
+  expect(pending?.reservations.map((r) => r.status)).toEqual(o.cards.map(() => 'active'));
+  for (const c of o.cards) {
+    const s = await stockOf(c.sku);
+    expect(s.onHand, `${c.sku} on hand while pending`).toBe(before.get(c.sku)!.onHand);
+    expect(s.available, `${c.sku} available while pending`).toBe(before.get(c.sku)!.available - 1);
+  }
+
+  await pay(page);
+  expect(new URL(page.url()).searchParams.get('from')).toBe('checkout');
+  expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you — your order is confirmed');
+  expect(await page.locator('section.order').getAttribute('data-status')).toBe('paid');
+  expect(await page.getByRole('status').first().innerText()).toBe('Status: Paid — being packed');
+  expect((await page.locator('.eyebrow').first().textContent())?.trim()).toBe(`Order ${number}`);
+  expect(cents(await page.locator('dl .total dd').innerText())).toBe(totalCents);
+  expect(await page.locator('address').innerText()).toContain(o.buyer.line1);
+
+  // Paid: stock taken off the shelf, reservation converted, each line credited to the post and card.
+  const paid = await orderByNumber(number);
+  expect(paid?.status).toBe('paid');
+  expect(paid?.reservations.map((r) => r.status)).toEqual(o.cards.map(() => 'converted'));
+  for (const c of o.cards) {
+    const s = await stockOf(c.sku);
+    expect(s.onHand, `${c.sku} on hand after payment`).toBe(before.get(c.sku)!.onHand - 1);
+    expect(s.available).toBe(before.get(c.sku)!.available - 1);
+    const line = paid!.lines.find((l) => l.sku === c.sku);
+    expect(line, `order line for ${c.sku}`).toMatchObject({ qty: 1, unitPriceCents: before.get(c.sku)!.priceCents, sourcePost: o.post, sourceCard: c.position });
+  }
+
+  // The bag is empty again.
+  await page.goto('/bag');
+  expect(await page.getByText('Your bag is empty.').isVisible()).toBe(true);
+
+  // The confirmation email, and the signed order link in it.
+  const row = await waitForEmail(page, { to: o.buyer.email, kind: 'order_confirmation' });
+  expect(row.subject).toContain(`Order ${number} confirmed`);
+  const email = await openEmail(page, row.id);
+  expect(email.text).toContain(number);
+  const orderLink = email.links.find((l) => new URL(l).pathname === `/orders/${number}`);
+  expect(orderLink, `order link in ${JSON.stringify(email.links)}`).toBeTruthy();
+  expect(new URL(orderLink!).searchParams.get('t')).toBeTruthy();
+  expect(email.html).toContain(`/orders/${number}?t=`);
+  // The link's host is the configured SITE_URL; follow its path and token on this server.
+  const signed = new URL(orderLink!);
+  const opened = await page.goto(signed.pathname + signed.search);
+  expect(opened?.status()).toBe(200);
+  expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Paid — being packed');
+  expect((await page.locator('.eyebrow').first().textContent())?.trim()).toBe(`Order ${number}`);
+  const titles = await page.locator('#items-title + ul.lines li a').allInnerTexts();
+  expect(titles).toHaveLength(o.cards.length);
+  // Without the token, or with someone else's, the order is not there.
+  expect((await page.request.get(signed.pathname)).status()).toBe(404);
+  expect((await page.request.get(`${signed.pathname}?t=${'0'.repeat(32)}`)).status()).toBe(404);
+
+  return { number, totalCents, orderPath: signed.pathname + signed.search };
+}
+
+describe('buy', () => {
+  // The no-JS purchase, shipped by the admin in the test after it.
+  let shipped: { page: Page; number: string; orderPath: string; email: string } | undefined;
+
+  test('with JavaScript: two cards from a post → bag → checkout → test payment → confirmation, email and order link', async () => {
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await buyFromPost(page, {
+      post: 'saturday-uniform-poplin-and-denim',
+      cards: [
+        { position: 4, sku: 'POS-WHT-M' }, // the poplin shirt card, as preselected
+        { position: 5, sku: 'WLJ-IND-L' }, // the jeans card, another size chosen
+      ],
+      buyer: buyer('js', { shipping: 'express', country: 'US', city: 'San Francisco', postcode: '94110' }),
+    });
+    expect(errors).toEqual([]);
+  });
+
+  test('without JavaScript: the same purchase with plain forms', async () => {
+    const page = await newPage({ javaScriptEnabled: false });
+    const b = buyer('nojs');
+    const done = await buyFromPost(page, {
+      post: 'slip-dress-after-dark',
+      cards: [
+        { position: 4, sku: 'SBD-MID-XS' },
+        { position: 7, sku: 'LWD-BGR-M' },
+      ],
+      buyer: b,
+    });
+    shipped = { page, number: done.number, orderPath: done.orderPath, email: b.email };
+  });
+
+  test('the admin marks that order shipped; the buyer’s signed order page shows the tracking number', async () => {
+    if (!shipped) throw new Error('needs the order of the no-JS purchase above');
+    const tracking = `1Z999AA1${Date.now().toString().slice(-10)}`;
+    const admin = await newPage();
+    await login(admin);
+    const res = await admin.goto(`/admin/orders/${shipped.number}`);
+    expect(res?.status()).toBe(200);
+    expect(await admin.locator('.order-head .status').innerText()).toBe('Paid');
+    const form = admin.locator('form', { has: admin.getByRole('heading', { name: 'Mark shipped' }) });
+    await form.getByLabel('Carrier').fill('UPS');
+    await form.getByLabel('Tracking number').fill(tracking);
+    await Promise.all([admin.waitForURL((u) => u.searchParams.get('done') === 'shipped'), form.getByRole('button', { name: 'Mark shipped' }).click()]);
+    expect(await admin.getByRole('status').first().innerText()).toMatch(/Marked shipped/);
+    expect(await admin.locator('.order-head .status').innerText()).toBe('Shipped');
+
+    const order = await orderByNumber(shipped.number);
+    expect(order).toMatchObject({ status: 'shipped', carrier: 'UPS', trackingNumber: tracking });
+
+    // The buyer (no JavaScript) reloads the signed link from the email.
+    const page = shipped.page;
+    const again = await page.goto(shipped.orderPath);
+    expect(again?.status()).toBe(200);
+    expect(await page.locator('section.order').getAttribute('data-status')).toBe('shipped');
+    expect(await page.getByRole('status').first().innerText()).toBe('Status: Shipped');
+    expect(await page.locator('[data-tracking]').innerText()).toBe(tracking);
+    expect(await page.locator('.tracking').innerText()).toContain('Shipped with UPS');
+
+    // And is told by email, with the tracking number.
+    const row = await waitForEmail(page, { to: shipped.email, kind: 'order_shipped' });
+    const email = await openEmail(page, row.id);
+    expect(email.subject).toContain(`Order ${shipped.number} has shipped`);
+    expect(email.text).toContain(tracking);
+  });
+
+  test('checkout with an invalid email: the error is next to the field and in the summary, and nothing is ordered', async () => {
+    const page = await newPage();
+    await page.goto('/products/canvas-market-tote?colour=Natural');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), page.getByRole('button', { name: 'Add to bag' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/checkout'), page.getByRole('link', { name: 'Check out' }).click()]);
+
+    const orders = await countRows('orders');
+    const reservations = await countRows('stock_reservations');
+    const stock = await stockOf('CMT-NAT-OS');
+
+    const b = buyer('bademail');
+    await fillCheckout(page, { ...b, email: 'ada.lovelace@' });
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/checkout' && r.request().method() === 'POST'),
+      page.getByRole('button', { name: /^Continue to test payment/ }).click(),
+    ]);
+    await page.waitForLoadState('load');
+    expect(res.status()).toBe(400);
+    expect(new URL(page.url()).pathname).toBe('/checkout');
+
+    // Next to the field, tied to it for screen readers.
+    const field = page.getByLabel('Email');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = await field.getAttribute('aria-describedby');
+    expect(describedBy).toBeTruthy();
+    const message = await page.locator(`#${describedBy}`).innerText();
+    expect(message).toMatch(/email address like name@example\.com/i);
+    expect(await page.locator(`#${describedBy}`).isVisible()).toBe(true);
+    // Summarised at the top, linking to the field.
+    const summary = page.getByRole('alert');
+    expect(await summary.count()).toBe(1);
+    const link = summary.getByRole('link', { name: 'Email' });
+    expect(await link.getAttribute('href')).toBe('#f-email');
+    expect(await summary.innerText()).toContain(message);
+    // Only the email is wrong; what the buyer typed is kept.
+    expect(await page.locator('[aria-invalid="true"]').count()).toBe(1);
+    expect(await field.inputValue()).toBe('ada.lovelace@');
+    expect(await page.getByLabel('Full name').inputValue()).toBe(b.name);
+    expect(await page.getByLabel('Country').inputValue()).toBe(b.country);
+
+    // Nothing ordered, nothing reserved.
+    expect(await countRows('orders')).toBe(orders);
+    expect(await countRows('stock_reservations')).toBe(reservations);
+    expect(await stockOf('CMT-NAT-OS')).toEqual(stock);
+  });
+
+  test('"Decline payment" cancels the order and frees the stock it held', async () => {
+    const sku = 'MCB-SGE-OS'; // one in stock (seed): held at checkout, free again after the decline
+    const start = await stockOf(sku);
+    expect(start.available, `${sku} must be in stock for this test`).toBeGreaterThan(0);
+    const product = '/products/mini-crossbody-bag?colour=Sage';
+
+    const page = await newPage();
+    await page.goto(product);
+    const left = `Only ${start.available} left`;
+    expect(await page.locator('.pdp__info .badge').innerText()).toBe(left);
+    await page.getByLabel('Quantity').fill(String(start.available));
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), page.getByRole('button', { name: 'Add to bag' }).click()]);
+    const b = buyer('decline');
+    const { number } = await checkOut(page, b);
+
+    // Held: another reader sees it sold out while the buyer is on the payment page.
+    const reader = await newPage();
+    await reader.goto(product);
+    expect(await reader.locator('.pdp__info .badge').innerText()).toBe('Sold out');
+    expect(await reader.getByRole('button', { name: 'Sold out' }).isDisabled()).toBe(true);
+    expect((await stockOf(sku)).available).toBe(0);
+
+    await Promise.all([page.waitForURL((u) => u.pathname === `/orders/${number}`), page.getByRole('button', { name: 'Decline payment' }).click()]);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Order canceled');
+    expect(await page.locator('section.order').getAttribute('data-status')).toBe('canceled');
+    expect(await page.getByRole('status').first().innerText()).toBe('Status: Canceled');
+
+    const order = await orderByNumber(number);
+    expect(order?.status).toBe('canceled');
+    expect(order?.reservations.map((r) => r.status)).toEqual(['released']);
+    expect(await stockOf(sku)).toEqual(start);
+
+    // The piece is back on sale for everyone.
+    await reader.goto(product);
+    expect(await reader.locator('.pdp__info .badge').innerText()).toBe(left);
+    expect(await reader.getByRole('button', { name: 'Add to bag' }).isEnabled()).toBe(true);
+    // No confirmation was sent.
+    expect((await readOutbox(reader)).filter((r) => r.to === b.email)).toEqual([]);
+  });
+});
