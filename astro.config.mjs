@@ -42,6 +42,11 @@ export default defineConfig({
       SHIP_COUNTRIES: envField.string({ context: 'server', access: 'secret', default: 'US,CA,GB,IE,DE,FR,NL,AU' }),
       SHIPPING_STANDARD_CENTS: envField.number({ context: 'server', access: 'secret', default: 595, int: true, min: 0, max: 100000 }),
       SHIPPING_EXPRESS_CENTS: envField.number({ context: 'server', access: 'secret', default: 1495, int: true, min: 0, max: 100000 }),
+      // Credit (issue 4)
+      ATTRIBUTION_WINDOW_DAYS: envField.number({ context: 'server', access: 'secret', default: 30, int: true, min: 1, max: 90 }),
+      COMMISSION_DEFAULT_RATE_BPS: envField.number({ context: 'server', access: 'secret', default: 1000, int: true, min: 0, max: 5000 }),
+      COMMISSION_LOCK_DAYS: envField.number({ context: 'server', access: 'secret', default: 30, int: true, min: 14, max: 90 }),
+      PAYOUT_THRESHOLD_CENTS: envField.number({ context: 'server', access: 'secret', default: 2500, int: true, min: 0, max: 10000000 }),
       FREE_SHIPPING_OVER_CENTS: envField.number({ context: 'server', access: 'secret', default: 15000, int: true, min: 0, max: 10000000 }),
     },
   },

@@ -1,12 +1,22 @@
 import { index, integer, sqliteTable, text, blob } from 'drizzle-orm/sqlite-core';
 
 /** Creator rows carry what the shop needs in the DB; the public profile lives in src/content/creators. */
-export const creators = sqliteTable('creators', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  handle: text('handle').notNull().unique(),
-  displayName: text('display_name').notNull(),
-  createdAt: integer('created_at').notNull(),
-});
+export const creators = sqliteTable(
+  'creators',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handle: text('handle').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Referral code used in /r/<code> and ?ref=<code> (issue 4). Stored upper-case. */
+    referralCode: text('referral_code').unique(),
+    /** Creator-specific commission rate in basis points (null: the shop default). */
+    commissionRateBps: integer('commission_rate_bps'),
+    /** One-level referral: the creator who invited this one (ARCHITECTURE rule 5). */
+    invitedByCreatorId: integer('invited_by_creator_id'),
+  },
+  (t) => [index('creators_invited_by_idx').on(t.invitedByCreatorId)],
+);
 
 export const users = sqliteTable(
   'users',

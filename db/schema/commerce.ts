@@ -27,6 +27,8 @@ export const cartLines = sqliteTable(
     sourcePost: text('source_post'),
     /** 0-based position of that card among the post's product cards. */
     sourceCard: integer('source_card'),
+    /** The post's creator when the line was added (content knows who wrote the post). */
+    sourceCreatorId: integer('source_creator_id'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -50,6 +52,8 @@ export const coupons = sqliteTable(
     perEmailLimit: integer('per_email_limit'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
+    /** A creator's personal code: its use credits the creator (issue 4, precedence "code"). */
+    creatorId: integer('creator_id'),
   },
   (t) => [
     check('coupons_percent', sql`${t.percentOff} is null or ${t.percentOff} between 1 and 100`),
@@ -99,6 +103,13 @@ export const orders = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     paidAt: integer('paid_at'),
+    // Attribution inputs captured at checkout (issue 4); the decision is made per line at payment.
+    /** The last referral click from the verified signed cookie. */
+    refClickId: text('ref_click_id'),
+    refCreatorId: integer('ref_creator_id'),
+    refClickedAt: integer('ref_clicked_at'),
+    /** The creator whose personal code was used. */
+    codeCreatorId: integer('code_creator_id'),
   },
   (t) => [
     index('orders_status_created_idx').on(t.status, t.createdAt),
@@ -132,10 +143,25 @@ export const orderLines = sqliteTable(
     discountCents: integer('discount_cents').notNull().default(0),
     sourcePost: text('source_post'),
     sourceCard: integer('source_card'),
+    sourceCreatorId: integer('source_creator_id'),
     refundedQty: integer('refunded_qty').notNull().default(0),
     refundedCents: integer('refunded_cents').notNull().default(0),
+    // The attribution decision (ARCHITECTURE rule 4): made once at payment, never recomputed.
+    creditedCreatorId: integer('credited_creator_id'),
+    /** 'post' | 'code' | 'link' | 'none' | 'excluded' */
+    attributionSource: text('attribution_source', { enum: ['post', 'code', 'link', 'none', 'excluded'] }),
+    /** The post slug, the code, or the click id behind the decision. */
+    attributionRef: text('attribution_ref'),
+    attributionReason: text('attribution_reason'),
+    /** When the order was paid (copied for fast per-creator reporting). */
+    paidAt: integer('paid_at'),
   },
-  (t) => [index('order_lines_order_idx').on(t.orderId), index('order_lines_variant_idx').on(t.variantId)],
+  (t) => [
+    index('order_lines_order_idx').on(t.orderId),
+    index('order_lines_variant_idx').on(t.variantId),
+    index('order_lines_credit_idx').on(t.creditedCreatorId, t.paidAt),
+    index('order_lines_source_creator_idx').on(t.sourceCreatorId, t.paidAt),
+  ],
 );
 
 /**

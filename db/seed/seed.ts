@@ -5,10 +5,10 @@
 import { count } from 'drizzle-orm';
 import type { Db } from '../../src/server/db.ts';
 import { hashPassword } from '../../src/server/auth/password.ts';
-import { creators, products, users } from '../schema/index.ts';
+import { coupons, creators, products, users } from '../schema/index.ts';
 import { BRANDS, CATEGORIES, CREATORS, PRODUCTS } from './catalog-data.ts';
 import { insertProduct, upsertBrand, upsertCategory } from './factories.ts';
-import { DEMO_ADMIN, DEMO_CREATOR_PASSWORD } from './fixtures.ts';
+import { DEMO_ADMIN, DEMO_CREATOR_PASSWORD, DEMO_SHOP_COUPON, referralCodeFor } from './fixtures.ts';
 
 const SEEDED_AT = Date.UTC(2026, 9, 1);
 
@@ -20,12 +20,23 @@ export async function seedDemo(db: Db): Promise<{ products: number; creators: nu
     for (const b of BRANDS) await upsertBrand(tx, b.slug, b.name);
     for (const [i, p] of PRODUCTS.entries()) await insertProduct(tx, p, SEEDED_AT + i * 3_600_000);
     await tx.insert(users).values({ email: DEMO_ADMIN.email, passwordHash: adminHash, role: 'admin', createdAt: SEEDED_AT });
+    await tx.insert(coupons).values(DEMO_SHOP_COUPON);
     for (const c of CREATORS) {
+      const code = referralCodeFor(c.handle);
       const row = await tx
         .insert(creators)
-        .values({ handle: c.handle, displayName: c.displayName, createdAt: SEEDED_AT })
+        .values({ handle: c.handle, displayName: c.displayName, createdAt: SEEDED_AT, referralCode: code })
         .returning({ id: creators.id })
         .get();
+      // Each creator's personal code: 15% off for their audience, credits them (issue 4).
+      await tx.insert(coupons).values({
+        code: `${code}15`,
+        kind: 'percent',
+        percentOff: 15,
+        perEmailLimit: 1,
+        creatorId: row.id,
+        createdAt: SEEDED_AT,
+      });
       await tx
         .insert(users)
         .values({ email: c.email, passwordHash: creatorHash, role: 'creator', creatorId: row.id, createdAt: SEEDED_AT });

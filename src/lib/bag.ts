@@ -17,10 +17,16 @@ export function setBagCookie(cookies: AstroCookies, id: string): void {
   cookies.set(BAG_COOKIE, id, { httpOnly: true, sameSite: 'lax', path: '/', secure: shop.secureCookies, maxAge: BAG_MAX_AGE_S });
 }
 
-/** A line's source must be a real card: the post exists and its card at that position shows the product. */
+/**
+ * A line's source must be a real card: the post exists and its card at that position shows the
+ * product. Answers with the post's creator handle, which the bag stores for attribution.
+ */
 export async function contentSourceCheck(): Promise<SourceCheck> {
   const posts = await publishedPosts();
-  return (post, card, productSlug) => posts.some((p) => p.slug === post && p.refs.some((r) => r.position === card && r.slug === productSlug));
+  return (post, card, productSlug) => {
+    const p = posts.find((x) => x.slug === post);
+    return p !== undefined && p.refs.some((r) => r.position === card && r.slug === productSlug) ? p.creator : false;
+  };
 }
 
 /** Form fields as plain strings (files and repeated keys are not part of any of our forms). */

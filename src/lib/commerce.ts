@@ -22,6 +22,10 @@ import { refundLatePayment, type RefundHooks } from '../server/orders/refund.ts'
 import { enqueueConfirmation, enqueueRefunded, type EmailContext } from '../server/orders/order-emails.ts';
 import { getAppSecret } from '../server/orders/order-links.ts';
 import { getMailTransport, shop } from './runtime.ts';
+import { creditSettings } from './credit.ts';
+import { creditOrderLines, reverseOrderCommissions } from '../server/commissions/ledger.ts';
+import { orders } from '../../db/schema/index.ts';
+import { eq } from 'drizzle-orm';
 import { deliverPending } from '../server/mail/outbox.ts';
 
 function countries(): string[] {
@@ -66,12 +70,30 @@ export async function emailContext(db: Db): Promise<EmailContext> {
 
 export async function paymentHooks(db: Db): Promise<FulfilHooks> {
   const ctx = await emailContext(db);
-  return { onPaid: (tx, orderId) => enqueueConfirmation(tx, orderId, ctx) };
+  return {
+    onPaid: async (tx, orderId) => {
+      // Attribution is decided once, per line, at payment (rule 4); the sale entries follow (rule 5).
+      await creditOrderLines(tx, orderId, creditSettings, Date.now());
+      await enqueueConfirmation(tx, orderId, ctx);
+    },
+    onRefundRecorded: async (tx, orderId) => {
+      const o = await tx.select({ refundedCents: orders.refundedCents, totalCents: orders.totalCents }).from(orders).where(eq(orders.id, orderId)).get();
+      if (o) await reverseOrderCommissions(tx, orderId, Date.now(), o);
+    },
+    onDispute: async (tx, orderId) => {
+      await reverseOrderCommissions(tx, orderId, Date.now(), 'all');
+    },
+  };
 }
 
 export async function refundHooks(db: Db): Promise<RefundHooks> {
   const ctx = await emailContext(db);
-  return { onRefunded: (tx, orderId, lines, amountCents) => enqueueRefunded(tx, orderId, ctx, { amountCents, lines }) };
+  return {
+    onRefunded: async (tx, orderId, lines, amountCents) => {
+      await reverseOrderCommissions(tx, orderId, Date.now());
+      await enqueueRefunded(tx, orderId, ctx, { amountCents, lines });
+    },
+  };
 }
 
 /**

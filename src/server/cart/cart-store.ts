@@ -3,7 +3,8 @@
  */
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
-import { brands, cartLines, carts, products, variants } from '../../../db/schema/index.ts';
+import { brands, cardDaily, cartLines, carts, creators, products, variants } from '../../../db/schema/index.ts';
+import { utcDay } from '../attribution/days.ts';
 import { availableSql } from '../catalog/catalog-store.ts';
 import { variantLabel } from '../catalog/catalog.ts';
 import { MAX_LINES_PER_BAG, mergeQty, type AddError, type AddToBagInput, type BagLineView } from './cart.ts';
@@ -16,8 +17,12 @@ export function newCartId(): string {
 
 export const CART_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 
-/** Checks that a post's card at `card` shows `productSlug` (the page adapter answers from content). */
-export type SourceCheck = (post: string, card: number, productSlug: string) => boolean;
+/**
+ * Checks that a post's card at `card` shows `productSlug` (the page adapter answers from content).
+ * Returns the post's creator handle (or true when the creator does not matter, e.g. in tests), or
+ * false when the card is not in the post.
+ */
+export type SourceCheck = (post: string, card: number, productSlug: string) => string | boolean;
 
 export type AddResult =
   | { ok: true; cartId: string; lineId: number; qty: number; created: boolean }
@@ -42,8 +47,13 @@ export async function addToBag(
       .where(and(eq(variants.sku, input.sku), eq(variants.active, true), eq(products.active, true)))
       .get();
     if (!v) return { ok: false, reason: 'unknown_variant' } as const;
-    if (input.source.kind === 'post' && !checkSource(input.source.post, input.source.card, v.slug)) {
-      return { ok: false, reason: 'unknown_source' } as const;
+    let sourceCreatorId: number | null = null;
+    if (input.source.kind === 'post') {
+      const check = checkSource(input.source.post, input.source.card, v.slug);
+      if (check === false) return { ok: false, reason: 'unknown_source' } as const;
+      if (typeof check === 'string') {
+        sourceCreatorId = (await tx.select({ id: creators.id }).from(creators).where(eq(creators.handle, check)).get())?.id ?? null;
+      }
     }
     let id = cartId && CART_ID_PATTERN.test(cartId) ? cartId : null;
     if (id && !(await tx.select({ id: carts.id }).from(carts).where(eq(carts.id, id)).get())) id = null;
@@ -57,6 +67,13 @@ export async function addToBag(
     if (!existing && id) {
       const lines = await tx.select({ n: count() }).from(cartLines).where(eq(cartLines.cartId, id)).get();
       if ((lines?.n ?? 0) >= MAX_LINES_PER_BAG) return { ok: false, reason: 'bag_full' } as const;
+    }
+    if (input.source.kind === 'post' && sourceCreatorId !== null) {
+      // Card performance: one more add-to-bag for this post's card today (issue 4).
+      await tx
+        .insert(cardDaily)
+        .values({ creatorId: sourceCreatorId, post: input.source.post, card: input.source.card, day: utcDay(now), adds: 1 })
+        .onConflictDoUpdate({ target: [cardDaily.creatorId, cardDaily.post, cardDaily.card, cardDaily.day], set: { adds: sql`${cardDaily.adds} + 1` } });
     }
     if (!id) {
       id = newCartId();
@@ -76,6 +93,7 @@ export async function addToBag(
         qty: merged.qty,
         sourcePost: input.source.kind === 'post' ? input.source.post : null,
         sourceCard: input.source.kind === 'post' ? input.source.card : null,
+        sourceCreatorId,
         createdAt: now,
         updatedAt: now,
       })
@@ -114,6 +132,7 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
       qty: cartLines.qty,
       sourcePost: cartLines.sourcePost,
       sourceCard: cartLines.sourceCard,
+      sourceCreatorId: cartLines.sourceCreatorId,
       sku: variants.sku,
       size: variants.size,
       colour: variants.colour,
@@ -148,6 +167,7 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
     available: Number(r.available),
     purchasable: r.variantActive && r.productActive,
     source: r.sourcePost !== null && r.sourceCard !== null ? { kind: 'post', post: r.sourcePost, card: r.sourceCard } : { kind: 'direct' },
+    sourceCreatorId: r.sourceCreatorId,
   }));
 }
 

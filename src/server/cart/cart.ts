@@ -92,6 +92,8 @@ export interface BagLineView {
   /** False when the product or variant was deactivated since it was added. */
   purchasable: boolean;
   source: LineSource;
+  /** The creator of the post the line was added from (for attribution), if any. */
+  sourceCreatorId?: number | null;
 }
 
 export type LineWarning = { kind: 'unavailable' } | { kind: 'sold_out' } | { kind: 'short'; available: number };

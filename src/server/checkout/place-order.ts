@@ -49,7 +49,17 @@ export async function placeOrder(
     provider,
     now = Date.now(),
     formatMoney,
-  }: { cartId: string; form: CheckoutForm; config: CheckoutConfig; provider: 'test' | 'stripe'; now?: number; formatMoney?: (c: number) => string },
+    ref = null,
+  }: {
+    cartId: string;
+    form: CheckoutForm;
+    config: CheckoutConfig;
+    provider: 'test' | 'stripe';
+    now?: number;
+    formatMoney?: (c: number) => string;
+    /** The verified attribution cookie (last referral click), if any (issue 4). */
+    ref?: { clickId: string; creatorId: number; at: number } | null;
+  },
 ): Promise<PlaceOrderResult> {
   const method = config.shippingMethods.find((m) => m.id === form.shippingMethod);
   if (!method) throw new Error(`unknown shipping method ${form.shippingMethod} (validate the form first)`);
@@ -111,6 +121,10 @@ export async function placeOrder(
         reservationExpiresAt: expiresAt,
         createdAt: now,
         updatedAt: now,
+        refClickId: ref?.clickId ?? null,
+        refCreatorId: ref?.creatorId ?? null,
+        refClickedAt: ref?.at ?? null,
+        codeCreatorId: coupon?.creatorId ?? null,
       })
       .returning({ id: orders.id })
       .get();
@@ -132,6 +146,7 @@ export async function placeOrder(
         discountCents: totals.lineDiscounts[i] ?? 0,
         sourcePost: l.source.kind === 'post' ? l.source.post : null,
         sourceCard: l.source.kind === 'post' ? l.source.card : null,
+        sourceCreatorId: l.sourceCreatorId ?? null,
       });
       await tx.insert(stockReservations).values({
         orderId: order.id,

@@ -46,6 +46,8 @@ export interface CouponRule {
   maxRedemptions: number | null;
   perEmailLimit: number | null;
   active: boolean;
+  /** Set for a creator's personal code. */
+  creatorId?: number | null;
 }
 
 export type CouponDecision =

@@ -1,0 +1,100 @@
+/**
+ * The attribution decision (ARCHITECTURE rule 4, issue 4; ADR 0008), pure.
+ *
+ * Per order line, at payment time, once:
+ *   (a) the line was added from a card in a post      → that post's creator   ("post")
+ *   (b) else a creator's personal code was used        → that creator          ("code")
+ *   (c) else the last counted referral click within the window → that creator ("link")
+ *   (d) else nobody                                                            ("none")
+ * A creator never earns on their own purchase (same email as their account): the line is
+ * "excluded" with the reason. The decision, its source, the post/code/click behind it and a human
+ * reason are stored on the line and never recomputed.
+ */
+
+export type AttributionSource = 'post' | 'code' | 'link' | 'none' | 'excluded';
+
+export interface CreatorRef {
+  id: number;
+  handle: string;
+  /** Emails of the creator's login(s), lower-case; a buyer with one of these is the creator. */
+  emails: readonly string[];
+}
+
+export interface LineInput {
+  sourcePost: string | null;
+  sourceCreator: CreatorRef | null;
+}
+
+export interface OrderInput {
+  buyerEmail: string;
+  code: { code: string; creator: CreatorRef } | null;
+  click: { id: string; creator: CreatorRef; at: number } | null;
+  paidAt: number;
+  windowMs: number;
+}
+
+export interface Decision {
+  creatorId: number | null;
+  source: AttributionSource;
+  ref: string | null;
+  reason: string;
+}
+
+const DAY = 86_400_000;
+const days = (ms: number) => Math.round(ms / DAY);
+
+function isSelf(creator: CreatorRef, buyerEmail: string): boolean {
+  const email = buyerEmail.trim().toLowerCase();
+  return creator.emails.some((e) => e.toLowerCase() === email);
+}
+
+export function decideLine(line: LineInput, order: OrderInput): Decision {
+  const candidate = ((): Decision | null => {
+    if (line.sourcePost && line.sourceCreator) {
+      return {
+        creatorId: line.sourceCreator.id,
+        source: 'post',
+        ref: line.sourcePost,
+        reason: `Added to the bag from a card in ${line.sourceCreator.handle}'s post “${line.sourcePost}”.`,
+      };
+    }
+    if (order.code) {
+      return {
+        creatorId: order.code.creator.id,
+        source: 'code',
+        ref: order.code.code,
+        reason: `Not added from a post; ${order.code.creator.handle}'s code ${order.code.code} was used at checkout.`,
+      };
+    }
+    if (order.click) {
+      const age = order.paidAt - order.click.at;
+      if (age >= 0 && age <= order.windowMs) {
+        return {
+          creatorId: order.click.creator.id,
+          source: 'link',
+          ref: order.click.id,
+          reason: `Not added from a post and no creator code; last referral click was ${order.click.creator.handle}'s link ${days(age)} day(s) before payment (window ${days(order.windowMs)} days).`,
+        };
+      }
+      return {
+        creatorId: null,
+        source: 'none',
+        ref: order.click.id,
+        reason: `The last referral click (${order.click.creator.handle}) was ${days(age)} days before payment, outside the ${days(order.windowMs)}-day window.`,
+      };
+    }
+    return null;
+  })();
+  if (!candidate) return { creatorId: null, source: 'none', ref: null, reason: 'Not added from a post, no creator code, no referral click.' };
+  if (candidate.creatorId === null) return candidate;
+  const creator = candidate.source === 'post' ? line.sourceCreator! : candidate.source === 'code' ? order.code!.creator : order.click!.creator;
+  if (isSelf(creator, order.buyerEmail)) {
+    return {
+      creatorId: null,
+      source: 'excluded',
+      ref: candidate.ref,
+      reason: `Self-referral: the buyer is ${creator.handle} (same email as the creator's account), so no commission. Would have been “${candidate.source}”.`,
+    };
+  }
+  return candidate;
+}
