@@ -27,4 +27,16 @@ const server = http.createServer((req, res) => {
   );
 });
 server.listen(port, host, () => console.log(`Lookbook listening on http://${host}:${port}`));
+
+// Sweepers only tidy up (ARCHITECTURE rule 8): lapsed pending orders, late refunds, mail, sessions.
+// The app registers them when its middleware first loads; every instance may run them.
+const SWEEP = Symbol.for('lookbook.sweep');
+const SWEEP_MS = Number(process.env.SWEEP_INTERVAL_MS ?? 60_000);
+if (SWEEP_MS > 0) {
+  const timer = setInterval(() => {
+    const run = globalThis[SWEEP];
+    if (typeof run === 'function') run().catch((err) => console.error('sweep failed', err));
+  }, SWEEP_MS);
+  timer.unref();
+}
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

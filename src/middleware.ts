@@ -1,3 +1,4 @@
+import './lib/jobs.ts'; // registers the sweeper for scripts/serve.mjs
 import { sequence } from 'astro:middleware';
 import { auth } from './lib/middleware/auth.ts';
 import { cache } from './lib/middleware/render-cache.ts';
