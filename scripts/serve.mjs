@@ -26,7 +26,17 @@ const server = http.createServer((req, res) => {
     },
   );
 });
-server.listen(port, host, () => console.log(`Lookbook listening on http://${host}:${port}`));
+server.listen(port, host, async () => {
+  // Fail fast: load the app and validate its configuration before taking traffic.
+  try {
+    const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`);
+    if (res.status !== 200) throw new Error(`/healthz answered ${res.status}`);
+  } catch (err) {
+    console.error(`Lookbook could not start: ${err instanceof Error ? err.message : err} (the error above names the setting).`);
+    process.exit(1);
+  }
+  console.log(`Lookbook listening on http://${host}:${port}`);
+});
 
 // Sweepers only tidy up (ARCHITECTURE rule 8): lapsed pending orders, late refunds, mail, sessions.
 // The app registers them when its middleware first loads; every instance may run them.
