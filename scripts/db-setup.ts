@@ -6,6 +6,11 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrateDb, openDb } from '../src/server/db.ts';
 import { isEmpty, seedDemo } from '../db/seed/seed.ts';
+import { demoPostsFromContent, seedDemoActivity } from '../db/seed/demo-activity.ts';
+import { PRODUCTS } from '../db/seed/catalog-data.ts';
+import { extractProductRefs } from '../src/server/content/product-refs.ts';
+import { splitFrontMatter } from '../src/server/content/content-check.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadScriptEnv } from './env.ts';
 
 const env = loadScriptEnv();
@@ -26,7 +31,22 @@ console.log(`migrated ${env.DATABASE_URL}`);
 if (await isEmpty(db)) {
   const n = await seedDemo(db);
   console.log(`seeded demo shop: ${n.products} products, ${n.creators} creators, ${n.users} users`);
+  if (!process.argv.includes('--no-activity')) {
+    const a = await seedDemoActivity(db, demoPosts());
+    console.log(`seeded demo activity: ${a.orders} paid orders, ${a.clicks} referral clicks`);
+  }
 } else {
   console.log('database has products: seed skipped');
 }
 db.$client.close();
+
+/** Posts from src/content/posts with, per card, a well-stocked SKU of its product. */
+function demoPosts() {
+  const dir = resolve(import.meta.dirname, '../src/content/posts');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.mdx'))
+    .sort()
+    .map((f) => ({ slug: f.replace(/\.mdx$/, ''), text: readFileSync(resolve(dir, f), 'utf8') }));
+  const skuFor = (slug: string) => PRODUCTS.find((p) => p.slug === slug && p.active !== false)?.variants.find((v) => v.stock >= 6)?.sku;
+  return demoPostsFromContent(files, skuFor, (text) => extractProductRefs(splitFrontMatter(text).body));
+}

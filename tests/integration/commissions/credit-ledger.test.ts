@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { makeCreator, makeProduct, makeVariant } from '../../../db/seed/factories.ts';
-import { BUYER_FORM, fillBag, TEST_CHECKOUT } from '../../helpers/checkout.ts';
+import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
 import { placeOrder } from '../../../src/server/checkout/place-order.ts';
 import { handlePaymentEvent, type FulfilHooks } from '../../../src/server/orders/fulfil.ts';
 import { refundOrder } from '../../../src/server/orders/refund.ts';
