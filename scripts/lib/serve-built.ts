@@ -116,9 +116,12 @@ export async function buildSite(options: BuildOptions = {}): Promise<{ outDir: s
   return { outDir };
 }
 
-/** Migrate (and seed, if empty) a database with `scripts/db-setup.ts`, run through tsx. */
+/**
+ * Migrate (and seed, if empty) a database with `scripts/db-setup.ts`, run through tsx. Without the
+ * demo activity (past orders), so stock levels are exactly those of db/seed/catalog-data.ts.
+ */
 export async function setupDatabase(databaseUrl: string, env?: NodeJS.ProcessEnv, echo = false): Promise<void> {
-  await runNode(['--import', 'tsx', DB_SETUP], {
+  await runNode(['--import', 'tsx', DB_SETUP, '--no-activity'], {
     env: baseEnv({ ...env, DATABASE_URL: databaseUrl }),
     echo,
     label: 'db setup',
