@@ -1,0 +1,198 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../src/server/db.ts';
+import { createTestDb } from '../../helpers/db.ts';
+import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
+import { makeCreator, makeProduct, makeVariant, upsertCategory } from '../../../db/seed/factories.ts';
+import { categoryCommissionRates, clickDaily, commissionEntries, coupons, creators } from '../../../db/schema/index.ts';
+import { addToBag } from '../../../src/server/cart/cart-store.ts';
+import { placeOrder } from '../../../src/server/checkout/place-order.ts';
+import { testPaymentEvent } from '../../../src/server/checkout/test-provider.ts';
+import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
+import { creditOrderLines, type CreditSettings } from '../../../src/server/commissions/ledger.ts';
+import {
+  getCreatorForAdmin,
+  listCategoryRates,
+  listCreatorsForAdmin,
+  saveCreatorCoupon,
+  setCategoryRate,
+  updateCreatorSettings,
+} from '../../../src/server/commissions/admin-creators.ts';
+import { createPayoutBatch, markPayoutPaid, getPayoutBatch } from '../../../src/server/commissions/payouts.ts';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 2, 1, 12);
+const SETTINGS: CreditSettings = { defaultRateBps: 1000, lockDays: 30, attributionWindowMs: 30 * DAY };
+
+let db: Db;
+let seq = 0;
+
+async function paidSale(handle: string, priceCents: number, at: number, { category, coupon }: { category?: string; coupon?: string } = {}): Promise<number> {
+  const p = await makeProduct(db, { ...(category ? { category } : {}), variants: [makeVariant({ priceCents, stock: 100 })] });
+  const source = coupon ? ({ kind: 'direct' } as const) : ({ kind: 'post', post: 'a-post', card: 0 } as const);
+  const bag = await addToBag(db, { sku: p.variants[0]!.sku, qty: 1, source }, { now: at, checkSource: () => handle });
+  if (!bag.ok) throw new Error(bag.reason);
+  const placed = await placeOrder(db, { cartId: bag.cartId, form: { ...BUYER_FORM, email: `buyer${++seq}@example.com`, couponCode: coupon ?? null }, config: TEST_CHECKOUT, provider: 'test', now: at });
+  if (!placed.ok) throw new Error(placed.reason === 'coupon' ? placed.message : placed.reason);
+  await handlePaymentEvent(db, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
+    now: at,
+    hooks: { onPaid: (tx, id) => creditOrderLines(tx, id, SETTINGS, at).then(() => undefined) },
+  });
+  return placed.orderId;
+}
+
+const creatorRow = (id: number) => db.select().from(creators).where(eq(creators.id, id)).get();
+
+beforeEach(async () => {
+  db?.$client.close();
+  db = await createTestDb();
+});
+afterAll(() => db?.$client.close());
+
+describe('creator rate and referral code', () => {
+  it('stores the rate in basis points and the code upper-case', async () => {
+    const c = await makeCreator(db, { handle: 'maya' });
+    expect(await updateCreatorSettings(db, { creatorId: c.id, rate: '12.5%', referralCode: ' maya ' })).toEqual({ ok: true, changed: true });
+    expect(await creatorRow(c.id)).toMatchObject({ commissionRateBps: 1250, referralCode: 'MAYA' });
+    expect(await updateCreatorSettings(db, { creatorId: c.id, rate: '12.50', referralCode: 'MAYA' })).toEqual({ ok: true, changed: false });
+    // Empty: back to the shop default, no code.
+    expect(await updateCreatorSettings(db, { creatorId: c.id, rate: '', referralCode: '' })).toEqual({ ok: true, changed: true });
+    expect(await creatorRow(c.id)).toMatchObject({ commissionRateBps: null, referralCode: null });
+  });
+
+  it('bad input gets a clear error per field and writes nothing', async () => {
+    const c = await makeCreator(db, { handle: 'maya' });
+    await updateCreatorSettings(db, { creatorId: c.id, rate: '8', referralCode: 'MAYA' });
+    const bad = await updateCreatorSettings(db, { creatorId: c.id, rate: '12,5', referralCode: 'M-1' });
+    expect(bad).toMatchObject({ ok: false, reason: 'invalid', errors: { rate: expect.stringMatching(/percent/), referralCode: expect.stringMatching(/A–Z/) } });
+    // One bad field is enough to write nothing, not even the good one.
+    expect(await updateCreatorSettings(db, { creatorId: c.id, rate: '20', referralCode: 'no way' })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await updateCreatorSettings(db, { creatorId: c.id, rate: '60', referralCode: 'MAYA' })).toMatchObject({ ok: false, errors: { rate: expect.stringMatching(/at most 50%/) } });
+    expect(await creatorRow(c.id)).toMatchObject({ commissionRateBps: 800, referralCode: 'MAYA' });
+    expect(await updateCreatorSettings(db, { creatorId: 999, rate: '10', referralCode: '' })).toMatchObject({ ok: false, reason: 'not_found' });
+  });
+
+  it('a referral code belongs to one creator', async () => {
+    const maya = await makeCreator(db, { handle: 'maya' });
+    const sam = await makeCreator(db, { handle: 'sam' });
+    await updateCreatorSettings(db, { creatorId: maya.id, rate: '', referralCode: 'STYLE' });
+    expect(await updateCreatorSettings(db, { creatorId: sam.id, rate: '15', referralCode: 'style' })).toMatchObject({
+      ok: false,
+      reason: 'taken',
+      errors: { referralCode: expect.stringContaining('@maya') },
+    });
+    expect(await creatorRow(sam.id)).toMatchObject({ commissionRateBps: null, referralCode: null });
+  });
+
+  it('the creator’s rate applies to their next sales; the ledger keeps the old rate on old sales', async () => {
+    const c = await makeCreator(db, { handle: 'maya' });
+    await paidSale('maya', 10000, T0);
+    await updateCreatorSettings(db, { creatorId: c.id, rate: '12.5', referralCode: '' });
+    await paidSale('maya', 10000, T0 + DAY);
+    const sales = await db.select({ rate: commissionEntries.rateBps, amount: commissionEntries.amountCents }).from(commissionEntries).orderBy(commissionEntries.id);
+    expect(sales).toEqual([
+      { rate: 1000, amount: 1000 },
+      { rate: 1250, amount: 1250 },
+    ]);
+  });
+});
+
+describe('personal discount codes', () => {
+  const fields = { code: 'maya15', percentOff: '15', startsOn: '', endsOn: '2026-12-31', maxRedemptions: '100', perEmailLimit: '1', active: 'on' };
+
+  it('creates a creator code that credits the creator at checkout', async () => {
+    const c = await makeCreator(db, { handle: 'maya' });
+    const r = await saveCreatorCoupon(db, { creatorId: c.id, fields, now: T0 });
+    expect(r).toMatchObject({ ok: true, changed: true });
+    expect(await db.select().from(coupons).get()).toMatchObject({
+      code: 'MAYA15',
+      kind: 'percent',
+      percentOff: 15,
+      startsAt: null,
+      endsAt: Date.UTC(2027, 0, 1),
+      maxRedemptions: 100,
+      perEmailLimit: 1,
+      active: true,
+      creatorId: c.id,
+    });
+    await paidSale('maya', 10000, T0, { coupon: 'maya15' });
+    const detail = (await getCreatorForAdmin(db, 'maya', T0))!;
+    expect(detail.coupons).toMatchObject([{ code: 'MAYA15', redemptions: 1 }]);
+    expect(detail.orders).toBe(1);
+    expect(detail.salesCents).toBe(8500);
+  });
+
+  it('bad input or a taken code writes nothing; a used code cannot be renamed', async () => {
+    const maya = await makeCreator(db, { handle: 'maya' });
+    const sam = await makeCreator(db, { handle: 'sam' });
+    expect(await saveCreatorCoupon(db, { creatorId: maya.id, fields: { ...fields, percentOff: '150' } })).toMatchObject({ ok: false, reason: 'invalid', errors: { percentOff: expect.any(String) } });
+    expect(await saveCreatorCoupon(db, { creatorId: maya.id, fields: { ...fields, startsOn: '2027-01-01' } })).toMatchObject({ ok: false, errors: { endsOn: expect.stringMatching(/before the start/) } });
+    expect(await saveCreatorCoupon(db, { creatorId: maya.id, fields: { ...fields, code: '=1+2' } })).toMatchObject({ ok: false, errors: { code: expect.any(String) } });
+    expect(await db.select().from(coupons)).toHaveLength(0);
+
+    const made = await saveCreatorCoupon(db, { creatorId: maya.id, fields, now: T0 });
+    expect(await saveCreatorCoupon(db, { creatorId: sam.id, fields, now: T0 })).toMatchObject({ ok: false, reason: 'taken' });
+    expect(await db.select().from(coupons)).toHaveLength(1);
+    // Someone else's coupon cannot be edited through this creator.
+    if (!made.ok) throw new Error('not made');
+    expect(await saveCreatorCoupon(db, { creatorId: sam.id, couponId: made.couponId, fields: { ...fields, code: 'SAM15' } })).toMatchObject({ ok: false, reason: 'not_found' });
+
+    await paidSale('maya', 10000, T0, { coupon: 'MAYA15' });
+    expect(await saveCreatorCoupon(db, { creatorId: maya.id, couponId: made.couponId, fields: { ...fields, code: 'MAYA20' } })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await saveCreatorCoupon(db, { creatorId: maya.id, couponId: made.couponId, fields: { ...fields, percentOff: '20', active: '' } })).toMatchObject({ ok: true });
+    expect(await db.select().from(coupons).get()).toMatchObject({ code: 'MAYA15', percentOff: 20, active: false });
+  });
+});
+
+describe('category commission rates', () => {
+  it('sets, validates and removes an override; a category rate beats the creator’s', async () => {
+    const c = await makeCreator(db, { handle: 'maya' });
+    await updateCreatorSettings(db, { creatorId: c.id, rate: '12', referralCode: '' });
+    const shoes = await upsertCategory(db, 'shoes');
+    expect(await setCategoryRate(db, { categoryId: shoes, rate: 'five' })).toMatchObject({ ok: false, reason: 'invalid', errors: { rate: expect.any(String) } });
+    expect(await setCategoryRate(db, { categoryId: 999, rate: '5' })).toMatchObject({ ok: false, reason: 'not_found' });
+    expect(await db.select().from(categoryCommissionRates)).toHaveLength(0);
+
+    expect(await setCategoryRate(db, { categoryId: shoes, rate: '5' })).toEqual({ ok: true, changed: true });
+    expect(await setCategoryRate(db, { categoryId: shoes, rate: '7.5%' })).toEqual({ ok: true, changed: true });
+    expect((await listCategoryRates(db)).find((r) => r.id === shoes)).toMatchObject({ slug: 'shoes', rateBps: 750 });
+
+    await paidSale('maya', 10000, T0, { category: 'shoes' });
+    await paidSale('maya', 10000, T0, { category: 'tops' });
+    expect((await db.select({ rate: commissionEntries.rateBps }).from(commissionEntries).orderBy(commissionEntries.id)).map((r) => r.rate)).toEqual([750, 1200]);
+
+    expect(await setCategoryRate(db, { categoryId: shoes, rate: '' })).toEqual({ ok: true, changed: true });
+    expect(await setCategoryRate(db, { categoryId: shoes, rate: '' })).toEqual({ ok: true, changed: false });
+    expect(await db.select().from(categoryCommissionRates)).toHaveLength(0);
+  });
+});
+
+describe('creator list figures', () => {
+  it('shows clicks, orders, attributed sales and commission by status', async () => {
+    const maya = await makeCreator(db, { handle: 'maya', displayName: 'Maya' });
+    const sam = await makeCreator(db, { handle: 'sam', displayName: 'Sam' });
+    await db.update(creators).set({ invitedByCreatorId: maya.id }).where(eq(creators.id, sam.id));
+    await db.insert(clickDaily).values([
+      { creatorId: maya.id, day: 1, post: '', clicks: 7 },
+      { creatorId: maya.id, day: 2, post: 'a-post', clicks: 5 },
+    ]);
+    await paidSale('maya', 30000, T0); // 3000
+    await paidSale('maya', 10000, T0 + 20 * DAY); // 1000, pending at T0+31
+    const now = T0 + 31 * DAY;
+    const batch = await createPayoutBatch(db, { thresholdCents: 2500, createdBy: 'admin:x', now });
+    if (!batch.ok) throw new Error('no batch');
+    const list = await listCreatorsForAdmin(db, now);
+    expect(list.map((c) => c.handle)).toEqual(['maya', 'sam']);
+    expect(list[0]).toMatchObject({
+      clicks: 12,
+      orders: 2,
+      salesCents: 40000,
+      balances: { pendingCents: 1000, approvedCents: 0, inPayoutCents: 3000, paidCents: 0 },
+    });
+    expect(list[1]).toMatchObject({ clicks: 0, orders: 0, salesCents: 0, invitedBy: { id: maya.id, handle: 'maya' }, balances: { pendingCents: 0, approvedCents: 0, inPayoutCents: 0, paidCents: 0 } });
+
+    const payoutId = (await getPayoutBatch(db, batch.batchId))!.payouts[0]!.id;
+    await markPayoutPaid(db, { payoutId, reference: 'TRF', now });
+    expect((await listCreatorsForAdmin(db, now))[0]!.balances).toEqual({ pendingCents: 1000, approvedCents: 0, inPayoutCents: 0, paidCents: 3000 });
+  });
+});
