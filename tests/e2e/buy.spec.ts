@@ -7,7 +7,7 @@
  * well-stocked SKUs) except the decline test, which holds and then frees the single Sage
  * mini-crossbody bag (MCB-SGE-OS) — keep other spec files off that SKU.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { e2eDb, login, newPage, openEmail, readOutbox, waitForEmail } from './helpers/browser.ts';
 
@@ -110,13 +110,50 @@ async function countRows(table: 'orders' | 'stock_reservations' | 'order_lines')
 // ── Steps a buyer takes ──────────────────────────────────────────────────────────────────────────
 
 const tileAt = (page: Page, position: number) => page.locator(`article.tile[data-card-position="${position}"]`);
+const drawerOf = (page: Page) => page.locator('[data-bag-drawer]');
+
+/** Closes the bag drawer if one is open (Escape, as a keyboard user would). */
+async function closeDrawer(page: Page): Promise<void> {
+  const drawer = drawerOf(page);
+  if ((await drawer.count()) === 0) return;
+  await page.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'detached' });
+}
+
+/**
+ * Clicks an "Add to bag" button and waits until the add has landed: with the plain form the browser
+ * ends on /bag ("Added … to your bag."); with the enhancement it stays put, the header count moves on
+ * and a drawer (if the page has one) opens — it is closed again.
+ */
+async function clickAdd(page: Page, button: Locator): Promise<void> {
+  await closeDrawer(page);
+  const count = page.locator('[data-bag-count]').first();
+  const countBefore = (await count.count()) > 0 ? Number(await count.innerText()) : undefined;
+  const posted = page.waitForResponse((r) => new URL(r.url()).pathname === '/bag/add' && r.request().method() === 'POST');
+  await button.click();
+  const res = await posted;
+  expect([200, 303], `POST /bag/add answered ${res.status()}`).toContain(res.status());
+  if (res.status() === 303) {
+    await page.waitForURL((u) => u.pathname === '/bag');
+    expect(await page.getByRole('main').getByRole('status').filter({ hasText: /^Added / }).innerText()).toMatch(/^Added .* to your bag\.$/);
+    return;
+  }
+  expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+  if (countBefore !== undefined) await expect.poll(async () => Number(await count.innerText())).toBeGreaterThan(countBefore);
+  await drawerOf(page)
+    .waitFor({ state: 'visible', timeout: 5_000 })
+    .then(
+      () => closeDrawer(page),
+      () => undefined, // no drawer on this page
+    );
+}
 
 /**
  * Adds the card at `position` to the bag with `sku` chosen, the way a reader does: click the size
- * chip (if the card has chips) and "Add to bag". Works with the plain form (navigates to /bag) and
- * with a script that posts in place (stays on the post); returns to the post either way.
+ * chip (if the card has chips) and "Add to bag"; back on the post afterwards either way.
  */
 async function addFromCard(page: Page, post: string, position: number, sku: string): Promise<void> {
+  await closeDrawer(page);
   const tile = tileAt(page, position);
   const chips = tile.locator('input[type="radio"][name="sku"]');
   if ((await chips.count()) > 0) {
@@ -125,22 +162,30 @@ async function addFromCard(page: Page, post: string, position: number, sku: stri
   } else {
     expect(await tile.locator('input[name="sku"]').inputValue()).toBe(sku);
   }
-  const posted = page.waitForResponse((r) => new URL(r.url()).pathname === '/bag/add' && r.request().method() === 'POST');
-  await tile.getByRole('button', { name: 'Add to bag' }).click();
-  const res = await posted;
-  expect([200, 303], `POST /bag/add answered ${res.status()}`).toContain(res.status());
-  await page.waitForLoadState('load');
-  if (new URL(page.url()).pathname === '/bag') {
-    expect(await page.getByRole('status').first().innerText()).toMatch(/^Added .* to your bag\.$/);
-    await page.goto(`/posts/${post}`);
-  }
+  await clickAdd(page, tile.getByRole('button', { name: 'Add to bag' }));
+  if (new URL(page.url()).pathname !== `/posts/${post}`) await page.goto(`/posts/${post}`);
 }
 
-/** To the bag through the header's bag link when the header has one (else by address). */
+/**
+ * To /bag through the header's bag link. With JavaScript the link may open the drawer instead;
+ * then its "View bag" link. Pages without a header bag link: by address.
+ */
 async function openBag(page: Page): Promise<void> {
+  await closeDrawer(page);
+  if (new URL(page.url()).pathname === '/bag') return;
   const link = page.locator('a[data-bag-link]').first();
-  if ((await link.count()) > 0) await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), link.click()]);
-  else await page.goto('/bag');
+  if ((await link.count()) === 0) {
+    await page.goto('/bag');
+    return;
+  }
+  const atBag = page.waitForURL((u) => u.pathname === '/bag').then(() => 'bag' as const);
+  const drawer = drawerOf(page).waitFor({ state: 'visible' }).then(() => 'drawer' as const);
+  atBag.catch(() => undefined);
+  drawer.catch(() => undefined);
+  await link.click();
+  if ((await Promise.race([atBag, drawer])) === 'drawer') {
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), drawerOf(page).getByRole('link', { name: 'View bag' }).click()]);
+  }
   expect(new URL(page.url()).pathname).toBe('/bag');
 }
 
@@ -211,7 +256,7 @@ async function buyFromPost(page: Page, o: { post: string; cards: { position: num
   expect(new URL(page.url()).searchParams.get('from')).toBe('checkout');
   expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you — your order is confirmed');
   expect(await page.locator('section.order').getAttribute('data-status')).toBe('paid');
-  expect(await page.getByRole('status').first().innerText()).toBe('Status: Paid — being packed');
+  expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Status: Paid — being packed');
   expect((await page.locator('.eyebrow').first().textContent())?.trim()).toBe(`Order ${number}`);
   expect(cents(await page.locator('dl .total dd').innerText())).toBe(totalCents);
   expect(await page.locator('address').innerText()).toContain(o.buyer.line1);
@@ -275,6 +320,78 @@ describe('buy', () => {
     expect(errors).toEqual([]);
   });
 
+  test('with JavaScript: adding from a card updates the header count in place and opens the bag drawer', async () => {
+    const post = 'office-to-dinner-tailoring';
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`/posts/${post}`);
+    const postUrl = page.url();
+    let navigations = 0;
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) navigations++;
+    });
+
+    const count = page.locator('[data-bag-count]');
+    expect(await count.count()).toBe(1);
+    expect(await count.innerText()).toBe('0');
+
+    // First add: the blazer card, as preselected.
+    const blazer = tileAt(page, 5);
+    expect(await blazer.getAttribute('data-product')).toBe('oversized-wool-blazer');
+    const blazerSku = await blazer.locator('input[name="sku"]:checked').inputValue();
+    const blazerPrice = (await stockOf(blazerSku)).priceCents;
+    const added = page.waitForResponse((r) => new URL(r.url()).pathname === '/bag/add');
+    await blazer.getByRole('button', { name: 'Add to bag' }).click();
+    expect(await (await added).json()).toMatchObject({ ok: true, count: 1 });
+    await expect.poll(() => count.innerText()).toBe('1');
+    expect(await count.getAttribute('aria-label')).toMatch(/^1 item/);
+    expect(await page.locator('[data-bag-status]').textContent()).toBe('Added to your bag.');
+
+    // The drawer opens as a dialog with the line and the subtotal, focus inside it.
+    const dialog = page.getByRole('dialog', { name: /Your bag/ });
+    await dialog.waitFor({ state: 'visible' });
+    await expect.poll(() => dialog.getByRole('heading').innerText()).toBe('Your bag (1)');
+    expect(await dialog.getByRole('link', { name: 'Oversized Wool Blazer' }).count()).toBe(1);
+    expect(cents(await dialog.locator('.drawer__subtotal strong').innerText())).toBe(blazerPrice);
+    expect(await page.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null)).toBe(true);
+    await page.keyboard.press('Escape');
+    await drawerOf(page).waitFor({ state: 'detached' });
+
+    // Second add, another card and a size picked on its chips: the count goes to 2, the drawer re-opens.
+    const cami = tileAt(page, 6);
+    expect(await cami.getAttribute('data-product')).toBe('silk-slip-camisole');
+    await cami.locator('label', { has: page.locator('input[value="SSC-CHP-M"]') }).click();
+    const camiButton = cami.getByRole('button', { name: 'Add to bag' });
+    await camiButton.click();
+    await expect.poll(() => count.innerText()).toBe('2');
+    await expect.poll(() => dialog.getByRole('heading').innerText()).toBe('Your bag (2)');
+    expect(await dialog.getByRole('listitem').count()).toBe(2);
+    expect(cents(await dialog.locator('.drawer__subtotal strong').innerText())).toBe(blazerPrice + (await stockOf('SSC-CHP-M')).priceCents);
+    // Closing gives focus back to the button that opened it (the dialog pattern), not to <body>.
+    // Soft: a failure here is reported, and the rest of the drawer checks still run.
+    await dialog.getByRole('button', { name: 'Close bag' }).click();
+    await drawerOf(page).waitFor({ state: 'detached' });
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el === document.body || !el ? 'BODY' : `${el.tagName} ${el.textContent?.trim().slice(0, 40)}`;
+    });
+    expect.soft(await camiButton.evaluate((b) => b === document.activeElement), `focus after closing the drawer is on ${focused}`).toBe(true);
+
+    // None of that navigated.
+    expect(navigations).toBe(0);
+    expect(page.url()).toBe(postUrl);
+
+    // The header link opens the drawer too; "View bag" goes to the full bag, which agrees.
+    await page.locator('a[data-bag-link]').click();
+    await dialog.waitFor({ state: 'visible' });
+    expect(navigations).toBe(0);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), dialog.getByRole('link', { name: 'View bag' }).click()]);
+    expect((await page.locator('li.line[data-sku]').evaluateAll((els) => els.map((e) => e.getAttribute('data-sku')))).sort()).toEqual([blazerSku, 'SSC-CHP-M'].sort());
+    expect(await page.locator('[data-bag-count]').innerText()).toBe('2');
+    expect(errors).toEqual([]);
+  });
+
   test('without JavaScript: the same purchase with plain forms', async () => {
     const page = await newPage({ javaScriptEnabled: false });
     const b = buyer('nojs');
@@ -301,7 +418,7 @@ describe('buy', () => {
     await form.getByLabel('Carrier').fill('UPS');
     await form.getByLabel('Tracking number').fill(tracking);
     await Promise.all([admin.waitForURL((u) => u.searchParams.get('done') === 'shipped'), form.getByRole('button', { name: 'Mark shipped' }).click()]);
-    expect(await admin.getByRole('status').first().innerText()).toMatch(/Marked shipped/);
+    expect(await admin.getByRole('main').getByRole('status').first().innerText()).toMatch(/Marked shipped/);
     expect(await admin.locator('.order-head .status').innerText()).toBe('Shipped');
 
     const order = await orderByNumber(shipped.number);
@@ -312,7 +429,7 @@ describe('buy', () => {
     const again = await page.goto(shipped.orderPath);
     expect(again?.status()).toBe(200);
     expect(await page.locator('section.order').getAttribute('data-status')).toBe('shipped');
-    expect(await page.getByRole('status').first().innerText()).toBe('Status: Shipped');
+    expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Status: Shipped');
     expect(await page.locator('[data-tracking]').innerText()).toBe(tracking);
     expect(await page.locator('.tracking').innerText()).toContain('Shipped with UPS');
 
@@ -326,7 +443,8 @@ describe('buy', () => {
   test('checkout with an invalid email: the error is next to the field and in the summary, and nothing is ordered', async () => {
     const page = await newPage();
     await page.goto('/products/canvas-market-tote?colour=Natural');
-    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), page.getByRole('button', { name: 'Add to bag' }).click()]);
+    await clickAdd(page, page.getByRole('button', { name: 'Add to bag' }));
+    await openBag(page);
     await Promise.all([page.waitForURL((u) => u.pathname === '/checkout'), page.getByRole('link', { name: 'Check out' }).click()]);
 
     const orders = await countRows('orders');
@@ -380,7 +498,8 @@ describe('buy', () => {
     const left = `Only ${start.available} left`;
     expect(await page.locator('.pdp__info .badge').innerText()).toBe(left);
     await page.getByLabel('Quantity').fill(String(start.available));
-    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), page.getByRole('button', { name: 'Add to bag' }).click()]);
+    await clickAdd(page, page.getByRole('button', { name: 'Add to bag' }));
+    await openBag(page);
     const b = buyer('decline');
     const { number } = await checkOut(page, b);
 
@@ -394,7 +513,7 @@ describe('buy', () => {
     await Promise.all([page.waitForURL((u) => u.pathname === `/orders/${number}`), page.getByRole('button', { name: 'Decline payment' }).click()]);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Order canceled');
     expect(await page.locator('section.order').getAttribute('data-status')).toBe('canceled');
-    expect(await page.getByRole('status').first().innerText()).toBe('Status: Canceled');
+    expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Status: Canceled');
 
     const order = await orderByNumber(number);
     expect(order?.status).toBe('canceled');
