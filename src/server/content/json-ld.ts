@@ -13,16 +13,16 @@ interface ShopInfo {
   currency: string;
 }
 
-export function productJsonLd(p: ProductView, site: URL, shop: ShopInfo) {
+/** `brief` leaves out the description (for lists of products inside a post's data). */
+export function productJsonLd(p: ProductView, site: URL, shop: ShopInfo, brief = false) {
   const price = priceSummary(p.variants);
   return {
     '@type': 'Product',
     name: p.name,
-    description: p.description,
+    ...(brief ? {} : { description: p.description, category: p.category.name }),
     image: new URL(p.imagePath, site).href,
     url: new URL(paths.product(p.slug), site).href,
     brand: { '@type': 'Brand', name: p.brand.name },
-    category: p.category.name,
     sku: p.variants[0]?.sku,
     ...(price
       ? {
@@ -72,7 +72,7 @@ export function articleJsonLd({
             {
               '@type': 'ItemList',
               name: 'Shop this post',
-              itemListElement: live.map((p, i) => ({ '@type': 'ListItem', position: i + 1, item: productJsonLd(p, site, shop) })),
+              itemListElement: live.map((p, i) => ({ '@type': 'ListItem', position: i + 1, item: productJsonLd(p, site, shop, true) })),
             },
           ]
         : []),
