@@ -416,3 +416,15 @@ export async function creatorIdByHandle(db: DbOrTx, handle: string): Promise<num
   return (await db.select({ id: creators.id }).from(creators).where(eq(creators.handle, handle)).get())?.id ?? null;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Admin URLs (public URLs live in src/server/paths.ts)
+
+export const ADMIN_CREATORS_PATH = '/admin/creators';
+
+/** The admin page of one creator, optionally with a query (flash messages). */
+export function adminCreatorHref(handle: string, query?: Record<string, string>): string {
+  const base = `${ADMIN_CREATORS_PATH}/${encodeURIComponent(handle)}`;
+  const s = new URLSearchParams(query).toString();
+  return s ? `${base}?${s}` : base;
+}

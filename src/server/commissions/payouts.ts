@@ -22,7 +22,9 @@
  *                neither "approved" — it can't be paid twice — nor "paid");
  *   paid       → settled by a payout marked paid (with the bank/PSP reference).
  * `entryStatus` in commission.ts gives pending/approved/paid; it is called with
- * `paidOut = settled by a payout marked paid`, and `in_payout` is layered on top here.
+ * `paidOut = settled by a payout marked paid`, and `in_payout` is layered on top here. (A view
+ * with only three buckets — the creator dashboard — shows in-payout entries as approved: owed,
+ * not yet paid.)
  */
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
@@ -30,7 +32,7 @@ import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { DbOrTx, Db } from '../db.ts';
 import { commissionEntries, creators, payoutBatches, payoutItems, payouts, users } from '../../../db/schema/index.ts';
 import { entryStatus } from './commission.ts';
-import { toDecimalString } from '../catalog/money.ts';
+import { decimal, toCsv } from './csv.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Pure
@@ -111,27 +113,6 @@ export function parsePayoutReference(input: unknown): { ok: true; reference: str
   return { ok: true, reference: s };
 }
 
-/**
- * One CSV field (RFC 4180), safe to open in a spreadsheet: text that a spreadsheet would run as a
- * formula (starting with = + - @, a tab or a carriage return, even after spaces) is prefixed with
- * a single quote (OWASP "CSV Injection"); every text field is quoted. Numbers are written as-is.
- * @example csvCell('=HYPERLINK("x")') // `"'=HYPERLINK(""x"")"`
- */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`csvCell: not a finite number: ${value}`);
-    return String(value);
-  }
-  const guarded = /^[\s]*[=+\-@]/.test(value) || /^[\t\r]/.test(value) ? `'${value}` : value;
-  return `"${guarded.replace(/"/g, '""')}"`;
-}
-
-/** Rows to CSV text with CRLF line ends (RFC 4180). */
-export function toCsv(rows: readonly (readonly (string | number | null | undefined)[])[]): string {
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
 export interface PayoutRow {
   id: number;
   creatorId: number;
@@ -159,26 +140,32 @@ export interface PayoutBatchDetail {
 export const PAYOUT_CSV_HEADER = ['batch_id', 'payout_id', 'creator_handle', 'creator_name', 'email', 'amount', 'currency', 'entries', 'status', 'reference', 'paid_at'] as const;
 
 /**
- * The batch as CSV for the bank or accounting: one row per payout, amounts as decimals in the
- * shop currency (minor units → "25.00"), times as ISO 8601 UTC.
+ * The batch as CSV for the bank or accounting (csv.ts: RFC 4180, formula-guarded text): one row per
+ * payout, amounts as decimals in the shop currency (minor units → 25.00), times as ISO 8601 UTC.
  */
 export function payoutBatchCsv(batch: PayoutBatchDetail, { currency, fractionDigits = 2 }: { currency: string; fractionDigits?: number }): string {
-  return toCsv([
+  return toCsv(
     PAYOUT_CSV_HEADER,
-    ...batch.payouts.map((p) => [
+    batch.payouts.map((p) => [
       batch.id,
       p.id,
       p.handle,
       p.displayName,
       p.email ?? '',
-      toDecimalString(p.amountCents, fractionDigits),
+      decimal(p.amountCents, fractionDigits),
       currency,
       p.entryCount,
       p.status,
       p.reference ?? '',
       p.paidAt === null ? '' : new Date(p.paidAt).toISOString(),
     ]),
-  ]);
+  );
+}
+
+/** The download name of a batch's CSV (safe for Content-Disposition). */
+export function payoutCsvFilename(shopName: string, batchId: number): string {
+  const prefix = shopName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'shop';
+  return `${prefix}-payout-batch-${batchId}.csv`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,4 +442,25 @@ export async function markPayoutPaid(db: DbOrTx, { payoutId, reference, now = Da
   if (!row) return { ok: false, reason: 'not_found', message: 'No such payout.' };
   if (row.reference === ref.reference) return { ok: true, alreadyPaid: true, batchId: row.batchId };
   return { ok: false, reason: 'already_paid', message: `This payout was already marked paid with the reference “${row.reference ?? ''}”. Nothing was changed.` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin URLs
+
+export const ADMIN_PAYOUTS_PATH = '/admin/payouts';
+
+export function adminPayoutBatchHref(batchId: number, query?: Record<string, string>): string {
+  const s = new URLSearchParams(query).toString();
+  return `${ADMIN_PAYOUTS_PATH}/${batchId}${s ? `?${s}` : ''}`;
+}
+
+/** The batch's CSV download. */
+export function adminPayoutCsvHref(batchId: number): string {
+  return `${ADMIN_PAYOUTS_PATH}/${batchId}.csv`;
+}
+
+/** A batch id from a route parameter ("12"), or null. */
+export function parseBatchId(raw: string | undefined): number | null {
+  if (!raw || !/^[1-9]\d{0,9}$/.test(raw)) return null;
+  return Number(raw);
 }

@@ -21,11 +21,12 @@
  * double-clicked "Refund" re-reads the order after the first one committed and is refused or
  * re-planned. Across instances, refundOrder's provider idempotency key keeps the money right.
  */
-import { and, count, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../db.ts';
 import {
   couponRedemptions,
+  creators,
   orderEvents,
   orderLines,
   orders,
@@ -137,6 +138,11 @@ export interface AdminOrderLine extends OrderLineRow {
   remainingQty: number;
 }
 
+/** A line on the detail page: also the handle of the creator credited (attribution, issue 4). */
+export interface AdminOrderDetailLine extends AdminOrderLine {
+  creditedCreatorHandle: string | null;
+}
+
 export type ReservationState = 'active' | 'expired' | 'converted' | 'released';
 
 export interface AdminOrderActions {
@@ -150,7 +156,7 @@ export interface AdminOrderActions {
 export interface AdminOrderDetail {
   order: OrderRow;
   statusLabel: string;
-  lines: AdminOrderLine[];
+  lines: AdminOrderDetailLine[];
   paymentEvents: (typeof paymentEvents.$inferSelect)[];
   history: (typeof orderEvents.$inferSelect)[];
   reservations: { id: number; sku: string; qty: number; status: ReservationState; expiresAt: number; createdAt: number }[];
@@ -180,7 +186,16 @@ export async function getOrderDetail(db: DbOrTx, number: string, now = Date.now(
       .where(eq(stockReservations.orderId, order.id))
       .orderBy(stockReservations.id),
   ]);
-  const adminLines = lines.map((l) => ({ ...l, netCents: l.subtotalCents - l.discountCents, remainingQty: l.qty - l.refundedQty }));
+  const creditedIds = [...new Set(lines.map((l) => l.creditedCreatorId).filter((id): id is number => id !== null))];
+  const handles = new Map(
+    creditedIds.length ? (await db.select({ id: creators.id, handle: creators.handle }).from(creators).where(inArray(creators.id, creditedIds))).map((c) => [c.id, c.handle]) : [],
+  );
+  const adminLines = lines.map((l) => ({
+    ...l,
+    netCents: l.subtotalCents - l.discountCents,
+    remainingQty: l.qty - l.refundedQty,
+    creditedCreatorHandle: l.creditedCreatorId === null ? null : (handles.get(l.creditedCreatorId) ?? null),
+  }));
   return {
     order,
     statusLabel: STATUS_LABEL[order.status],

@@ -19,6 +19,8 @@ import {
   updateCreatorSettings,
 } from '../../../src/server/commissions/admin-creators.ts';
 import { createPayoutBatch, markPayoutPaid, getPayoutBatch } from '../../../src/server/commissions/payouts.ts';
+import { getOrderDetail } from '../../../src/server/orders/admin-orders.ts';
+import { orders } from '../../../db/schema/index.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 1, 12);
@@ -194,5 +196,16 @@ describe('creator list figures', () => {
     const payoutId = (await getPayoutBatch(db, batch.batchId))!.payouts[0]!.id;
     await markPayoutPaid(db, { payoutId, reference: 'TRF', now });
     expect((await listCreatorsForAdmin(db, now))[0]!.balances).toEqual({ pendingCents: 1000, approvedCents: 0, inPayoutCents: 0, paidCents: 3000 });
+  });
+});
+
+describe('admin order detail', () => {
+  it('shows each line’s credited creator, source and reason', async () => {
+    await makeCreator(db, { handle: 'maya' });
+    const id = await paidSale('maya', 10000, T0);
+    const number = (await db.select({ n: orders.number }).from(orders).where(eq(orders.id, id)).get())!.n;
+    const detail = (await getOrderDetail(db, number, T0))!;
+    expect(detail.lines).toHaveLength(1);
+    expect(detail.lines[0]).toMatchObject({ creditedCreatorHandle: 'maya', attributionSource: 'post', attributionReason: expect.stringContaining('maya') });
   });
 });

@@ -239,6 +239,6 @@ describe('payout batches', () => {
     const csv = payoutBatchCsv((await getPayoutBatch(db, r.batchId))!, { currency: 'USD' });
     const row = csv.split('\r\n')[1]!;
     expect(row).toContain(`"'=cmd|""/c calc""!A1"`);
-    expect(row).toContain('"30.00","USD",1,"pending"');
+    expect(row).toContain(',30.00,USD,1,pending,');
   });
 });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  csvCell,
   ledgerBalances,
   parsePayoutReference,
   payoutBatchCsv,
   planFingerprint,
   planPayouts,
+  payoutCsvFilename,
   settlementStatus,
-  toCsv,
   type PayoutBatchDetail,
 } from '../../../src/server/commissions/payouts.ts';
 import { generateInviteToken, hashInviteToken, inviteState, inviteUrl, isInviteTokenShape, parseInviteForm } from '../../../src/server/commissions/invites.ts';
@@ -62,48 +61,39 @@ describe('payout reference', () => {
   });
 });
 
-describe('CSV', () => {
-  it('quotes text and doubles quotes', () => {
-    expect(csvCell('Ana "the" Stylist, NYC')).toBe('"Ana ""the"" Stylist, NYC"');
-    expect(csvCell(12)).toBe('12');
-    expect(csvCell(null)).toBe('');
-  });
+describe('payout batch CSV', () => {
+  const payout = {
+    id: 3,
+    creatorId: 1,
+    handle: 'maya',
+    displayName: 'Maya, "M" O.',
+    email: 'maya@example.com',
+    amountCents: 3050,
+    entryCount: 4,
+    status: 'paid' as const,
+    reference: 'TRF1',
+    createdAt: 0,
+    paidAt: Date.UTC(2026, 2, 1),
+  };
+  const batch = (p: Partial<typeof payout>): PayoutBatchDetail => ({ id: 7, createdAt: 0, createdBy: 'admin:x', thresholdCents: 2500, totalCents: 3050, paidCents: 3050, payouts: [{ ...payout, ...p }] });
 
-  it.each(['=1+2', '+1', '-2+3', '@SUM(A1)', '\tx', '\rx', '  =cmd|"/c calc"!A1'])('neutralises formula-like text %j', (v) => {
-    const cell = csvCell(v);
-    expect(cell.startsWith(`"'`)).toBe(true);
-  });
-
-  it('writes one CRLF row per payout with decimals and ISO times', () => {
-    const batch: PayoutBatchDetail = {
-      id: 7,
-      createdAt: 0,
-      createdBy: 'admin:x',
-      thresholdCents: 2500,
-      totalCents: 3050,
-      paidCents: 3050,
-      payouts: [
-        {
-          id: 3,
-          creatorId: 1,
-          handle: 'maya',
-          displayName: '=HYPERLINK("http://evil")',
-          email: 'maya@example.com',
-          amountCents: 3050,
-          entryCount: 4,
-          status: 'paid',
-          reference: '-TRF1',
-          createdAt: 0,
-          paidAt: Date.UTC(2026, 2, 1),
-        },
-      ],
-    };
-    const csv = payoutBatchCsv(batch, { currency: 'USD' });
-    const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('"batch_id","payout_id","creator_handle","creator_name","email","amount","currency","entries","status","reference","paid_at"');
-    expect(lines[1]).toBe(`7,3,"maya","'=HYPERLINK(""http://evil"")","maya@example.com","30.50","USD",4,"paid","'-TRF1","2026-03-01T00:00:00.000Z"`);
+  it('writes a header and one CRLF row per payout, amounts as decimals, times in ISO', () => {
+    const lines = payoutBatchCsv(batch({}), { currency: 'USD' }).replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('batch_id,payout_id,creator_handle,creator_name,email,amount,currency,entries,status,reference,paid_at');
+    expect(lines[1]).toBe('7,3,maya,"Maya, ""M"" O.",maya@example.com,30.50,USD,4,paid,TRF1,2026-03-01T00:00:00.000Z');
     expect(lines[2]).toBe('');
-    expect(toCsv([['a']])).toBe('"a"\r\n');
+  });
+
+  it.each(['=HYPERLINK("http://evil")', '+1', '-2+3', '@SUM(A1)', '\tx'])('neutralises formula-like text %j in names and references', (v) => {
+    const row = payoutBatchCsv(batch({ displayName: v, reference: v }), { currency: 'USD' }).split('\r\n')[1]!;
+    const cells = row.match(/"(?:[^"]|"")*"|[^,]+|(?<=,)(?=,)/g)!;
+    expect(cells[3]!.replace(/^"/, '').startsWith("'")).toBe(true);
+    expect(cells[9]!.replace(/^"/, '').startsWith("'")).toBe(true);
+  });
+
+  it('makes a safe file name', () => {
+    expect(payoutCsvFilename('Lookbook', 7)).toBe('Lookbook-payout-batch-7.csv');
+    expect(payoutCsvFilename('Café "Shop"/x', 7)).toBe('Caf-Shop-x-payout-batch-7.csv');
   });
 });
 
