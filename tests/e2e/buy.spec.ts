@@ -205,13 +205,19 @@ async function checkOut(page: Page, b: Buyer): Promise<{ number: string; totalCe
   expect(await page.getByRole('note').filter({ hasText: 'Test mode' }).isVisible()).toBe(true);
   await fillCheckout(page, b);
   const place = page.getByRole('button', { name: /^Continue to test payment/ });
-  // Changing the shipping method only changes the total after a round trip; compare after placing.
+  // What the buyer is shown as the total when they press the button (summary and button label).
+  const shownTotal = cents(await page.locator('[data-total]').innerText());
+  const buttonTotal = cents((await place.innerText()).split('·').pop()!);
   await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/pay/test/')), place.click()]);
   expect(await page.getByRole('note').first().innerText()).toMatch(/^TEST MODE/);
   const heading = await page.getByRole('heading', { level: 1 }).innerText();
   const number = heading.replace(/^Pay for order\s+/, '').trim();
   expect(number).toMatch(/\S+/);
   const totalCents = cents(await page.locator('.amount').innerText());
+  // No surprises in the total (DESIGN): the payment page asks what the checkout showed. Soft, so the
+  // rest of the purchase is still checked when this fails.
+  expect.soft(buttonTotal, `checkout button said ${buttonTotal}, pay page asks ${totalCents} (${b.shipping} shipping)`).toBe(totalCents);
+  expect.soft(shownTotal, `checkout summary said ${shownTotal}, pay page asks ${totalCents} (${b.shipping} shipping)`).toBe(totalCents);
   return { number, totalCents };
 }
 
