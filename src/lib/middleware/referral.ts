@@ -1,0 +1,103 @@
+/**
+ * `?ref=<code>` on any page (issue 4; ADR 0010): records the referral click and sets the signed
+ * attribution cookie, then the page renders as usual — the same as `/r/<code>` without the extra
+ * redirect. Registered before the render cache in src/middleware.ts; a request with a query string
+ * is never answered from the cache, so it always reaches this middleware.
+ *
+ * Also home of the process-wide click queue and the one place the `lb_ref` cookie is written.
+ * Recording never breaks a page: if it fails, the page renders without a cookie.
+ */
+import type { APIContext, AstroCookies } from 'astro';
+import { defineMiddleware } from 'astro:middleware';
+import { ClickQueue } from '../../server/attribution/click-queue.ts';
+import { recordReferral, type ReferralInput } from '../../server/attribution/referral.ts';
+import { REF_COOKIE, signRef } from '../../server/attribution/ref-cookie.ts';
+import type { Db } from '../../server/db.ts';
+import { creditSettings, refSecret } from '../credit.ts';
+import { publishedPosts } from '../content.ts';
+import { getDb, shop } from '../runtime.ts';
+
+/** This process's click queue: 250 ms / 100 clicks per transaction (click-queue.ts). */
+export const clickQueue = new ClickQueue(getDb);
+
+let postSlugs: Promise<Set<string>> | undefined;
+async function postChecker(): Promise<(slug: string) => boolean> {
+  postSlugs ??= publishedPosts().then((posts) => new Set(posts.map((p) => p.slug)));
+  const slugs = await postSlugs;
+  return (slug) => slugs.has(slug);
+}
+
+/** The visitor's address as Astro sees it (X-Forwarded-For only from a configured allowed domain). */
+function clientIp(context: APIContext): string {
+  try {
+    return context.clientAddress ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** What recordReferral needs from a request, apart from the code and the target. */
+export async function referralRequest(context: APIContext): Promise<Omit<ReferralInput, 'code' | 'to'>> {
+  return {
+    ip: clientIp(context),
+    userAgent: context.request.headers.get('user-agent'),
+    referer: context.request.headers.get('referer'),
+    isPost: await postChecker(),
+  };
+}
+
+/**
+ * The attribution cookie: `<clickId>.<creatorId>.<at>.<mac>` (ref-cookie.ts), HttpOnly,
+ * SameSite=Lax, Path=/, Secure when SECURE_COOKIES, lasting the attribution window. Each click by
+ * a person replaces it (last click wins).
+ */
+export async function setRefCookie(cookies: AstroCookies, db: Db, claim: { clickId: string; creatorId: number; at: number }): Promise<void> {
+  cookies.set(REF_COOKIE, signRef(await refSecret(db), claim), {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: shop.secureCookies,
+    maxAge: Math.floor(creditSettings.attributionWindowMs / 1000),
+  });
+}
+
+/** The page's own path and query without `ref`: where the click "went". */
+function pageTarget(url: URL): string {
+  const params = new URLSearchParams(url.search);
+  params.delete('ref');
+  const qs = params.toString();
+  return qs ? `${url.pathname}?${qs}` : url.pathname;
+}
+
+export const referral = defineMiddleware(async (context, next) => {
+  const { url, request } = context;
+  const code = url.searchParams.get('ref');
+  if (code === null || (request.method !== 'GET' && request.method !== 'HEAD') || url.pathname.startsWith('/r/') || url.pathname.startsWith('/api/')) {
+    return next();
+  }
+  let cookieSet = false;
+  try {
+    const db = await getDb();
+    const result = await recordReferral(db, clickQueue, { code, to: pageTarget(url), ...(await referralRequest(context)) });
+    if (result.ok && result.setCookie) {
+      await setRefCookie(context.cookies, db, { clickId: result.clickId, creatorId: result.creator.id, at: result.at });
+      cookieSet = true;
+    }
+  } catch (err) {
+    console.error('referral click not recorded', err);
+  }
+  const response = await next();
+  // A response that sets the visitor's cookie is theirs alone: no shared cache may keep it.
+  return cookieSet ? privateNoStore(response) : response;
+});
+
+function privateNoStore(response: Response): Response {
+  try {
+    response.headers.set('Cache-Control', 'private, no-store');
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set('Cache-Control', 'private, no-store');
+    return copy;
+  }
+}
