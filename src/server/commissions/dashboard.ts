@@ -1,0 +1,812 @@
+/**
+ * The creator dashboard's reads (issue 4; DESIGN "Creators / Dashboard").
+ *
+ * Who: every function takes the creator's id as its own argument and every statement is filtered
+ * by it. The page passes `Astro.locals.user.creatorId` — never a value from the URL — so creator A
+ * can never read creator B's rows (tests/integration/commissions/dashboard.test.ts records every
+ * statement and checks it).
+ *
+ * Speed as the shop grows: nothing here reads the raw `clicks` table or scans other creators'
+ * rows. Clicks and card interactions come from the daily rollups (`click_daily`, `card_daily`,
+ * primary key / index led by creator_id and day); credited order lines from the index
+ * `order_lines(credited_creator_id, paid_at)`; excluded self-referrals from
+ * `order_lines(source_creator_id, paid_at)` and `orders(email)`; the ledger from
+ * `commission_entries(creator_id, created_at)`. So a query's cost follows the
+ * creator's activity in the chosen days, not the size of the history (bench/dashboard.ts).
+ * Two reads follow the creator's whole history by nature and are noted where they are:
+ * the balances (a ledger is a sum) and the use of their personal code (no time index on it).
+ *
+ * Money: "sales" are a line's net (subtotal − its share of the discount, before tax and shipping,
+ * the commission base of ADR 0009) minus what was refunded on it; a refund recorded only for the
+ * whole order (e.g. from the provider's dashboard) counts when it refunds the order in full.
+ * Figures are by the day of payment (UTC), the day the attribution was decided.
+ */
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import QRCode from 'qrcode';
+import type { DbOrTx } from '../db.ts';
+import {
+  cardDaily,
+  clickDaily,
+  commissionEntries,
+  couponRedemptions,
+  coupons,
+  creators,
+  orderLines,
+  orders,
+  payoutItems,
+  payouts,
+} from '../../../db/schema/index.ts';
+import { DAY_MS } from '../attribution/days.ts';
+import { creatorBalances, settlementStatus, ZERO_BALANCES, type LedgerBalances, type SettlementStatus } from './payouts.ts';
+import { csvFilename, decimal, toCsv, type CsvValue } from './csv.ts';
+import { conversionRate, fillDays, referralUrl, type DailyPoint, type DashboardRange } from './dashboard-range.ts';
+
+export type CreatorId = number;
+
+// ---------------------------------------------------------------------------------------------
+// Shared SQL pieces
+
+const lineNet = sql`(${orderLines.subtotalCents} - ${orderLines.discountCents})`;
+/** Refunded money on a line: its own refunds, or all of it when the whole order was refunded. */
+const lineRefunded = sql`(case when ${orders.refundedCents} > 0 and ${orders.refundedCents} >= ${orders.totalCents} then ${lineNet} else min(${orderLines.refundedCents}, ${lineNet}) end)`;
+const lineSales = sql`(${lineNet} - ${lineRefunded})`;
+const lineUnits = sql`(${orderLines.qty} - ${orderLines.refundedQty})`;
+/** The creator's own sale and reversal entries for the line (overrides belong to the inviter's table). */
+const lineCommission = (creatorId: CreatorId) =>
+  sql`(select coalesce(sum(ce.amount_cents), 0) from commission_entries ce where ce.order_line_id = ${orderLines.id} and ce.creator_id = ${creatorId} and ce.kind in ('sale', 'reversal'))`;
+
+/** Lines credited to the creator and paid within the range (index order_lines_credit_idx). */
+function creditedIn(creatorId: CreatorId, range: DashboardRange): SQL {
+  return and(eq(orderLines.creditedCreatorId, creatorId), gte(orderLines.paidAt, range.fromMs), lt(orderLines.paidAt, range.toMs))!;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+// ---------------------------------------------------------------------------------------------
+// Who
+
+export interface CreatorSummary {
+  id: number;
+  handle: string;
+  displayName: string;
+  referralCode: string | null;
+  /** The creator's personal discount codes (coupons.creator_id). */
+  codes: { code: string; label: string; active: boolean }[];
+}
+
+export async function creatorSummary(db: DbOrTx, creatorId: CreatorId): Promise<CreatorSummary | null> {
+  const [c, codes] = await Promise.all([
+    db
+      .select({ id: creators.id, handle: creators.handle, displayName: creators.displayName, referralCode: creators.referralCode })
+      .from(creators)
+      .where(eq(creators.id, creatorId))
+      .get(),
+    db
+      .select({ code: coupons.code, kind: coupons.kind, percentOff: coupons.percentOff, amountOffCents: coupons.amountOffCents, active: coupons.active })
+      .from(coupons)
+      .where(eq(coupons.creatorId, creatorId))
+      .orderBy(asc(coupons.code)),
+  ]);
+  if (!c) return null;
+  return {
+    ...c,
+    codes: codes.map((k) => ({
+      code: k.code,
+      label: k.kind === 'percent' ? `${k.percentOff}% off` : `${k.amountOffCents} off`,
+      active: k.active,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clicks and card interactions (rollups)
+
+/** Counted referral clicks per day (click_daily: primary key creator_id, day, post). */
+export async function clicksByDay(db: DbOrTx, creatorId: CreatorId, range: DashboardRange): Promise<{ day: number; clicks: number }[]> {
+  const rows = await db
+    .select({ day: clickDaily.day, clicks: sql<number>`sum(${clickDaily.clicks})` })
+    .from(clickDaily)
+    .where(and(eq(clickDaily.creatorId, creatorId), gte(clickDaily.day, range.fromDay), lt(clickDaily.day, range.toDay + 1)))
+    .groupBy(clickDaily.day)
+    .orderBy(asc(clickDaily.day));
+  return rows.map((r) => ({ day: r.day, clicks: num(r.clicks) }));
+}
+
+/** Counted referral clicks per post ('' = a link not made for a post). */
+export async function clicksByPost(db: DbOrTx, creatorId: CreatorId, range: DashboardRange): Promise<{ post: string; clicks: number }[]> {
+  const rows = await db
+    .select({ post: clickDaily.post, clicks: sql<number>`sum(${clickDaily.clicks})` })
+    .from(clickDaily)
+    .where(and(eq(clickDaily.creatorId, creatorId), gte(clickDaily.day, range.fromDay), lt(clickDaily.day, range.toDay + 1)))
+    .groupBy(clickDaily.post);
+  return rows.map((r) => ({ post: r.post, clicks: num(r.clicks) }));
+}
+
+export interface CardInteraction {
+  post: string;
+  card: number;
+  views: number;
+  clicks: number;
+  adds: number;
+}
+
+/** Card views, clicks and add-to-bags per post and card (card_daily, index creator_id, day). */
+export async function cardInteractions(db: DbOrTx, creatorId: CreatorId, range: DashboardRange): Promise<CardInteraction[]> {
+  const rows = await db
+    .select({
+      post: cardDaily.post,
+      card: cardDaily.card,
+      views: sql<number>`sum(${cardDaily.views})`,
+      clicks: sql<number>`sum(${cardDaily.clicks})`,
+      adds: sql<number>`sum(${cardDaily.adds})`,
+    })
+    .from(cardDaily)
+    .where(and(eq(cardDaily.creatorId, creatorId), gte(cardDaily.day, range.fromDay), lt(cardDaily.day, range.toDay + 1)))
+    .groupBy(cardDaily.post, cardDaily.card);
+  return rows.map((r) => ({ post: r.post, card: r.card, views: num(r.views), clicks: num(r.clicks), adds: num(r.adds) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credited sales
+
+export interface SalesFigures {
+  orders: number;
+  units: number;
+  /** Net of discounts, minus refunds. */
+  salesCents: number;
+  refundedCents: number;
+  /** The creator's sale entries minus reversals for these lines. */
+  commissionCents: number;
+}
+
+/** Orders and sales per day of payment. */
+export async function salesByDay(
+  db: DbOrTx,
+  creatorId: CreatorId,
+  range: DashboardRange,
+): Promise<{ day: number; orders: number; salesCents: number }[]> {
+  // A literal divisor: a bound JS number arrives as a REAL, and the day would not be a whole number.
+  const day = sql<number>`(${orderLines.paidAt} / ${sql.raw(String(DAY_MS))})`;
+  const rows = await db
+    .select({ day, orders: sql<number>`count(distinct ${orderLines.orderId})`, salesCents: sql<number>`sum(${lineSales})` })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(creditedIn(creatorId, range))
+    .groupBy(day)
+    .orderBy(asc(day));
+  return rows.map((r) => ({ day: num(r.day), orders: num(r.orders), salesCents: num(r.salesCents) }));
+}
+
+function salesColumns(creatorId: CreatorId) {
+  return {
+    orders: sql<number>`count(distinct ${orderLines.orderId})`,
+    units: sql<number>`sum(${lineUnits})`,
+    salesCents: sql<number>`sum(${lineSales})`,
+    refundedCents: sql<number>`sum(${lineRefunded})`,
+    commissionCents: sql<number>`sum(${lineCommission(creatorId)})`,
+  };
+}
+
+const toFigures = (r: { orders: unknown; units: unknown; salesCents: unknown; refundedCents: unknown; commissionCents: unknown }): SalesFigures => ({
+  orders: num(r.orders),
+  units: num(r.units),
+  salesCents: num(r.salesCents),
+  refundedCents: num(r.refundedCents),
+  commissionCents: num(r.commissionCents),
+});
+
+/** Totals over the range (distinct orders counted once even when several lines are credited). */
+export async function salesTotals(db: DbOrTx, creatorId: CreatorId, range: DashboardRange): Promise<SalesFigures> {
+  const r = await db.select(salesColumns(creatorId)).from(orderLines).innerJoin(orders, eq(orders.id, orderLines.orderId)).where(creditedIn(creatorId, range)).get();
+  return toFigures(r ?? { orders: 0, units: 0, salesCents: 0, refundedCents: 0, commissionCents: 0 });
+}
+
+export type CreditSource = 'post' | 'code' | 'link';
+
+/** Per attribution source and post: the rows of "which post sold" (code and link lines have no post). */
+export async function salesByPost(
+  db: DbOrTx,
+  creatorId: CreatorId,
+  range: DashboardRange,
+): Promise<({ source: CreditSource; post: string | null } & SalesFigures)[]> {
+  const post = sql<string | null>`case when ${orderLines.attributionSource} = 'post' then ${orderLines.sourcePost} end`;
+  const rows = await db
+    .select({ source: orderLines.attributionSource, post, ...salesColumns(creatorId) })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(creditedIn(creatorId, range))
+    .groupBy(orderLines.attributionSource, post);
+  return rows.map((r) => ({ source: (r.source ?? 'post') as CreditSource, post: r.post, ...toFigures(r) }));
+}
+
+/** Per post card ("which card sold"), with the products sold from it. */
+export async function salesByCard(
+  db: DbOrTx,
+  creatorId: CreatorId,
+  range: DashboardRange,
+): Promise<({ post: string; card: number; products: string[] } & SalesFigures)[]> {
+  const rows = await db
+    .select({
+      post: orderLines.sourcePost,
+      card: orderLines.sourceCard,
+      // JSON, not group_concat: a product title may contain the separator.
+      products: sql<string>`json_group_array(distinct ${orderLines.title})`,
+      ...salesColumns(creatorId),
+    })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(and(creditedIn(creatorId, range), eq(orderLines.attributionSource, 'post')))
+    .groupBy(orderLines.sourcePost, orderLines.sourceCard);
+  return rows
+    .filter((r) => r.post !== null && r.card !== null)
+    .map((r) => ({ post: r.post!, card: r.card!, products: (JSON.parse(r.products) as string[]).sort(), ...toFigures(r) }));
+}
+
+export interface TopProduct extends SalesFigures {
+  productSlug: string;
+  title: string;
+}
+
+export async function topProducts(db: DbOrTx, creatorId: CreatorId, range: DashboardRange, limit = 10): Promise<TopProduct[]> {
+  const sales = sql<number>`sum(${lineSales})`;
+  const rows = await db
+    .select({ productSlug: orderLines.productSlug, title: sql<string>`max(${orderLines.title})`, ...salesColumns(creatorId) })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(creditedIn(creatorId, range))
+    .groupBy(orderLines.productSlug)
+    .orderBy(desc(sales), asc(orderLines.productSlug))
+    .limit(limit);
+  return rows.map((r) => ({ productSlug: r.productSlug, title: r.title, ...toFigures(r) }));
+}
+
+export interface LineRow {
+  lineId: number;
+  orderNumber: string;
+  paidAt: number;
+  title: string;
+  variantLabel: string;
+  qty: number;
+  refundedQty: number;
+  netCents: number;
+  refundedCents: number;
+  salesCents: number;
+  source: string;
+  ref: string | null;
+  reason: string;
+  post: string | null;
+  card: number | null;
+  commissionCents: number;
+}
+
+function lineColumns(creatorId: CreatorId) {
+  return {
+    lineId: orderLines.id,
+    orderNumber: orders.number,
+    paidAt: sql<number>`${orderLines.paidAt}`,
+    title: orderLines.title,
+    variantLabel: orderLines.variantLabel,
+    qty: orderLines.qty,
+    refundedQty: orderLines.refundedQty,
+    netCents: sql<number>`${lineNet}`,
+    refundedCents: sql<number>`${lineRefunded}`,
+    salesCents: sql<number>`${lineSales}`,
+    source: sql<string>`coalesce(${orderLines.attributionSource}, 'none')`,
+    ref: orderLines.attributionRef,
+    reason: sql<string>`coalesce(${orderLines.attributionReason}, '')`,
+    post: orderLines.sourcePost,
+    card: orderLines.sourceCard,
+    commissionCents: sql<number>`${lineCommission(creatorId)}`,
+  };
+}
+
+/** The credited lines with the reason, newest first; `total` is the count in the range. */
+export async function creditedLines(
+  db: DbOrTx,
+  creatorId: CreatorId,
+  range: DashboardRange,
+  { limit = 100 }: { limit?: number } = {},
+): Promise<{ total: number; lines: LineRow[] }> {
+  const [lines, count] = await Promise.all([
+    db
+      .select(lineColumns(creatorId))
+      .from(orderLines)
+      .innerJoin(orders, eq(orders.id, orderLines.orderId))
+      .where(creditedIn(creatorId, range))
+      .orderBy(desc(orderLines.paidAt), desc(orderLines.id))
+      .limit(limit),
+    db.select({ n: sql<number>`count(*)` }).from(orderLines).where(creditedIn(creatorId, range)).get(),
+  ]);
+  return { total: num(count?.n), lines: lines.map((l) => ({ ...l, paidAt: num(l.paidAt), netCents: num(l.netCents), refundedCents: num(l.refundedCents), salesCents: num(l.salesCents), commissionCents: num(l.commissionCents) })) };
+}
+
+/**
+ * Lines that would have been the creator's but were excluded as self-referrals (ARCHITECTURE
+ * rule 4): `attribution_source = 'excluded'` and the precedence post → code → link names them.
+ * Candidates come from two indexed paths — their posts' cards (source_creator_id, paid_at), and
+ * orders placed with one of their login emails (orders.email), which is what made them
+ * self-referrals — and the precedence check keeps only the lines that were theirs to lose.
+ */
+export async function excludedLines(db: DbOrTx, creatorId: CreatorId, range: DashboardRange, { limit = 100 }: { limit?: number } = {}): Promise<LineRow[]> {
+  const inRange = sql`ol.paid_at >= ${range.fromMs} and ol.paid_at < ${range.toMs} and ol.attribution_source = 'excluded'`;
+  const candidates = sql`${orderLines.id} in (
+    select ol.id from order_lines ol where ol.source_creator_id = ${creatorId} and ${inRange}
+    union
+    select ol.id from orders oo join order_lines ol on ol.order_id = oo.id
+      where oo.email in (select u.email from users u where u.creator_id = ${creatorId}) and ${inRange}
+  )`;
+  const wouldHaveBeen = sql`coalesce(case when ${orderLines.sourcePost} is not null then ${orderLines.sourceCreatorId} end, ${orders.codeCreatorId}, ${orders.refCreatorId})`;
+  const rows = await db
+    .select(lineColumns(creatorId))
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(and(candidates, eq(orderLines.attributionSource, 'excluded'), sql`${wouldHaveBeen} = ${creatorId}`))
+    .orderBy(desc(orderLines.paidAt), desc(orderLines.id))
+    .limit(limit);
+  return rows.map((l) => ({ ...l, paidAt: num(l.paidAt), netCents: num(l.netCents), refundedCents: num(l.refundedCents), salesCents: num(l.salesCents), commissionCents: 0 }));
+}
+
+export interface CodeUse {
+  orderNumber: string;
+  paidAt: number;
+  code: string;
+  status: string;
+  /** Order subtotal minus the discount the code gave. */
+  orderNetCents: number;
+  discountCents: number;
+  /** How many of the order's lines were credited to the creator (a post card of another creator wins over a code). */
+  creditedLines: number;
+  lines: number;
+}
+
+/**
+ * Paid orders that used one of the creator's personal codes (coupons.creator_id), newest first.
+ * Reaches the orders through coupon_redemptions(coupon_id, …): this follows every use of the code
+ * ever made, then keeps the range (orders has no index on the code's creator and payment time).
+ */
+export async function codeUsage(
+  db: DbOrTx,
+  creatorId: CreatorId,
+  range: DashboardRange,
+  { limit = 50 }: { limit?: number } = {},
+): Promise<{ orders: number; discountCents: number; orderNetCents: number; recent: CodeUse[] }> {
+  const where = and(eq(coupons.creatorId, creatorId), gte(orders.paidAt, range.fromMs), lt(orders.paidAt, range.toMs));
+  const [totals, recent] = await Promise.all([
+    db
+      .select({
+        orders: sql<number>`count(*)`,
+        discountCents: sql<number>`sum(${orders.discountCents})`,
+        orderNetCents: sql<number>`sum(${orders.subtotalCents} - ${orders.discountCents})`,
+      })
+      .from(coupons)
+      .innerJoin(couponRedemptions, eq(couponRedemptions.couponId, coupons.id))
+      .innerJoin(orders, eq(orders.id, couponRedemptions.orderId))
+      .where(where)
+      .get(),
+    db
+      .select({
+        orderNumber: orders.number,
+        paidAt: sql<number>`${orders.paidAt}`,
+        code: coupons.code,
+        status: orders.status,
+        orderNetCents: sql<number>`${orders.subtotalCents} - ${orders.discountCents}`,
+        discountCents: orders.discountCents,
+        creditedLines: sql<number>`(select count(*) from order_lines x where x.order_id = ${orders.id} and x.credited_creator_id = ${creatorId})`,
+        lines: sql<number>`(select count(*) from order_lines x where x.order_id = ${orders.id})`,
+      })
+      .from(coupons)
+      .innerJoin(couponRedemptions, eq(couponRedemptions.couponId, coupons.id))
+      .innerJoin(orders, eq(orders.id, couponRedemptions.orderId))
+      .where(where)
+      .orderBy(desc(orders.paidAt), desc(orders.id))
+      .limit(limit),
+  ]);
+  return {
+    orders: num(totals?.orders),
+    discountCents: num(totals?.discountCents),
+    orderNetCents: num(totals?.orderNetCents),
+    recent: recent.map((r) => ({ ...r, paidAt: num(r.paidAt), orderNetCents: num(r.orderNetCents), creditedLines: num(r.creditedLines), lines: num(r.lines) })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Earnings: the ledger (ARCHITECTURE rule 5)
+
+/**
+ * The creator's balances now: pending, approved, in a payout, paid — the payouts module's one
+ * definition (`creatorBalances`, statuses from `settlementStatus` on top of `entryStatus`), for
+ * this creator only. A ledger balance is the sum of the creator's whole ledger, so this read grows
+ * with their history (one row per entry, through commission_entries(creator_id, …) and the unique
+ * payout_items(entry_id)); see docs/benchmarks.md.
+ */
+export async function commissionBalances(db: DbOrTx, creatorId: CreatorId, now: number): Promise<LedgerBalances> {
+  return (await creatorBalances(db, now, [creatorId])).get(creatorId) ?? { ...ZERO_BALANCES };
+}
+
+export interface LedgerRow {
+  id: number;
+  createdAt: number;
+  kind: 'sale' | 'reversal' | 'override' | 'override_reversal';
+  amountCents: number;
+  baseCents: number;
+  rateBps: number;
+  orderNumber: string;
+  currency: string;
+  orderLineId: number | null;
+  lineTitle: string | null;
+  availableAt: number;
+  status: SettlementStatus;
+  payoutId: number | null;
+  note: string;
+}
+
+/** Ledger entries written within the range (commission_entries(creator_id, created_at)), newest first. */
+export async function ledgerEntries(
+  db: DbOrTx,
+  creatorId: CreatorId,
+  range: DashboardRange,
+  now: number,
+  { limit }: { limit?: number } = {},
+): Promise<{ total: number; entries: LedgerRow[] }> {
+  const where = and(eq(commissionEntries.creatorId, creatorId), gte(commissionEntries.createdAt, range.fromMs), lt(commissionEntries.createdAt, range.toMs));
+  const q = db
+    .select({
+      id: commissionEntries.id,
+      createdAt: commissionEntries.createdAt,
+      kind: commissionEntries.kind,
+      amountCents: commissionEntries.amountCents,
+      baseCents: commissionEntries.baseCents,
+      rateBps: commissionEntries.rateBps,
+      orderNumber: orders.number,
+      currency: orders.currency,
+      orderLineId: commissionEntries.orderLineId,
+      lineTitle: sql<string | null>`case when ${orderLines.id} is null then null else ${orderLines.title} || ' — ' || ${orderLines.variantLabel} end`,
+      availableAt: commissionEntries.availableAt,
+      payoutId: payoutItems.payoutId,
+      payoutStatus: payouts.status,
+      note: commissionEntries.note,
+    })
+    .from(commissionEntries)
+    .innerJoin(orders, eq(orders.id, commissionEntries.orderId))
+    .leftJoin(orderLines, eq(orderLines.id, commissionEntries.orderLineId))
+    .leftJoin(payoutItems, eq(payoutItems.entryId, commissionEntries.id))
+    .leftJoin(payouts, eq(payouts.id, payoutItems.payoutId))
+    .where(where)
+    .orderBy(desc(commissionEntries.createdAt), desc(commissionEntries.id));
+  const [rows, count] = await Promise.all([
+    limit === undefined ? q : q.limit(limit),
+    db.select({ n: sql<number>`count(*)` }).from(commissionEntries).where(where).get(),
+  ]);
+  return {
+    total: num(count?.n),
+    entries: rows.map(({ payoutStatus, ...r }) => ({ ...r, status: settlementStatus({ availableAt: r.availableAt, payoutStatus: payoutStatus ?? null }, now) })),
+  };
+}
+
+/** Commission written within the range, by kind (what the range earned, before approval). */
+export async function ledgerInRange(
+  db: DbOrTx,
+  creatorId: CreatorId,
+  range: DashboardRange,
+): Promise<{ saleCents: number; reversalCents: number; overrideCents: number; netCents: number }> {
+  const rows = await db
+    .select({ kind: commissionEntries.kind, amount: sql<number>`sum(${commissionEntries.amountCents})` })
+    .from(commissionEntries)
+    .where(and(eq(commissionEntries.creatorId, creatorId), gte(commissionEntries.createdAt, range.fromMs), lt(commissionEntries.createdAt, range.toMs)))
+    .groupBy(commissionEntries.kind);
+  const by = new Map(rows.map((r) => [r.kind, num(r.amount)]));
+  const saleCents = by.get('sale') ?? 0;
+  const reversalCents = by.get('reversal') ?? 0;
+  const overrideCents = (by.get('override') ?? 0) + (by.get('override_reversal') ?? 0);
+  return { saleCents, reversalCents, overrideCents, netCents: saleCents + reversalCents + overrideCents };
+}
+
+export interface PayoutRow {
+  id: number;
+  createdAt: number;
+  amountCents: number;
+  status: 'pending' | 'paid';
+  reference: string | null;
+  paidAt: number | null;
+  entries: number;
+}
+
+/** The creator's payouts, newest first (payouts(creator_id, created_at)). */
+export async function payoutHistory(db: DbOrTx, creatorId: CreatorId, { limit = 24 }: { limit?: number } = {}): Promise<PayoutRow[]> {
+  const rows = await db
+    .select({
+      id: payouts.id,
+      createdAt: payouts.createdAt,
+      amountCents: payouts.amountCents,
+      status: payouts.status,
+      reference: payouts.reference,
+      paidAt: payouts.paidAt,
+      entries: sql<number>`(select count(*) from payout_items pi where pi.payout_id = ${payouts.id})`,
+    })
+    .from(payouts)
+    .where(eq(payouts.creatorId, creatorId))
+    .orderBy(desc(payouts.createdAt), desc(payouts.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, entries: num(r.entries) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page: one call
+
+export interface PostRow extends SalesFigures {
+  /** Content id of the post, or null for the creator's code / plain links. */
+  post: string | null;
+  /** 'post' rows, or the code / link rows for lines credited without a post. */
+  source: CreditSource;
+  linkClicks: number;
+  cardViews: number;
+  cardClicks: number;
+  adds: number;
+}
+
+export interface CardRow extends SalesFigures {
+  post: string;
+  card: number;
+  products: string[];
+  views: number;
+  clicks: number;
+  adds: number;
+}
+
+const zeroSales = (): SalesFigures => ({ orders: 0, units: 0, salesCents: 0, refundedCents: 0, commissionCents: 0 });
+
+/** Joins the rollups and the credited sales into one row per post (plus code/link rows), busiest first. */
+export function mergePostRows(
+  clicks: readonly { post: string; clicks: number }[],
+  cards: readonly CardInteraction[],
+  sales: readonly ({ source: CreditSource; post: string | null } & SalesFigures)[],
+): PostRow[] {
+  const rows = new Map<string, PostRow>();
+  const key = (source: CreditSource, post: string | null) => (source === 'post' ? `post:${post}` : source);
+  const get = (source: CreditSource, post: string | null) => {
+    const k = key(source, post);
+    let r = rows.get(k);
+    if (!r) {
+      r = { post: source === 'post' ? post : null, source, linkClicks: 0, cardViews: 0, cardClicks: 0, adds: 0, ...zeroSales() };
+      rows.set(k, r);
+    }
+    return r;
+  };
+  for (const c of clicks) get(c.post === '' ? 'link' : 'post', c.post === '' ? null : c.post).linkClicks += c.clicks;
+  for (const c of cards) {
+    const r = get('post', c.post);
+    r.cardViews += c.views;
+    r.cardClicks += c.clicks;
+    r.adds += c.adds;
+  }
+  for (const s of sales) {
+    const r = get(s.source, s.post);
+    r.orders += s.orders;
+    r.units += s.units;
+    r.salesCents += s.salesCents;
+    r.refundedCents += s.refundedCents;
+    r.commissionCents += s.commissionCents;
+  }
+  const order: Record<CreditSource, number> = { post: 0, code: 1, link: 2 };
+  return [...rows.values()].sort(
+    (a, b) => order[a.source] - order[b.source] || b.salesCents - a.salesCents || b.linkClicks + b.cardViews - (a.linkClicks + a.cardViews) || (a.post ?? '').localeCompare(b.post ?? ''),
+  );
+}
+
+export function mergeCardRows(cards: readonly CardInteraction[], sales: readonly ({ post: string; card: number; products: string[] } & SalesFigures)[]): CardRow[] {
+  const rows = new Map<string, CardRow>();
+  const get = (post: string, card: number) => {
+    const k = `${post}#${card}`;
+    let r = rows.get(k);
+    if (!r) {
+      r = { post, card, products: [], views: 0, clicks: 0, adds: 0, ...zeroSales() };
+      rows.set(k, r);
+    }
+    return r;
+  };
+  for (const c of cards) Object.assign(get(c.post, c.card), { views: c.views, clicks: c.clicks, adds: c.adds });
+  for (const s of sales) Object.assign(get(s.post, s.card), { products: s.products, orders: s.orders, units: s.units, salesCents: s.salesCents, refundedCents: s.refundedCents, commissionCents: s.commissionCents });
+  return [...rows.values()].sort((a, b) => b.salesCents - a.salesCents || b.adds - a.adds || b.views - a.views || a.post.localeCompare(b.post) || a.card - b.card);
+}
+
+export interface ReferralLink {
+  /** The page it opens; null = the creator's profile. */
+  path: string | null;
+  url: string;
+  /** Server-rendered QR code of `url` (qrcode's SVG: modules as one path, no script). */
+  qrSvg: string;
+}
+
+export async function referralLinkFor(siteUrl: string, code: string, path: string | null): Promise<ReferralLink> {
+  const url = referralUrl(siteUrl, code, path);
+  const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#161514', light: '#ffffff' } });
+  return { path, url, qrSvg };
+}
+
+export interface Dashboard {
+  creator: CreatorSummary;
+  range: DashboardRange;
+  figures: {
+    clicks: number;
+    cardViews: number;
+    cardClicks: number;
+    adds: number;
+    orders: number;
+    units: number;
+    salesCents: number;
+    refundedCents: number;
+    /** orders ÷ clicks, null without clicks. */
+    conversion: number | null;
+    /** Commission on the range's credited sales (sale − reversals). */
+    commissionCents: number;
+  };
+  balances: LedgerBalances;
+  earnedInRange: Awaited<ReturnType<typeof ledgerInRange>>;
+  daily: DailyPoint[];
+  posts: PostRow[];
+  cards: CardRow[];
+  topProducts: TopProduct[];
+  lines: { total: number; lines: LineRow[] };
+  excluded: LineRow[];
+  codeUsage: Awaited<ReturnType<typeof codeUsage>>;
+  ledger: { total: number; entries: LedgerRow[] };
+  payouts: PayoutRow[];
+  /** The referral link for the link builder's path (null without a referral code). */
+  link: ReferralLink | null;
+}
+
+export const DASHBOARD_LIMITS = { lines: 100, excluded: 50, entries: 100, codeOrders: 20, payouts: 24, topProducts: 10 } as const;
+
+/**
+ * Everything the dashboard page shows, for one creator and one range. `creatorId` must come
+ * from the session (`Astro.locals.user.creatorId`); null when there is no such creator.
+ */
+export async function loadDashboard(
+  db: DbOrTx,
+  { creatorId, range, now, siteUrl, linkPath = null }: { creatorId: CreatorId; range: DashboardRange; now: number; siteUrl: string; linkPath?: string | null },
+): Promise<Dashboard | null> {
+  const creator = await creatorSummary(db, creatorId);
+  if (!creator) return null;
+  const [dayClicks, postClicks, cards, dayOrders, totals, byPost, byCard, top, lines, excluded, code, balances, earned, ledger, payoutRows, link] = await Promise.all([
+    clicksByDay(db, creatorId, range),
+    clicksByPost(db, creatorId, range),
+    cardInteractions(db, creatorId, range),
+    salesByDay(db, creatorId, range),
+    salesTotals(db, creatorId, range),
+    salesByPost(db, creatorId, range),
+    salesByCard(db, creatorId, range),
+    topProducts(db, creatorId, range, DASHBOARD_LIMITS.topProducts),
+    creditedLines(db, creatorId, range, { limit: DASHBOARD_LIMITS.lines }),
+    excludedLines(db, creatorId, range, { limit: DASHBOARD_LIMITS.excluded }),
+    codeUsage(db, creatorId, range, { limit: DASHBOARD_LIMITS.codeOrders }),
+    commissionBalances(db, creatorId, now),
+    ledgerInRange(db, creatorId, range),
+    ledgerEntries(db, creatorId, range, now, { limit: DASHBOARD_LIMITS.entries }),
+    payoutHistory(db, creatorId, { limit: DASHBOARD_LIMITS.payouts }),
+    creator.referralCode ? referralLinkFor(siteUrl, creator.referralCode, linkPath) : Promise.resolve(null),
+  ]);
+  const clicks = dayClicks.reduce((s, d) => s + d.clicks, 0);
+  const card = cards.reduce((s, c) => ({ views: s.views + c.views, clicks: s.clicks + c.clicks, adds: s.adds + c.adds }), { views: 0, clicks: 0, adds: 0 });
+  return {
+    creator,
+    range,
+    figures: {
+      clicks,
+      cardViews: card.views,
+      cardClicks: card.clicks,
+      adds: card.adds,
+      orders: totals.orders,
+      units: totals.units,
+      salesCents: totals.salesCents,
+      refundedCents: totals.refundedCents,
+      conversion: conversionRate(totals.orders, clicks),
+      commissionCents: totals.commissionCents,
+    },
+    balances,
+    earnedInRange: earned,
+    daily: fillDays(range, { clicks: dayClicks, orders: dayOrders }),
+    posts: mergePostRows(postClicks, cards, byPost),
+    cards: mergeCardRows(cards, byCard),
+    topProducts: top,
+    lines,
+    excluded,
+    codeUsage: code,
+    ledger,
+    payouts: payoutRows,
+    link,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV exports
+
+export interface CsvExport {
+  filename: string;
+  body: string;
+}
+
+const isoTime = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
+
+/** Every ledger entry written in the range (no row limit), oldest first. */
+export async function entriesCsv(db: DbOrTx, creatorId: CreatorId, range: DashboardRange, now: number): Promise<CsvExport> {
+  const { entries } = await ledgerEntries(db, creatorId, range, now);
+  const header = ['entry_id', 'created_at', 'kind', 'amount', 'currency', 'base', 'rate_percent', 'order_number', 'order_line_id', 'item', 'status', 'available_at', 'payout_id', 'note'];
+  const rows: CsvValue[][] = entries
+    .slice()
+    .reverse()
+    .map((e) => [
+      e.id,
+      isoTime(e.createdAt),
+      e.kind,
+      decimal(e.amountCents),
+      e.currency,
+      decimal(e.baseCents),
+      e.rateBps / 100,
+      e.orderNumber,
+      e.orderLineId,
+      e.lineTitle,
+      e.status,
+      isoTime(e.availableAt),
+      e.payoutId,
+      e.note,
+    ]);
+  return { filename: csvFilename('lookbook', 'commission-entries', range.from, range.to), body: toCsv(header, rows) };
+}
+
+/** The per-post table (with code and plain-link rows) for the range. */
+export async function postsCsv(
+  db: DbOrTx,
+  creatorId: CreatorId,
+  range: DashboardRange,
+  { titles = new Map() }: { titles?: ReadonlyMap<string, string> } = {},
+): Promise<CsvExport> {
+  const [clicks, cards, sales] = await Promise.all([clicksByPost(db, creatorId, range), cardInteractions(db, creatorId, range), salesByPost(db, creatorId, range)]);
+  const rows = mergePostRows(clicks, cards, sales);
+  const header = ['source', 'post', 'title', 'link_clicks', 'card_views', 'card_clicks', 'add_to_bags', 'orders', 'units', 'sales', 'refunded', 'commission', 'conversion'];
+  const label = (r: PostRow) => (r.source === 'post' ? (titles.get(r.post ?? '') ?? '') : r.source === 'code' ? 'Your code (not from a post)' : 'Your links (not from a post)');
+  return {
+    filename: csvFilename('lookbook', 'posts', range.from, range.to),
+    body: toCsv(
+      header,
+      rows.map((r) => {
+        const rate = conversionRate(r.orders, r.linkClicks);
+        return [
+          r.source,
+          r.post,
+          label(r),
+          r.linkClicks,
+          r.cardViews,
+          r.cardClicks,
+          r.adds,
+          r.orders,
+          r.units,
+          decimal(r.salesCents),
+          decimal(r.refundedCents),
+          decimal(r.commissionCents),
+          rate === null ? null : Number(rate.toFixed(4)),
+        ];
+      }),
+    ),
+  };
+}
+
+/** For tests and the bench: the names of the reads loadDashboard makes. */
+export const DASHBOARD_READS = [
+  'creatorSummary',
+  'clicksByDay',
+  'clicksByPost',
+  'cardInteractions',
+  'salesByDay',
+  'salesTotals',
+  'salesByPost',
+  'salesByCard',
+  'topProducts',
+  'creditedLines',
+  'excludedLines',
+  'codeUsage',
+  'commissionBalances',
+  'ledgerInRange',
+  'ledgerEntries',
+  'payoutHistory',
+] as const;
+
