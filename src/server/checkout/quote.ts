@@ -12,6 +12,8 @@ import { couponUsage, findCoupon } from './place-order.ts';
 export interface Quote {
   lines: BagLineView[];
   totals: Totals;
+  /** The same order with each shipping method, so the page can show every choice's total. */
+  byMethod: { id: string; shippingCents: number; totalCents: number }[];
   shippingMethodId: string;
   coupon: { code: string; ok: true } | { code: string; ok: false; message: string } | null;
   blocked: boolean;
@@ -58,6 +60,10 @@ export async function quoteCheckout(
   return {
     lines,
     totals: computeTotals(lines, discount, method),
+    byMethod: config.shippingMethods.map((m) => {
+      const t = computeTotals(lines, discount, m);
+      return { id: m.id, shippingCents: t.shippingCents, totalCents: t.totalCents };
+    }),
     shippingMethodId: method.id,
     coupon,
     blocked: lines.length === 0 || lines.some((l) => lineWarning(l) !== null),
