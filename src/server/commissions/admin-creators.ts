@@ -208,7 +208,9 @@ export async function listCreatorsForAdmin(db: DbOrTx, now = Date.now()): Promis
       referralCode: creators.referralCode,
       rateBps: creators.commissionRateBps,
       invitedById: creators.invitedByCreatorId,
-      email: sql<string | null>`(select u.email from users u where u.creator_id = ${creators.id} order by u.id limit 1)`,
+      // Qualified by hand: in a one-table select Drizzle leaves `${creators.id}` unqualified, and
+      // inside the subquery it would bind to users.id.
+      email: sql<string | null>`(select u.email from users u where u.creator_id = "creators"."id" order by u.id limit 1)`,
     })
     .from(creators)
     .orderBy(asc(sql`lower(${creators.displayName})`), asc(creators.id));
@@ -273,7 +275,7 @@ export async function getCreatorForAdmin(db: DbOrTx, handle: string, now = Date.
       maxRedemptions: coupons.maxRedemptions,
       perEmailLimit: coupons.perEmailLimit,
       active: coupons.active,
-      redemptions: sql<number>`(select count(*) from coupon_redemptions r where r.coupon_id = ${coupons.id} and r.released_at is null)`,
+      redemptions: sql<number>`(select count(*) from coupon_redemptions r where r.coupon_id = "coupons"."id" and r.released_at is null)`, // qualified by hand, as above
     })
     .from(coupons)
     .where(eq(coupons.creatorId, row.id))

@@ -188,11 +188,14 @@ export async function createCreatorInvite(
       if (!inviter) return refusal('unknown_inviter', 'The inviting creator does not exist.');
       inviterName = inviter.displayName;
     }
-    if (await tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
-      return refusal('email_taken', `${email} already has an account here, so it cannot be invited.`, 'email');
-    }
-    if (await tx.select({ id: creators.id }).from(creators).where(eq(creators.handle, handle)).get()) {
-      return refusal('handle_taken', `The handle @${handle} is already taken by a creator. Choose another.`, 'handle');
+    // Both checks first, so the form can show both problems at once.
+    const emailTaken = await tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+    const handleTaken = await tx.select({ id: creators.id }).from(creators).where(eq(creators.handle, handle)).get();
+    if (emailTaken || handleTaken) {
+      const errors: Partial<Record<InviteField, string>> = {};
+      if (emailTaken) errors.email = `${email} already has an account here, so it cannot be invited.`;
+      if (handleTaken) errors.handle = `The handle @${handle} is already taken by a creator. Choose another.`;
+      return { ok: false, reason: emailTaken ? 'email_taken' : 'handle_taken', message: Object.values(errors).join(' '), errors } as const;
     }
     const open = await tx
       .select({ id: creatorInvites.id, email: creatorInvites.email, handle: creatorInvites.handle, inviterCreatorId: creatorInvites.inviterCreatorId, invitedBy: creatorInvites.invitedBy })

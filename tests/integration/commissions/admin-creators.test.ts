@@ -20,6 +20,7 @@ import {
 } from '../../../src/server/commissions/admin-creators.ts';
 import { createPayoutBatch, markPayoutPaid, getPayoutBatch } from '../../../src/server/commissions/payouts.ts';
 import { getOrderDetail } from '../../../src/server/orders/admin-orders.ts';
+import { createUser } from '../../../src/server/auth/users.ts';
 import { orders } from '../../../db/schema/index.ts';
 
 const DAY = 86_400_000;
@@ -104,9 +105,11 @@ describe('personal discount codes', () => {
 
   it('creates a creator code that credits the creator at checkout', async () => {
     const c = await makeCreator(db, { handle: 'maya' });
+    // An unused code first, so the used one's id differs from its redemption's id.
+    expect(await saveCreatorCoupon(db, { creatorId: c.id, fields: { ...fields, code: 'MAYA-OLD', active: '' }, now: T0 })).toMatchObject({ ok: true });
     const r = await saveCreatorCoupon(db, { creatorId: c.id, fields, now: T0 });
     expect(r).toMatchObject({ ok: true, changed: true });
-    expect(await db.select().from(coupons).get()).toMatchObject({
+    expect(await db.select().from(coupons).where(eq(coupons.code, 'MAYA15')).get()).toMatchObject({
       code: 'MAYA15',
       kind: 'percent',
       percentOff: 15,
@@ -119,7 +122,10 @@ describe('personal discount codes', () => {
     });
     await paidSale('maya', 10000, T0, { coupon: 'maya15' });
     const detail = (await getCreatorForAdmin(db, 'maya', T0))!;
-    expect(detail.coupons).toMatchObject([{ code: 'MAYA15', redemptions: 1 }]);
+    expect(detail.coupons).toMatchObject([
+      { code: 'MAYA-OLD', redemptions: 0, active: false },
+      { code: 'MAYA15', redemptions: 1, active: true },
+    ]);
     expect(detail.orders).toBe(1);
     expect(detail.salesCents).toBe(8500);
   });
@@ -173,6 +179,7 @@ describe('creator list figures', () => {
   it('shows clicks, orders, attributed sales and commission by status', async () => {
     const maya = await makeCreator(db, { handle: 'maya', displayName: 'Maya' });
     const sam = await makeCreator(db, { handle: 'sam', displayName: 'Sam' });
+    await createUser(db, { email: 'sam@example.com', password: 'a long enough password', role: 'creator', creatorHandle: 'sam' });
     await db.update(creators).set({ invitedByCreatorId: maya.id }).where(eq(creators.id, sam.id));
     await db.insert(clickDaily).values([
       { creatorId: maya.id, day: 1, post: '', clicks: 7 },
@@ -191,6 +198,7 @@ describe('creator list figures', () => {
       salesCents: 40000,
       balances: { pendingCents: 1000, approvedCents: 0, inPayoutCents: 3000, paidCents: 0 },
     });
+    expect(list.map((c) => c.email)).toEqual([null, 'sam@example.com']);
     expect(list[1]).toMatchObject({ clicks: 0, orders: 0, salesCents: 0, invitedBy: { id: maya.id, handle: 'maya' }, balances: { pendingCents: 0, approvedCents: 0, inPayoutCents: 0, paidCents: 0 } });
 
     const payoutId = (await getPayoutBatch(db, batch.batchId))!.payouts[0]!.id;

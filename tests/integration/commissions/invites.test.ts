@@ -157,6 +157,7 @@ describe('invite → accept', () => {
     await createUser(db, { email: 'maya@example.com', password: PASSWORD, role: 'creator', creatorHandle: 'maya' });
     expect(await invite({ email: 'MAYA@example.com', handle: 'new-one' }, sam.id)).toMatchObject({ ok: false, reason: 'email_taken', errors: { email: expect.any(String) } });
     expect(await invite({ email: 'new@example.com', handle: 'maya' }, sam.id)).toMatchObject({ ok: false, reason: 'handle_taken', errors: { handle: expect.any(String) } });
+    expect(await invite({ email: 'maya@example.com', handle: 'sam' }, null)).toMatchObject({ ok: false, reason: 'email_taken', errors: { email: expect.any(String), handle: expect.any(String) } });
     expect(await invite({ email: 'ana@example.com', handle: 'ana' }, sam.id)).toMatchObject({ ok: true });
     expect(await invite({ email: 'bo@example.com', handle: 'ana' }, maya.id)).toMatchObject({ ok: false, reason: 'handle_taken' });
     // Someone else's open invite to the same address is not taken over…
