@@ -47,9 +47,11 @@ export default function DailyChart({ points, locale, currency }: Props) {
   const fmt = useMemo(() => {
     const count = new Intl.NumberFormat(locale);
     const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const axisMoney = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 });
     const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
     return {
       value: (m: Metric, v: number) => (m === 'sales' ? money.format(v / 100) : count.format(v)),
+      axis: (m: Metric, v: number) => (m === 'sales' ? axisMoney.format(v / 100) : count.format(v)),
       day: (iso: string) => date.format(new Date(`${iso}T00:00:00Z`)),
     };
   }, [locale, currency]);
@@ -124,7 +126,7 @@ export default function DailyChart({ points, locale, currency }: Props) {
             <g key={t} className="daily-chart__tick">
               <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />
               <text x={PAD.left - 6} y={y(t)} dy="0.32em" textAnchor="end">
-                {fmt.value(metric, metric === 'sales' ? Math.round(t) : Math.round(t * 10) / 10)}
+                {fmt.axis(metric, metric === 'sales' ? Math.round(t) : Math.round(t * 10) / 10)}
               </text>
             </g>
           ))}
@@ -134,6 +136,7 @@ export default function DailyChart({ points, locale, currency }: Props) {
             const x = PAD.left + i * slot + (slot - barW) / 2;
             return (
               <g key={p.day}>
+                {i === active && <rect className="daily-chart__hover" x={PAD.left + i * slot} y={PAD.top} width={slot} height={plotH} />}
                 <rect className={i === active ? 'daily-chart__bar is-active' : 'daily-chart__bar'} x={x} y={PAD.top + plotH - h} width={barW} height={h} />
                 {labelled.has(i) && (
                   <text className="daily-chart__day" x={x + barW / 2} y={H - 8} textAnchor={i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'}>
