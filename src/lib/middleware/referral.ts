@@ -4,12 +4,14 @@
  * redirect. Registered before the render cache in src/middleware.ts; a request with a query string
  * is never answered from the cache, so it always reaches this middleware.
  *
- * Also home of the process-wide click queue and the one place the `lb_ref` cookie is written.
- * Recording never breaks a page: if it fails, the page renders without a cookie.
+ * Also home of the process's write-behind queues (clicks, card events) and the one place the
+ * `lb_ref` cookie is written. Recording never breaks a page: if it fails, the page renders without
+ * a cookie.
  */
 import type { APIContext, AstroCookies } from 'astro';
 import { defineMiddleware } from 'astro:middleware';
 import { ClickQueue } from '../../server/attribution/click-queue.ts';
+import { CardEventQueue } from '../../server/attribution/card-events.ts';
 import { recordReferral, type ReferralInput } from '../../server/attribution/referral.ts';
 import { REF_COOKIE, signRef } from '../../server/attribution/ref-cookie.ts';
 import type { Db } from '../../server/db.ts';
@@ -17,8 +19,19 @@ import { creditSettings, refSecret } from '../credit.ts';
 import { publishedPosts } from '../content.ts';
 import { getDb, shop } from '../runtime.ts';
 
-/** This process's click queue: 250 ms / 100 clicks per transaction (click-queue.ts). */
+/** This process's click queue: flushed every 250 ms or at 100 clicks, one transaction each (click-queue.ts). */
 export const clickQueue = new ClickQueue(getDb);
+/** This process's card-event queue (POST /api/card-events), batched the same way. */
+export const cardQueue = new CardEventQueue(getDb);
+
+/**
+ * Writes whatever is queued. Registered for a host that can await it before exiting
+ * (scripts/serve.mjs on SIGTERM); without it, up to ~250 ms of clicks are lost on shutdown.
+ */
+export async function flushQueuedWrites(): Promise<void> {
+  await Promise.allSettled([clickQueue.flush(), cardQueue.flush()]);
+}
+(globalThis as Record<symbol, unknown>)[Symbol.for('lookbook.flushQueuedWrites')] = flushQueuedWrites;
 
 let postSlugs: Promise<Set<string>> | undefined;
 async function postChecker(): Promise<(slug: string) => boolean> {

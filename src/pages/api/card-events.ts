@@ -12,13 +12,10 @@
  * bots are answered 200 `{ ok, ignored: "bot" }` and not counted.
  */
 import type { APIRoute } from 'astro';
-import { CardEventQueue, MAX_CARD_EVENTS_BYTES, parseCardEvents, type PostCards } from '../../server/attribution/card-events.ts';
+import { MAX_CARD_EVENTS_BYTES, parseCardEvents, type PostCards } from '../../server/attribution/card-events.ts';
 import { classifyUserAgent } from '../../server/attribution/clicks.ts';
 import { publishedPosts } from '../../lib/content.ts';
-import { getDb } from '../../lib/runtime.ts';
-
-/** This process's card-event queue (batched like clicks: one transaction per flush). */
-const cardQueue = new CardEventQueue(getDb);
+import { cardQueue } from '../../lib/middleware/referral.ts';
 
 let postCards: Promise<Map<string, PostCards>> | undefined;
 function loadPostCards(): Promise<Map<string, PostCards>> {

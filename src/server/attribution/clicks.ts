@@ -100,7 +100,8 @@ function looksOffSite(s: string): boolean {
  * Where a referral link may send the visitor: a path on this site, or `fallback`. Extends
  * `safeNextPath` (paths.ts) with the cases a public, shareable link attracts: encoded and
  * double-encoded slashes and backslashes, control characters, over-long targets, dot segments
- * that normalise to "//host" (`/.//evil`), and links back into /r/ (a loop of clicks).
+ * that normalise to "//host" (`/.//evil`), and links back into /r/ (a loop of clicks). A `ref`
+ * parameter in the target is dropped (it would record a second click on arrival).
  * @example safeTarget('/posts/autumn-capsule-wardrobe', '/creators/maya') // '/posts/autumn-capsule-wardrobe'
  * @example safeTarget('//evil.example', '/creators/maya') // '/creators/maya'
  * @example safeTarget('/%2F%2Fevil.example', '/creators/maya') // '/creators/maya'
@@ -113,7 +114,16 @@ export function safeTarget(to: string | null | undefined, fallback: string): str
   // safeNextPath returns the URL parser's normalised path: "/a/..//evil" comes back as "//evil".
   if (looksOffSite(path) || decodedForms(path).some(looksOffSite)) return fallback;
   if (path === '/r' || path.startsWith('/r/')) return fallback;
-  return path.length > MAX_TARGET ? fallback : path;
+  const out = withoutRefParam(path);
+  return out.length > MAX_TARGET ? fallback : out;
+}
+
+/** Drops `ref=` from a target: `/r/MAYA?to=/x?ref=JULES` must not record a second click on arrival. */
+function withoutRefParam(path: string): string {
+  if (!/[?&]ref=/.test(path.split('#')[0]!)) return path;
+  const u = new URL(path, 'http://x.invalid');
+  u.searchParams.delete('ref');
+  return u.pathname + u.search + u.hash;
 }
 
 /**

@@ -83,6 +83,9 @@ describe('safeTarget — no open redirect', () => {
     ['/', '/'],
     ['/products/wool-coat', '/products/wool-coat'],
     ['/posts/a/../b', '/posts/b'],
+    ['/posts/autumn-capsule-wardrobe?ref=JULES', '/posts/autumn-capsule-wardrobe'],
+    ['/shop?category=knitwear&ref=JULES#top', '/shop?category=knitwear#top'],
+    ['/shop?prefer=1', '/shop?prefer=1'],
   ])('follows the on-site path %s', (to, want) => {
     expect(safeTarget(to, FALLBACK)).toBe(want);
   });
