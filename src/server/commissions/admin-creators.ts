@@ -413,11 +413,6 @@ export async function setCategoryRate(db: DbOrTx, { categoryId, rate }: { catego
   return { ok: true, changed: true };
 }
 
-/** A creator id by handle (for pages that post a handle). */
-export async function creatorIdByHandle(db: DbOrTx, handle: string): Promise<number | null> {
-  return (await db.select({ id: creators.id }).from(creators).where(eq(creators.handle, handle)).get())?.id ?? null;
-}
-
 
 // ---------------------------------------------------------------------------------------------
 // Admin URLs (public URLs live in src/server/paths.ts)
