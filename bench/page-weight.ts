@@ -166,7 +166,10 @@ async function main() {
   const inlineCss = inlineBytes(html, 'style');
   const failed = requests.filter((r) => r.failure()).map((r) => `${r.url()} (${r.failure()?.errorText})`);
 
-  const jsPass = js.gzip <= BUDGET.jsGzip;
+  // The JS budget counts every script that runs before any interaction: script files AND inline
+  // scripts (Astro inlines small ones). JSON-LD and other data blocks are not code.
+  const jsBudgetGzip = js.gzip + inlineJs.gzip;
+  const jsPass = jsBudgetGzip <= BUDGET.jsGzip;
   const htmlPass = doc.raw <= BUDGET.htmlRaw;
   const row = (label: string, value: string) => console.log(`  ${label.padEnd(34)} ${value}`);
 
@@ -189,7 +192,7 @@ async function main() {
   }
 
   console.log('\nBudget (1 KB = 1024 B)');
-  row('JS ≤ 15 KB gzip', `${kb(js.gzip)}  ${jsPass ? 'PASS' : 'FAIL'}`);
+  row('JS ≤ 15 KB gzip (files + inline)', `${kb(jsBudgetGzip)}  ${jsPass ? 'PASS' : 'FAIL'}`);
   row('HTML ≤ 60 KB raw', `${kb(doc.raw)}  ${htmlPass ? 'PASS' : 'FAIL'}`);
   console.log(`\npage-weight ${path}: ${jsPass && htmlPass ? 'PASS' : 'FAIL'}`);
 

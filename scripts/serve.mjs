@@ -49,4 +49,15 @@ if (SWEEP_MS > 0) {
   }, SWEEP_MS);
   timer.unref();
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
+// On shutdown, stop taking requests and write the clicks and card events still queued in memory.
+const FLUSH = Symbol.for('lookbook.flushQueuedWrites');
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.close();
+    const flush = globalThis[FLUSH];
+    Promise.resolve(typeof flush === 'function' ? flush() : undefined)
+      .catch((err) => console.error('could not write queued clicks on shutdown', err))
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
+}

@@ -25,11 +25,14 @@ export const paths = {
  * @example safeNextPath('/admin') // '/admin';  safeNextPath('//evil.example') // '/'
  */
 export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f\u007f]/.test(next)) return fallback;
   try {
     const u = new URL(next, 'http://x.invalid');
     if (u.origin !== 'http://x.invalid') return fallback;
-    return u.pathname + u.search + u.hash;
+    const out = u.pathname + u.search + u.hash;
+    // Dot segments can normalise into a protocol-relative URL ("/.//evil" → "//evil"): re-check.
+    if (out.startsWith('//') || out.startsWith('/\\')) return fallback;
+    return out;
   } catch {
     return fallback;
   }
