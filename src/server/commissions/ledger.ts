@@ -123,6 +123,9 @@ export async function creditOrderLines(tx: DbOrTx, orderId: number, settings: Cr
       .returning({ id: commissionEntries.id })
       .get();
     if (!sale || creator.invitedBy === null || !overrideApplies(creator.joinedAt, paidAt)) continue;
+    // No override on the inviter's own purchase (self-referral, rule 4).
+    const inviter = (await creatorRefs(tx, [creator.invitedBy])).get(creator.invitedBy);
+    if (inviter && inviter.emails.includes(order.email.trim().toLowerCase())) continue;
     const override = overrideFor(amount);
     if (override <= 0) continue;
     await tx

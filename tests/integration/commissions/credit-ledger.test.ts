@@ -170,6 +170,13 @@ describe('codes, self-referral and overrides', () => {
       [c.id, 'sale', 3000],
       [b.id, 'override', 300],
     ]);
+    // The inviter buying through the invitee earns no override on their own purchase.
+    await db.insert(users).values({ email: 'b-inviter@lookbook.test', passwordHash: 'x', role: 'creator', creatorId: b.id, createdAt: T0 });
+    const ownCart = await bagWithSources([{ sku: 'COAT', qty: 1, post: 'invitee-c-post', creator: 'invitee-c' }]);
+    const own = await placeOrder(db, { cartId: ownCart, form: { ...BUYER_FORM, email: 'b-inviter@lookbook.test' }, config: TEST_CHECKOUT, provider: 'test', now: T0 });
+    if (!own.ok) throw new Error('expected order');
+    await handlePaymentEvent(db, testPaymentEvent(own.orderId, 'test_cs_ownovr_aaaaaaaaaaaa', 'pay'), { now: T0, hooks: hooks(T0) });
+    expect((await entries(own.orderId)).map((e) => [e.creatorId, e.kind])).toEqual([[c.id, 'sale']]);
     // Seven months after B joined, B's sales give A no override.
     expect((await sale('invitee-b', T0 - 10 * DAY + 214 * DAY, 'ovr2')).map((e) => [e.creatorId, e.kind])).toEqual([[b.id, 'sale']]);
   });
