@@ -80,10 +80,11 @@ async function orderByNumber(number: string): Promise<OrderRow | undefined> {
   const db = await e2eDb();
   const o = (await db.$client.execute({ sql: 'select * from orders where number = ?', args: [number] })).rows[0];
   if (!o) return undefined;
-  const lines = await db.$client.execute({ sql: 'select * from order_lines where order_id = ? order by id', args: [o.id] });
-  const res = await db.$client.execute({ sql: 'select status, qty from stock_reservations where order_id = ? order by id', args: [o.id] });
+  const id = Number(o.id);
+  const lines = await db.$client.execute({ sql: 'select * from order_lines where order_id = ? order by id', args: [id] });
+  const res = await db.$client.execute({ sql: 'select status, qty from stock_reservations where order_id = ? order by id', args: [id] });
   return {
-    id: Number(o.id),
+    id,
     number: String(o.number),
     status: String(o.status),
     email: String(o.email),
