@@ -111,7 +111,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<{ outDir: s
   const outDir = resolve(ROOT, options.outDir ?? 'dist');
   const args = [ASTRO_CLI, 'build'];
   if (options.outDir) args.push('--outDir', outDir);
-  await runNode(args, { env: baseEnv(options.env), echo: options.verbose ?? true, label: 'astro build' });
+  // A production build even when called from vitest (which sets NODE_ENV=test): otherwise React's
+  // development runtime is bundled and the server renders with jsxDEV.
+  await runNode(args, { env: baseEnv({ ...options.env, NODE_ENV: 'production' }), echo: options.verbose ?? true, label: 'astro build' });
   if (!existsSync(join(outDir, 'server/entry.mjs'))) throw new Error(`astro build produced no ${outDir}/server/entry.mjs`);
   return { outDir };
 }
@@ -249,7 +251,15 @@ export async function startBuiltServer(options: StartOptions = {}): Promise<Buil
       cwd: ROOT,
       detached: true, // own process group: stop() kills the server and anything it spawned
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: baseEnv({ ...options.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, LOOKBOOK_DIST: distDir }),
+      env: baseEnv({
+        SITE_URL: `http://127.0.0.1:${port}`, // absolute links in mail point at this server
+        ...options.env,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        LOOKBOOK_DIST: distDir,
+      }),
     });
     killOnExit(child);
     const output = captureOutput(child, log, '[server] ');

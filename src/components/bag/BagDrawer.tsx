@@ -42,12 +42,15 @@ export default function BagDrawer() {
     }
   }, []);
 
+  // The add-to-bag script records what the reader used (it may be disabled while the request runs).
+  const currentOpener = () => (window as unknown as { lookbookBagOpener?: Element | null }).lookbookBagOpener ?? document.activeElement;
+
   useEffect(() => {
-    opener.current = document.activeElement;
+    opener.current = currentOpener();
     setOpen(true);
     void refresh();
     const show = () => {
-      opener.current = document.activeElement;
+      opener.current = currentOpener();
       setOpen(true);
       void refresh();
     };

@@ -1,0 +1,67 @@
+/**
+ * Credit (issue 4), as people do it: a reader follows a creator's /r/ link, buys on the product
+ * page (not from a post card, so the referral link is what credits the line), pays with test
+ * payments; the creator logs in and sees the click, the order, the pending commission with its
+ * reason, and the chart. The e2e database is seeded without demo activity, so Sam starts at zero.
+ *
+ * Headless Chromium announces itself as "HeadlessChrome" and is (rightly) treated as a bot by the
+ * click pipeline; the reader here uses an ordinary desktop Chrome user agent.
+ */
+import { describe, expect, test } from 'vitest';
+import { login, newPage } from './helpers/browser.ts';
+import { DEMO_CREATOR_PASSWORD } from '../../db/seed/fixtures.ts';
+
+const READER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+const SKU = 'LBT-BRN-M'; // Leather Belt, Brown / M: $69.00, 11 in stock; no other spec buys it
+
+describe('credit', () => {
+  test("a creator's referral link credits the purchase, and the creator sees it on the dashboard", async () => {
+    const reader = await newPage({ userAgent: READER_UA });
+    const email = `e2e-credit-${Date.now().toString(36)}@example.com`;
+
+    // 1. The creator's link: a click is recorded and the reader lands on the product.
+    await reader.goto('/r/SAM?to=/products/leather-belt?colour=Brown');
+    expect(new URL(reader.url()).pathname).toBe('/products/leather-belt');
+    const cookies = await reader.context().cookies();
+    const ref = cookies.find((c) => c.name === 'lb_ref');
+    expect(ref?.httpOnly).toBe(true);
+    expect(ref?.sameSite).toBe('Lax');
+
+    // An off-site target is refused: the reader stays on this site (the creator's page).
+    const offsite = await newPage({ userAgent: READER_UA });
+    await offsite.goto('/r/SAM?to=//evil.example/phish');
+    expect(new URL(offsite.url()).origin).toBe(new URL(reader.url()).origin);
+    expect(new URL(offsite.url()).pathname).toBe('/creators/sam-reyes');
+
+    // 2. Buy on the product page and pay with the test provider.
+    await reader.locator(`input[name="sku"][value="${SKU}"]`).check({ force: true });
+    await reader.getByRole('button', { name: 'Add to bag' }).first().click();
+    await reader.goto('/checkout');
+    await reader.getByLabel('Email').fill(email);
+    await reader.getByLabel('Full name').fill('Grace Hopper');
+    await reader.getByLabel('Street address').fill('1 Compiler Lane');
+    await reader.getByLabel('City').fill('Arlington');
+    await reader.getByLabel('Postcode').fill('22201');
+    await reader.getByLabel('Country').selectOption('US');
+    await Promise.all([reader.waitForURL(/\/pay\/test\//), reader.getByRole('button', { name: /Continue to test payment/ }).click()]);
+    await Promise.all([reader.waitForURL(/\/orders\//), reader.getByRole('button', { name: /^Pay / }).click()]);
+    await expect.poll(() => reader.locator('main').innerText()).toMatch(/Paid/);
+
+    // 3. The creator's dashboard: the click, the order, the pending commission and the reason.
+    const creator = await newPage();
+    await login(creator, { email: 'sam-reyes@lookbook.test', password: DEMO_CREATOR_PASSWORD });
+    await creator.goto('/dashboard');
+    const figure = (label: string) => creator.locator('.figure', { has: creator.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('.figure__value').first();
+    expect(Number(await figure('Clicks').innerText())).toBeGreaterThanOrEqual(1);
+    expect(await figure('Orders').innerText()).toBe('1');
+    expect(await figure('Attributed sales').innerText()).toBe('$69.00');
+    expect(await figure('Pending').innerText()).toBe('$6.90');
+    const orders = creator.locator('#orders');
+    await expect.poll(() => orders.innerText()).toMatch(/Leather Belt/);
+    expect(await orders.innerText()).toMatch(/referral click|link/i);
+    // The daily chart (an SVG island, with a table for no-JS and screen readers) has today's order.
+    const chart = creator.locator('section.chart');
+    expect(await chart.locator('svg, table').count()).toBeGreaterThan(0);
+    expect(await chart.innerText()).toMatch(/1/);
+  });
+});
