@@ -44,7 +44,7 @@ describe('credit', () => {
     await reader.getByLabel('Postcode').fill('22201');
     await reader.getByLabel('Country').selectOption('US');
     await Promise.all([reader.waitForURL(/\/pay\/test\//), reader.getByRole('button', { name: /Continue to test payment/ }).click()]);
-    await Promise.all([reader.waitForURL(/\/orders\//), reader.getByRole('button', { name: /^Pay / }).click()]);
+    await Promise.all([reader.waitForURL(/\/orders\//), reader.getByRole('button', { name: /^Pay \$/ }).click()]);
     await expect.poll(() => reader.locator('main').innerText()).toMatch(/Paid/);
 
     // 3. The creator's dashboard: the click, the order, the pending commission and the reason.
