@@ -13,15 +13,16 @@
  * `order_lines(source_creator_id, paid_at)` and `orders(email)`; the ledger from
  * `commission_entries(creator_id, created_at)`. So a query's cost follows the
  * creator's activity in the chosen days, not the size of the history (bench/dashboard.ts).
- * Two reads follow the creator's whole history by nature and are noted where they are:
- * the balances (a ledger is a sum) and the use of their personal code (no time index on it).
+ * One read follows the creator's whole history: the use of their personal code (orders has no
+ * index on the code's creator and time). The balances, a sum over the whole ledger by nature, are
+ * read from the payouts plus the entries since the last one (see commissionBalances).
  *
  * Money: "sales" are a line's net (subtotal − its share of the discount, before tax and shipping,
  * the commission base of ADR 0009) minus what was refunded on it; a refund recorded only for the
  * whole order (e.g. from the provider's dashboard) counts when it refunds the order in full.
  * Figures are by the day of payment (UTC), the day the attribution was decided.
  */
-import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import type { DbOrTx } from '../db.ts';
 import {
@@ -37,7 +38,7 @@ import {
   payouts,
 } from '../../../db/schema/index.ts';
 import { DAY_MS } from '../attribution/days.ts';
-import { creatorBalances, settlementStatus, ZERO_BALANCES, type LedgerBalances, type SettlementStatus } from './payouts.ts';
+import { settlementStatus, type LedgerBalances, type SettlementStatus } from './payouts.ts';
 import { csvFilename, decimal, toCsv, type CsvValue } from './csv.ts';
 import { conversionRate, fillDays, referralUrl, type DailyPoint, type DashboardRange } from './dashboard-range.ts';
 
@@ -361,8 +362,10 @@ export interface CodeUse {
 
 /**
  * Paid orders that used one of the creator's personal codes (coupons.creator_id), newest first.
- * Reaches the orders through coupon_redemptions(coupon_id, …): this follows every use of the code
- * ever made, then keeps the range (orders has no index on the code's creator and payment time).
+ * Starts from coupon_redemptions(coupon_id, …) for the creator's coupons — written as `coupon_id in
+ * (…)` so that SQLite, which has no statistics here, does not scan every order instead. This
+ * follows every use of the code ever made and keeps the range: orders has no index on the code's
+ * creator and the payment time (see docs/benchmarks.md).
  */
 export async function codeUsage(
   db: DbOrTx,
@@ -370,7 +373,11 @@ export async function codeUsage(
   range: DashboardRange,
   { limit = 50 }: { limit?: number } = {},
 ): Promise<{ orders: number; discountCents: number; orderNetCents: number; recent: CodeUse[] }> {
-  const where = and(eq(coupons.creatorId, creatorId), gte(orders.paidAt, range.fromMs), lt(orders.paidAt, range.toMs));
+  const where = and(
+    sql`${couponRedemptions.couponId} in (select c.id from coupons c where c.creator_id = ${creatorId})`,
+    gte(orders.paidAt, range.fromMs),
+    lt(orders.paidAt, range.toMs),
+  );
   const [totals, recent] = await Promise.all([
     db
       .select({
@@ -378,8 +385,7 @@ export async function codeUsage(
         discountCents: sql<number>`sum(${orders.discountCents})`,
         orderNetCents: sql<number>`sum(${orders.subtotalCents} - ${orders.discountCents})`,
       })
-      .from(coupons)
-      .innerJoin(couponRedemptions, eq(couponRedemptions.couponId, coupons.id))
+      .from(couponRedemptions)
       .innerJoin(orders, eq(orders.id, couponRedemptions.orderId))
       .where(where)
       .get(),
@@ -387,15 +393,14 @@ export async function codeUsage(
       .select({
         orderNumber: orders.number,
         paidAt: sql<number>`${orders.paidAt}`,
-        code: coupons.code,
+        code: sql<string>`coalesce(${orders.couponCode}, '')`,
         status: orders.status,
         orderNetCents: sql<number>`${orders.subtotalCents} - ${orders.discountCents}`,
         discountCents: orders.discountCents,
         creditedLines: sql<number>`(select count(*) from order_lines x where x.order_id = ${orders.id} and x.credited_creator_id = ${creatorId})`,
         lines: sql<number>`(select count(*) from order_lines x where x.order_id = ${orders.id})`,
       })
-      .from(coupons)
-      .innerJoin(couponRedemptions, eq(couponRedemptions.couponId, coupons.id))
+      .from(couponRedemptions)
       .innerJoin(orders, eq(orders.id, couponRedemptions.orderId))
       .where(where)
       .orderBy(desc(orders.paidAt), desc(orders.id))
@@ -412,15 +417,46 @@ export async function codeUsage(
 // ---------------------------------------------------------------------------------------------
 // Earnings: the ledger (ARCHITECTURE rule 5)
 
+/** How far back, before the creator's last payout, unsettled entries are still looked for (clock skew between instances). */
+export const SETTLED_MARGIN_MS = DAY_MS;
+
 /**
- * The creator's balances now: pending, approved, in a payout, paid — the payouts module's one
- * definition (`creatorBalances`, statuses from `settlementStatus` on top of `entryStatus`), for
- * this creator only. A ledger balance is the sum of the creator's whole ledger, so this read grows
- * with their history (one row per entry, through commission_entries(creator_id, …) and the unique
- * payout_items(entry_id)); see docs/benchmarks.md.
+ * The creator's balances now — pending, approved, in a payout, paid — equal to the payouts
+ * module's `creatorBalances` (the definition; statuses from `settlementStatus` on top of
+ * `entryStatus`), but read in time that does not grow with the creator's history:
+ *
+ * - paid / in a payout: the sums of their payouts (payouts(creator_id, …)); payouts.ts keeps
+ *   `payouts.amount_cents` exactly the sum of the entries a payout settles.
+ * - pending / approved: the entries not settled by any payout. A payout made at time T settles
+ *   every approved, unsettled entry of the creator (available_at ≤ T), and the ledger never
+ *   writes an entry that is available before it is written, so only entries available after the
+ *   creator's last payout can be unsettled. They are read through
+ *   commission_entries(creator_id, available_at) from that payout's time minus a day (for clocks
+ *   of several app instances that disagree a little), skipping any that a payout settled.
+ *
+ * tests/integration/commissions/dashboard.test.ts checks that this equals `creatorBalances`.
  */
 export async function commissionBalances(db: DbOrTx, creatorId: CreatorId, now: number): Promise<LedgerBalances> {
-  return (await creatorBalances(db, now, [creatorId])).get(creatorId) ?? { ...ZERO_BALANCES };
+  const settled = await db
+    .select({
+      paid: sql<number>`coalesce(sum(case when ${payouts.status} = 'paid' then ${payouts.amountCents} else 0 end), 0)`,
+      inPayout: sql<number>`coalesce(sum(case when ${payouts.status} = 'pending' then ${payouts.amountCents} else 0 end), 0)`,
+      lastAt: sql<number | null>`max(${payouts.createdAt})`,
+    })
+    .from(payouts)
+    .where(eq(payouts.creatorId, creatorId))
+    .get();
+  const since = settled?.lastAt === null || settled?.lastAt === undefined ? Number.MIN_SAFE_INTEGER : Number(settled.lastAt) - SETTLED_MARGIN_MS;
+  const open = await db
+    .select({
+      pending: sql<number>`coalesce(sum(case when ${commissionEntries.availableAt} > ${now} then ${commissionEntries.amountCents} else 0 end), 0)`,
+      approved: sql<number>`coalesce(sum(case when ${commissionEntries.availableAt} <= ${now} then ${commissionEntries.amountCents} else 0 end), 0)`,
+    })
+    .from(commissionEntries)
+    .leftJoin(payoutItems, eq(payoutItems.entryId, commissionEntries.id))
+    .where(and(eq(commissionEntries.creatorId, creatorId), gt(commissionEntries.availableAt, since), isNull(payoutItems.entryId)))
+    .get();
+  return { pendingCents: num(open?.pending), approvedCents: num(open?.approved), inPayoutCents: num(settled?.inPayout), paidCents: num(settled?.paid) };
 }
 
 export interface LedgerRow {

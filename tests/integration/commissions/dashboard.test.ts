@@ -28,7 +28,7 @@ import { createTestProvider, testPaymentEvent } from '../../../src/server/checko
 import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
 import { refundOrder } from '../../../src/server/orders/refund.ts';
 import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/ledger.ts';
-import { createPayoutBatch, markPayoutPaid } from '../../../src/server/commissions/payouts.ts';
+import { createPayoutBatch, creatorBalances, markPayoutPaid } from '../../../src/server/commissions/payouts.ts';
 import { utcDay } from '../../../src/server/attribution/days.ts';
 import { presetRange, rangeOf } from '../../../src/server/commissions/dashboard-range.ts';
 import {
@@ -479,5 +479,33 @@ describe('page and CSV routes take the creator from the session only', () => {
       expect(src).not.toMatch(/searchParams\.get\(['"](creator|creatorId|handle|user)/);
       expect(src).not.toMatch(/params\.(creator|handle|id)\b/);
     }
+  });
+});
+
+describe('balances read from the payouts plus the open entries', () => {
+  const every = async (now: number) => {
+    const reference = await creatorBalances(db, now, [A, B, C]);
+    for (const c of [A, B, C]) {
+      expect(await commissionBalances(db, c, now), `creator ${c} at ${new Date(now).toISOString()}`).toEqual(reference.get(c) ?? { pendingCents: 0, approvedCents: 0, inPayoutCents: 0, paidCents: 0 });
+    }
+  };
+
+  it('equal creatorBalances through approvals, payouts (paid and pending), thresholds and a reversal after a payout', async () => {
+    for (const t of [NOW, NOW + 20 * DAY, NOW + 40 * DAY, NOW + 400 * DAY]) await every(t);
+    // A batch 35 days on: only creators at or above 10.00 are paid; the others wait.
+    const later = NOW + 35 * DAY;
+    const batch = await createPayoutBatch(db, { thresholdCents: 1000, createdBy: 'admin:test', now: later });
+    expect(batch).toMatchObject({ ok: true, payouts: 1 }); // A only: B and C wait below the threshold
+    await every(later);
+    await every(later + DAY);
+    // A refund after the payout: the reversal is approved at once and carried to the next payout.
+    await refund('o3', 'all', later + 2 * DAY);
+    await every(later + 3 * DAY);
+    const pending = await db.select({ id: payouts.id }).from(payouts).where(eq(payouts.status, 'pending'));
+    for (const p of pending) expect((await markPayoutPaid(db, { payoutId: p.id, reference: `BANK-${p.id}`, now: later + 4 * DAY })).ok).toBe(true);
+    await every(later + 5 * DAY);
+    const again = await createPayoutBatch(db, { thresholdCents: 0, createdBy: 'admin:test', now: later + 70 * DAY });
+    expect(again.ok).toBe(true);
+    for (const t of [later + 70 * DAY, later + 71 * DAY, later + 500 * DAY]) await every(t);
   });
 });
