@@ -825,24 +825,3 @@ export async function postsCsv(
     ),
   };
 }
-
-/** For tests and the bench: the names of the reads loadDashboard makes. */
-export const DASHBOARD_READS = [
-  'creatorSummary',
-  'clicksByDay',
-  'clicksByPost',
-  'cardInteractions',
-  'salesByDay',
-  'salesTotals',
-  'salesByPost',
-  'salesByCard',
-  'topProducts',
-  'creditedLines',
-  'excludedLines',
-  'codeUsage',
-  'commissionBalances',
-  'ledgerInRange',
-  'ledgerEntries',
-  'payoutHistory',
-] as const;
-
