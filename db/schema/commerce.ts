@@ -117,6 +117,7 @@ export const orders = sqliteTable(
     index('orders_email_idx').on(t.email),
     index('orders_session_idx').on(t.providerSessionId),
     index('orders_payment_idx').on(t.providerPaymentId),
+    index('orders_code_creator_idx').on(t.codeCreatorId, t.paidAt),
     index('orders_cart_idx').on(t.cartId),
   ],
 );

@@ -4,7 +4,7 @@
  * every number as a table); hydrated `client:visible` to switch the metric and to read each day
  * with the pointer or the arrow keys, announced through a polite live region.
  */
-import { useId, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useId, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
 
 export interface ChartPoint {
   /** YYYY-MM-DD (UTC) */
@@ -39,7 +39,7 @@ function niceMax(max: number): number {
   return 10 * p;
 }
 
-export default function DailyChart({ points, locale, currency }: Props) {
+function DailyChart({ points, locale, currency }: Props) {
   const [metric, setMetric] = useState<Metric>('clicks');
   const [active, setActive] = useState<number | null>(null);
   const id = useId();
@@ -154,3 +154,8 @@ export default function DailyChart({ points, locale, currency }: Props) {
     </figure>
   );
 }
+
+// memo() makes this an object component, so @astrojs/react recognises it without its check()
+// probe calling it outside a render (which logs a spurious "Invalid hook call" on every request;
+// withastro/astro#16767).
+export default memo(DailyChart);

@@ -18,6 +18,7 @@ import {
   variants,
 } from '../../../db/schema/index.ts';
 import { decideLine, type CreatorRef } from '../attribution/attribution.ts';
+import { toDecimalString } from '../catalog/money.ts';
 import { approvalAt, commissionFor, effectiveRateBps, lineNet, overrideApplies, overrideFor, reversalTarget } from './commission.ts';
 
 export interface CreditSettings {
@@ -117,7 +118,7 @@ export async function creditOrderLines(tx: DbOrTx, orderId: number, settings: Cr
         orderLineId: line.id,
         availableAt,
         createdAt: now,
-        note: `${rate / 100}% of ${base} (${d.source})`,
+        note: `${rate / 100}% of ${toDecimalString(base)} (${d.source})`,
       })
       .onConflictDoNothing()
       .returning({ id: commissionEntries.id })

@@ -1,0 +1,1 @@
+CREATE INDEX `orders_code_creator_idx` ON `orders` (`code_creator_id`,`paid_at`);
