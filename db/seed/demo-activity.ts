@@ -14,6 +14,7 @@ import { createTestProvider, testPaymentEvent } from '../../src/server/checkout/
 import { creditOrderLines, reverseOrderCommissions } from '../../src/server/commissions/ledger.ts';
 import { utcDay } from '../../src/server/attribution/days.ts';
 import type { CheckoutConfig } from '../../src/server/checkout/pricing.ts';
+import { referralCodeFor } from './fixtures.ts';
 
 const DAY = 86_400_000;
 
@@ -100,12 +101,22 @@ export async function seedDemoActivity(db: Db, posts: DemoPost[], now = Date.now
     const post = pick(withCards);
     const card = pick(post.cards);
     const check = () => post.creator;
-    const bag = await addToBag(db, { sku: card.sku, qty: 1, source: { kind: 'post', post: post.slug, card: card.position } }, { now: at, checkSource: check });
+    // Most lines come from a post's card; some readers buy directly with a creator's code, some
+    // after a referral link, and once a creator buys from their own post (excluded, no commission).
+    const kind = i % 6 === 2 ? 'code' : i % 6 === 4 ? 'link' : 'post';
+    const bag = await addToBag(
+      db,
+      { sku: card.sku, qty: 1, source: kind === 'post' ? { kind: 'post', post: post.slug, card: card.position } : { kind: 'direct' } },
+      { now: at, checkSource: check },
+    );
     if (!bag.ok) continue;
+    const creatorId = idOf.get(post.creator)!;
+    const email = i === 11 ? `${post.creator}@lookbook.test` : `reader${i}@example.com`;
     const placed = await placeOrder(db, {
       cartId: bag.cartId,
+      ...(kind === 'link' ? { ref: { clickId: `demo-ref-${String(i).padStart(12, '0')}`, creatorId, at: at - 2 * DAY } } : {}),
       form: {
-        email: `reader${i}@example.com`,
+        email,
         name: `Demo Reader ${i}`,
         line1: `${10 + i} Demo Street`,
         line2: null,
@@ -114,7 +125,7 @@ export async function seedDemoActivity(db: Db, posts: DemoPost[], now = Date.now
         postcode: '12345',
         country: 'US',
         shippingMethod: 'standard',
-        couponCode: null,
+        couponCode: kind === 'code' ? `${referralCodeFor(post.creator)}15` : null,
       },
       config: CONFIG,
       provider: 'test',
