@@ -21,6 +21,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openDb } from '../src/server/db.ts';
+import { bumpCatalogVersion } from '../src/server/catalog/catalog-store.ts';
 import {
   buildSite,
   freePort,
@@ -50,6 +52,9 @@ const { values: args } = parseArgs({
     file: { type: 'string' },
     port: { type: 'string' },
     'content-type': { type: 'string' },
+    // Simulate checkouts during the spike: bump the catalog version every N ms (0 = off), which
+    // invalidates every cached page, as a reservation or a sale does (ADR 0003).
+    'bump-every': { type: 'string', default: '0' },
   },
 });
 
@@ -226,8 +231,25 @@ async function main(): Promise<void> {
         process.exitCode = 1;
         return;
       }
-      console.log(`Astro: ${connections} connections, ${warmup} s warm-up + ${duration} s on ${path} …`);
-      astroResult = await runLoad(astro.baseURL + path, duration, connections, warmup);
+      const bumpEvery = Number(args['bump-every']) || 0;
+      console.log(
+        `Astro: ${connections} connections, ${warmup} s warm-up + ${duration} s on ${path}${bumpEvery ? `, catalog changed every ${bumpEvery} ms` : ''} …`,
+      );
+      let bumps = 0;
+      let timer: NodeJS.Timeout | undefined;
+      const bumpDb = bumpEvery ? await openDb({ url: astro.databaseUrl }) : undefined;
+      if (bumpDb) {
+        timer = setInterval(() => {
+          void bumpCatalogVersion(bumpDb).then(() => bumps++);
+        }, bumpEvery);
+      }
+      try {
+        astroResult = await runLoad(astro.baseURL + path, duration, connections, warmup);
+      } finally {
+        if (timer) clearInterval(timer);
+        bumpDb?.$client.close();
+      }
+      if (bumpEvery) console.log(`catalog version bumped ${bumps} times during the run`);
       // 2. The page's exact bytes, fetched once.
       const res = await fetch(astro.baseURL + path);
       html = Buffer.from(await res.arrayBuffer());

@@ -26,24 +26,32 @@ export const cache = defineMiddleware(async (context, next) => {
   const db = await getDb();
   const key = url.pathname;
   const version = await versions.read();
-  const hit = renderCache.get(key, version, Date.now());
+  const hit = renderCache.get(key, version, Date.now()) ?? (await renderCache.joinRender(key, version));
   if (hit) {
     const headers = new Headers(hit.headers);
     headers.set('x-render-cache', 'hit');
     return new Response(request.method === 'HEAD' ? null : (hit.body as BodyInit), { status: 200, headers });
   }
-  const response = await next();
-  const opt = context.locals.renderCache;
-  if (!opt?.cacheable || response.status !== 200 || response.headers.has('set-cookie')) return response;
-  const body = new Uint8Array(await response.arrayBuffer());
-  const headers = [...response.headers.entries()].filter(([k]) => k !== 'content-length');
-  headers.push(['content-length', String(body.byteLength)]);
-  // A reservation that lapses frees stock without a write, so the page must not outlive it.
-  const validUntil = Math.min(opt.validUntil ?? Number.POSITIVE_INFINITY, await nextReservationExpiry(db));
-  renderCache.set(key, { body, headers, version, validUntil });
-  const out = new Headers(headers);
-  out.set('x-render-cache', 'miss');
-  return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: out });
+  // Only one render per page and catalog version at a time; concurrent misses wait for it.
+  const release = renderCache.beginRender(key, version) ?? (() => undefined);
+  try {
+    const response = await next();
+    const opt = context.locals.renderCache;
+    if (!opt?.cacheable || response.status !== 200 || response.headers.has('set-cookie')) return response;
+    const body = new Uint8Array(await response.arrayBuffer());
+    const headers = [...response.headers.entries()].filter(([k]) => k !== 'content-length');
+    headers.push(['content-length', String(body.byteLength)]);
+    // A reservation that lapses frees stock without a write, so the page must not outlive it.
+    const validUntil = Math.min(opt.validUntil ?? Number.POSITIVE_INFINITY, await nextReservationExpiry(db));
+    const page = { body, headers, version, validUntil };
+    renderCache.set(key, page);
+    release(page);
+    const out = new Headers(headers);
+    out.set('x-render-cache', 'miss');
+    return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: out });
+  } finally {
+    release();
+  }
 });
 
 /**
@@ -56,7 +64,8 @@ export async function serveCachedPage(req: IncomingMessage, res: ServerResponse)
   if (raw.includes('?')) return false;
   const cookie = req.headers.cookie ?? null;
   if (!isCacheableRequest(method, new URL(raw, 'http://x.invalid'), cookie, PERSONAL_COOKIES)) return false;
-  const hit = renderCache.get(raw, await versions.read(), Date.now());
+  const version = await versions.read();
+  const hit = renderCache.get(raw, version, Date.now()) ?? (await renderCache.joinRender(raw, version));
   if (!hit) return false;
   res.writeHead(200, [...hit.headers.flat(), 'x-render-cache', 'hit']);
   res.end(method === 'HEAD' ? undefined : hit.body);

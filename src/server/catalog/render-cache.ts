@@ -19,8 +19,11 @@ export interface CachedPage {
 
 export class RenderCache {
   readonly #entries = new Map<string, CachedPage>();
+  readonly #inflight = new Map<string, { version: number; promise: Promise<CachedPage | undefined> }>();
   hits = 0;
   misses = 0;
+  /** Requests answered by waiting for another request's render (no render of their own). */
+  joined = 0;
 
   constructor(readonly maxEntries: number) {}
 
@@ -52,6 +55,37 @@ export class RenderCache {
       if (oldest === undefined) break;
       this.#entries.delete(oldest);
     }
+  }
+
+  /**
+   * Single flight: after a catalog change every cached page misses at once; under a spike hundreds
+   * of readers would render the same post together. The first miss for (key, version) renders and
+   * the others wait for its result. Returns a release function the renderer MUST call (with the
+   * page if it could be cached, or nothing), or null if a render is already in flight.
+   */
+  beginRender(key: string, version: number): ((page?: CachedPage) => void) | null {
+    const current = this.#inflight.get(key);
+    if (current && current.version === version) return null;
+    let resolve!: (page: CachedPage | undefined) => void;
+    const promise = new Promise<CachedPage | undefined>((r) => (resolve = r));
+    const entry = { version, promise };
+    this.#inflight.set(key, entry);
+    let done = false;
+    return (page) => {
+      if (done) return;
+      done = true;
+      if (this.#inflight.get(key) === entry) this.#inflight.delete(key);
+      resolve(page);
+    };
+  }
+
+  /** The page being rendered for (key, version) by another request, once it is ready; else undefined. */
+  async joinRender(key: string, version: number): Promise<CachedPage | undefined> {
+    const current = this.#inflight.get(key);
+    if (!current || current.version !== version) return undefined;
+    const page = await current.promise;
+    if (page) this.joined++;
+    return page;
   }
 
   get size(): number {

@@ -48,3 +48,33 @@ describe('isCacheableRequest', () => {
     expect(isCacheableRequest('GET', url('/posts/a'), 'not_lb_bag=1', personal)).toBe(true);
   });
 });
+
+describe('single-flight rendering', () => {
+  it('lets concurrent misses wait for the one render of a page at a version', async () => {
+    const c = new RenderCache(10);
+    const release = c.beginRender('/posts/a', 5);
+    expect(release).not.toBeNull();
+    expect(c.beginRender('/posts/a', 5)).toBeNull(); // someone is already rendering it
+    const waiters = [c.joinRender('/posts/a', 5), c.joinRender('/posts/a', 5)];
+    const p = page(5);
+    release!(p);
+    expect(await Promise.all(waiters)).toEqual([p, p]);
+    expect(c.joined).toBe(2);
+    // finished: a new render may start
+    expect(c.beginRender('/posts/a', 5)).not.toBeNull();
+  });
+  it('does not make a request wait for a render at another version', async () => {
+    const c = new RenderCache(10);
+    c.beginRender('/posts/b', 1);
+    expect(await c.joinRender('/posts/b', 2)).toBeUndefined();
+    expect(c.beginRender('/posts/b', 2)).not.toBeNull();
+  });
+  it('an uncacheable render releases its waiters with nothing, so they render themselves', async () => {
+    const c = new RenderCache(10);
+    const release = c.beginRender('/x', 1)!;
+    const waiter = c.joinRender('/x', 1);
+    release();
+    release(page(1)); // a second call is ignored
+    expect(await waiter).toBeUndefined();
+  });
+});
