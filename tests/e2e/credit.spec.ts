@@ -36,6 +36,8 @@ describe('credit', () => {
     // 2. Buy on the product page and pay with the test provider.
     await reader.locator(`input[name="sku"][value="${SKU}"]`).check({ force: true });
     await reader.getByRole('button', { name: 'Add to bag' }).first().click();
+    // With JavaScript the add is a fetch: wait until the header count says it landed.
+    await expect.poll(() => reader.locator('[data-bag-count]').first().innerText()).toBe('1');
     await reader.goto('/checkout');
     await reader.getByLabel('Email').fill(email);
     await reader.getByLabel('Full name').fill('Grace Hopper');
