@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
-import { brands, cacheVersions, categories, products, stockReservations, variants } from '../../../db/schema/index.ts';
+import { brands, cacheVersions, categories, orderLines, products, stockReservations, variants } from '../../../db/schema/index.ts';
 import type { ProductView } from './catalog.ts';
 import type { ShopQuery } from './shop-query.ts';
 import { SHOP_PAGE_SIZE } from './shop-query.ts';
@@ -266,4 +266,20 @@ export async function listCatalogEntries(db: Db): Promise<{ slug: string; active
     .leftJoin(variants, and(eq(variants.productId, products.id), eq(variants.active, true)))
     .groupBy(products.id)
     .orderBy(asc(products.slug));
+}
+
+/**
+ * Trending: products by units sold (paid, not refunded) since `since`, best first. The home page
+ * fills the strip with these, then with the pieces creators feature most.
+ */
+export async function bestSellingSlugs(db: Db, since: number, limit = 12): Promise<{ slug: string; units: number }[]> {
+  const rows = await db
+    .select({ slug: orderLines.productSlug, units: sql<number>`sum(${orderLines.qty} - ${orderLines.refundedQty})` })
+    .from(orderLines)
+    .where(sql`${orderLines.paidAt} >= ${since}`)
+    .groupBy(orderLines.productSlug)
+    .having(sql`sum(${orderLines.qty} - ${orderLines.refundedQty}) > 0`)
+    .orderBy(sql`2 desc`, asc(orderLines.productSlug))
+    .limit(limit);
+  return rows.map((r) => ({ slug: r.slug, units: Number(r.units) }));
 }

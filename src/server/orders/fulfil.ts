@@ -188,6 +188,8 @@ export async function fulfil(
     if (res.length === 0) throw new Error(`stock for variant ${l.variantId} changed inside the fulfilment transaction`);
   }
   await tx.update(stockReservations).set({ status: 'converted' }).where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'active')));
+  // Lines carry the payment time too, for reports by line (dashboard, trending).
+  await tx.update(orderLines).set({ paidAt: now }).where(eq(orderLines.orderId, orderId));
   await tx
     .update(orders)
     .set({ status: 'paid', paidAt: now, updatedAt: now, ...(paymentId ? { providerPaymentId: paymentId } : {}) })

@@ -282,3 +282,19 @@ describe('payments and refunds that arrive at awkward times', () => {
     expect(await stock('TEE')).toBe(s + 1);
   });
 });
+
+describe('trending', () => {
+  it('ranks products by units sold since a date, net of refunds', async () => {
+    const { bestSellingSlugs } = await import('../../../src/server/catalog/catalog-store.ts');
+    const since = T0 - 1;
+    const top = await bestSellingSlugs(db, since, 5);
+    expect(top.length).toBeGreaterThan(0);
+    for (let i = 1; i < top.length; i++) expect(top[i - 1]!.units).toBeGreaterThanOrEqual(top[i]!.units);
+    // nothing was paid after this moment
+    expect(await bestSellingSlugs(db, Date.UTC(2030, 0, 1))).toEqual([]);
+    // refunded units do not count: the fully refunded tee order above is left out of its total
+    const tee = top.find((t) => t.slug === 'tee');
+    const sold = await db.select({ q: orderLines.qty, r: orderLines.refundedQty, paid: orderLines.paidAt }).from(orderLines).where(eq(orderLines.productSlug, 'tee'));
+    expect(tee?.units).toBe(sold.filter((l) => l.paid !== null && l.paid >= since).reduce((n, l) => n + l.q - l.r, 0));
+  });
+});
