@@ -8,6 +8,7 @@
  * exactly (money-input.ts). Dates are calendar days in UTC; the end day is included, so it is
  * stored as midnight UTC after it (`endsAt` is exclusive, as pricing.ts evaluateCoupon expects).
  */
+import type { CouponRule } from './pricing.ts';
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db.ts';
@@ -23,21 +24,9 @@ export const SHOP_COUPON_FIELDS = ['code', 'kind', 'percentOff', 'amountOff', 'm
 export type ShopCouponField = (typeof SHOP_COUPON_FIELDS)[number];
 export type ShopCouponErrors = Partial<Record<ShopCouponField, string>>;
 
-export interface ShopCouponInput {
-  /** Upper-case. */
-  code: string;
-  kind: 'percent' | 'amount';
-  percentOff: number | null;
-  amountOffCents: number | null;
-  minSubtotalCents: number;
-  /** Midnight UTC of the first day, or null (valid from now). */
-  startsAt: number | null;
-  /** Midnight UTC after the last day (exclusive), or null (no end). */
-  endsAt: number | null;
-  maxRedemptions: number | null;
-  perEmailLimit: number | null;
-  active: boolean;
-}
+/** A shop coupon as the form produces it: the checkout's rule without id and creator (code upper-case;
+ * startsAt = midnight UTC of the first day; endsAt = midnight UTC after the last day, exclusive). */
+export type ShopCouponInput = Omit<CouponRule, 'id' | 'creatorId'>;
 
 const codeSchema = z
   .string()
@@ -174,22 +163,11 @@ export function couponDay(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-export interface ShopCouponRow {
-  id: number;
-  code: string;
-  kind: 'percent' | 'amount';
-  percentOff: number | null;
-  amountOffCents: number | null;
-  minSubtotalCents: number;
-  startsAt: number | null;
-  endsAt: number | null;
-  maxRedemptions: number | null;
-  perEmailLimit: number | null;
-  active: boolean;
+export type ShopCouponRow = Omit<CouponRule, 'creatorId'> & {
   createdAt: number;
   /** Live redemptions (not released by a canceled or expired order). */
   redemptions: number;
-}
+};
 
 /** Shop coupons only (not creators' personal codes), newest first, with live redemption counts. */
 export async function listShopCoupons(db: DbOrTx): Promise<ShopCouponRow[]> {

@@ -6,7 +6,7 @@
  *
  * The link carries the one-time token; it is the only copy of it (the database keeps SHA-256).
  */
-import { html, safeHttpUrl, type RenderedEmail, type SafeHtml } from './templates.ts';
+import { C, emailDocument, html, SANS, SERIF, safeHttpUrl, type RenderedEmail, type SafeHtml } from './templates.ts';
 
 export const INVITE_EMAIL_KIND = 'creator_invite';
 
@@ -24,9 +24,6 @@ export interface CreatorInviteEmailData {
   expiresAt: number;
 }
 
-const C = { paper: '#fbfaf7', paper2: '#f2efe9', ink: '#161514', ink2: '#4a4641', muted: '#6b665f', line: '#e2ddd5' };
-const SERIF = 'Fraunces, Georgia, Times New Roman, serif';
-const SANS = 'Inter, Arial, Helvetica, sans-serif';
 
 function expiryText(expiresAt: number, locale: string): string {
   const f = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
@@ -70,29 +67,12 @@ export function creatorInviteEmail(d: CreatorInviteEmailData): RenderedEmail {
 <p style="margin:0 0 16px;font:400 13px/1.6 ${SANS};color:${C.muted};">Or paste this link into your browser: <span style="word-break:break-all;">${url}</span></p>
 <p style="margin:0 0 16px;font:400 13px/1.6 ${SANS};color:${C.muted};">The link works once and expires on ${expires}. If you weren't expecting this, ignore this email — nothing happens unless the link is used.</p>`;
 
-  const doc = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<title>${subject}</title>
-</head>
-<body style="margin:0;padding:0;background:${C.paper2};">
-<div style="display:none;max-height:0;overflow:hidden;opacity:0;color:${C.paper2};">${who} — set your password before ${expires}.</div>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:${C.paper2};">
-<tr><td align="center" style="padding:24px 12px;">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background:${C.paper};border:1px solid ${C.line};">
-<tr><td style="padding:24px 32px;border-bottom:1px solid ${C.line};font:600 22px/1.2 ${SERIF};color:${C.ink};letter-spacing:-0.01em;">${d.shopName}</td></tr>
-<tr><td style="padding:32px;">
-${body}
-</td></tr>
-<tr><td style="padding:20px 32px;border-top:1px solid ${C.line};font:400 12px/1.6 ${SANS};color:${C.muted};">You are receiving this email because someone at ${d.shopName} invited ${d.to}.</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-`;
-  return { subject, text, html: doc.value };
+  const doc = emailDocument({
+    shopName: d.shopName,
+    title: subject,
+    preheader: `${who} — set your password before ${expires}.`,
+    body,
+    footer: `You are receiving this email because someone at ${d.shopName} invited ${d.to}.`,
+  });
+  return { subject, text, html: doc };
 }

@@ -142,10 +142,10 @@ export function safeHttpUrl(url: string | null | undefined): string | null {
 // Shared pieces
 
 // The shop's look (src/styles/global.css), as literal values for inline styles.
-const C = { paper: '#fbfaf7', paper2: '#f2efe9', ink: '#161514', ink2: '#4a4641', muted: '#6b665f', line: '#e2ddd5', accent: '#8a3b1f' };
+export const C = { paper: '#fbfaf7', paper2: '#f2efe9', ink: '#161514', ink2: '#4a4641', muted: '#6b665f', line: '#e2ddd5', accent: '#8a3b1f' };
 // Unquoted family names: the values sit inside style="…" attributes.
-const SERIF = 'Fraunces, Georgia, Times New Roman, serif';
-const SANS = 'Inter, Arial, Helvetica, sans-serif';
+export const SERIF = 'Fraunces, Georgia, Times New Roman, serif';
+export const SANS = 'Inter, Arial, Helvetica, sans-serif';
 
 function moneyOf(d: Pick<OrderEmailData, 'currency' | 'locale'>) {
   return (cents: number) => formatMoney(cents, { currency: d.currency, locale: d.locale });
@@ -259,7 +259,20 @@ function htmlButton(href: string, label: string): SafeHtml {
 }
 
 /** The frame every email shares: paper card on a warm background, shop name, content, footer. */
-function htmlDocument(d: OrderEmailData, { title, preheader, body }: { title: string; preheader: string; body: SafeHtml }): string {
+export function emailDocument({
+  shopName,
+  title,
+  preheader,
+  body,
+  footer,
+}: {
+  shopName: string;
+  title: string;
+  preheader: string;
+  body: SafeHtml;
+  /** Why the recipient got this email. */
+  footer: string;
+}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -273,17 +286,27 @@ function htmlDocument(d: OrderEmailData, { title, preheader, body }: { title: st
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:${C.paper2};">
 <tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background:${C.paper};border:1px solid ${C.line};">
-<tr><td style="padding:24px 32px;border-bottom:1px solid ${C.line};font:600 22px/1.2 ${SERIF};color:${C.ink};letter-spacing:-0.01em;">${d.shopName}</td></tr>
+<tr><td style="padding:24px 32px;border-bottom:1px solid ${C.line};font:600 22px/1.2 ${SERIF};color:${C.ink};letter-spacing:-0.01em;">${shopName}</td></tr>
 <tr><td style="padding:32px;">
 ${body}
 </td></tr>
-<tr><td style="padding:20px 32px;border-top:1px solid ${C.line};font:400 12px/1.6 ${SANS};color:${C.muted};">You are receiving this email because an order was placed at ${d.shopName} with ${d.email}.</td></tr>
+<tr><td style="padding:20px 32px;border-top:1px solid ${C.line};font:400 12px/1.6 ${SANS};color:${C.muted};">${footer}</td></tr>
 </table>
 </td></tr>
 </table>
 </body>
 </html>
 `.value;
+}
+
+function htmlDocument(d: OrderEmailData, { title, preheader, body }: { title: string; preheader: string; body: SafeHtml }): string {
+  return emailDocument({
+    shopName: d.shopName,
+    title,
+    preheader,
+    body,
+    footer: `You are receiving this email because an order was placed at ${d.shopName} with ${d.email}.`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
