@@ -5,16 +5,19 @@
  * - `/admin` and everything under it: admins.
  * - `/dashboard` and everything under it: creators; admins may look too (the page says it is the
  *   creator view), because supporting creators means seeing what they see.
+ * - `/dev/mail` (the outbox viewer, while no SMTP server is configured): admins only. Every email
+ *   is there — buyers' signed order links, creator invitations — so it is as sensitive as the admin.
  * - Everything else is public.
  */
 import { paths } from '../paths.ts';
 import type { Role, SessionUser } from './types.ts';
 
-export type Area = 'admin' | 'dashboard';
+export type Area = 'admin' | 'dashboard' | 'mailbox';
 
 const AREAS: { area: Area; prefix: string; roles: readonly Role[] }[] = [
   { area: 'admin', prefix: '/admin', roles: ['admin'] },
   { area: 'dashboard', prefix: '/dashboard', roles: ['creator', 'admin'] },
+  { area: 'mailbox', prefix: '/dev/mail', roles: ['admin'] },
 ];
 
 /**

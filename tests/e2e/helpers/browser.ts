@@ -17,7 +17,8 @@
  * (call `closeBrowser()` yourself only if you want to close earlier).
  *
  * A visitor without JavaScript: `newPage({ javaScriptEnabled: false })` (any Playwright context option
- * passes through). The dev mailbox: `waitForEmail(page, { to, kind })` then `openEmail(page, id)`.
+ * passes through). The dev mailbox (admins only; read by a signed-in admin page of the helpers' own):
+ * `waitForEmail(page, { to, kind })` then `openEmail(page, id)`.
  * The server's database (for assertions and setup): `e2eDb()` (closed after the file).
  */
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -118,11 +119,42 @@ export interface OutboxRow {
   state: string;
 }
 
-/** The dev mailbox's first page (`/dev/mail`, newest first) as rows. Navigates `page`. */
+/**
+ * The dev mailbox is for signed-in admins only, so the helpers below never read it as the visitor
+ * of the test: they use one page of their own per browser, in its own context, signed in as
+ * DEMO_ADMIN (made on first use). `page` says which browser; it is not navigated.
+ */
+const mailboxPages = new WeakMap<Browser, Promise<Page>>();
+
+async function mailboxPage(page: Page): Promise<Page> {
+  const owner = page.context().browser() ?? (await getBrowser());
+  let admin = mailboxPages.get(owner);
+  if (!admin) {
+    admin = (async () => {
+      const context = await owner.newContext({ baseURL: baseURL() });
+      context.setDefaultTimeout(15_000);
+      context.setDefaultNavigationTimeout(30_000);
+      contexts.add(context);
+      context.once('close', () => {
+        contexts.delete(context);
+        mailboxPages.delete(owner);
+      });
+      const p = await context.newPage();
+      await login(p, DEMO_ADMIN);
+      return p;
+    })();
+    admin.catch(() => mailboxPages.delete(owner));
+    mailboxPages.set(owner, admin);
+  }
+  return admin;
+}
+
+/** The dev mailbox's first page (`/dev/mail`, newest first) as rows, read as the admin. */
 export async function readOutbox(page: Page): Promise<OutboxRow[]> {
-  const res = await page.goto('/dev/mail');
+  const admin = await mailboxPage(page);
+  const res = await admin.goto('/dev/mail');
   if (!res || res.status() !== 200) throw new Error(`GET /dev/mail answered ${res?.status() ?? 'nothing'}`);
-  return page.locator('table tbody tr').evaluateAll((rows) =>
+  return admin.locator('table tbody tr').evaluateAll((rows) =>
     rows.map((tr) => {
       const cells = [...tr.querySelectorAll('td')];
       const link = tr.querySelector<HTMLAnchorElement>('a[href^="/dev/mail/"]');
@@ -138,8 +170,8 @@ export async function readOutbox(page: Page): Promise<OutboxRow[]> {
 }
 
 /**
- * Polls the dev mailbox until an email to `to` (and of `kind`, if given) is listed, and returns the
- * newest such row. Throws after `timeoutMs` with what the mailbox did list. Navigates `page`.
+ * Polls the dev mailbox (as the admin) until an email to `to` (and of `kind`, if given) is listed,
+ * and returns the newest such row. Throws after `timeoutMs` with what the mailbox did list.
  */
 export async function waitForEmail(page: Page, match: { to: string; kind?: string }, timeoutMs = 10_000): Promise<OutboxRow> {
   const deadline = Date.now() + timeoutMs;
@@ -165,13 +197,14 @@ export interface OpenedEmail {
   html: string;
 }
 
-/** Opens one email of the dev mailbox (`/dev/mail/<id>`). Navigates `page`. */
+/** Opens one email of the dev mailbox (`/dev/mail/<id>`), as the admin; follow its links with `page`. */
 export async function openEmail(page: Page, id: number): Promise<OpenedEmail> {
-  const res = await page.goto(`/dev/mail/${id}`);
+  const admin = await mailboxPage(page);
+  const res = await admin.goto(`/dev/mail/${id}`);
   if (!res || res.status() !== 200) throw new Error(`GET /dev/mail/${id} answered ${res?.status() ?? 'nothing'}`);
-  const subject = (await page.locator('h1').first().innerText()).trim();
-  const text = await page.locator('pre').first().innerText();
-  const html = (await page.locator('iframe[srcdoc]').first().getAttribute('srcdoc')) ?? '';
+  const subject = (await admin.locator('h1').first().innerText()).trim();
+  const text = await admin.locator('pre').first().innerText();
+  const html = (await admin.locator('iframe[srcdoc]').first().getAttribute('srcdoc')) ?? '';
   const links = [...text.matchAll(/https?:\/\/[^\s<>"')]+/g)].map((m) => m[0]);
   return { subject, text, links, html };
 }

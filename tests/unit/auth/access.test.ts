@@ -13,7 +13,11 @@ describe('areaFor', () => {
     expect(areaFor(p)?.area).toBe('dashboard');
   });
 
-  it.each(['/', '/login', '/administrator', '/admins', '/posts/admin', '/dashboards', '/shop', '/%E0%A4%A'])('leaves %s public', (p) => {
+  it.each(['/dev/mail', '/dev/mail/', '/dev/mail/12', '/DEV/Mail', '/dev/%6Dail/3', '/dev//mail'])('guards %s as the mailbox', (p) => {
+    expect(areaFor(p)?.area).toBe('mailbox');
+  });
+
+  it.each(['/', '/login', '/dev', '/dev/mailbox', '/administrator', '/admins', '/posts/admin', '/dashboards', '/shop', '/%E0%A4%A'])('leaves %s public', (p) => {
     expect(areaFor(p)).toBeNull();
   });
 });
@@ -41,6 +45,18 @@ describe('decideAccess', () => {
   it('forbids creators in the admin', () => {
     expect(decideAccess(creator, '/admin')).toMatchObject({ kind: 'forbidden', area: 'admin' });
     expect(decideAccess(creator, '/%61dmin/products')).toMatchObject({ kind: 'forbidden', area: 'admin' });
+  });
+});
+
+describe('the dev mailbox (every email: signed order links, invitations)', () => {
+  it('sends anonymous visitors to the login', () => {
+    expect(decideAccess(null, '/dev/mail')).toEqual({ kind: 'login', location: '/login?next=%2Fdev%2Fmail' });
+    expect(decideAccess(null, '/dev/mail/7')).toEqual({ kind: 'login', location: '/login?next=%2Fdev%2Fmail%2F7' });
+  });
+
+  it('is for admins only: creators are forbidden', () => {
+    expect(decideAccess(admin, '/dev/mail/7')).toEqual({ kind: 'allow' });
+    expect(decideAccess(creator, '/dev/mail')).toMatchObject({ kind: 'forbidden', area: 'mailbox', roles: ['admin'] });
   });
 });
 
