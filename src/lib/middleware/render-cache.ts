@@ -63,7 +63,9 @@ export async function serveCachedPage(req: IncomingMessage, res: ServerResponse)
   const raw = req.url ?? '/';
   if (raw.includes('?')) return false;
   const cookie = req.headers.cookie ?? null;
-  if (!isCacheableRequest(method, new URL(raw, 'http://x.invalid'), cookie, PERSONAL_COOKIES)) return false;
+  // A request line the URL parser refuses ("//[") is Astro's to answer (404), not a cache error.
+  const url = URL.parse(raw, 'http://x.invalid');
+  if (!url || !isCacheableRequest(method, url, cookie, PERSONAL_COOKIES)) return false;
   const version = await versions.read();
   const hit = renderCache.get(raw, version, Date.now()) ?? (await renderCache.joinRender(raw, version));
   if (!hit) return false;

@@ -330,6 +330,21 @@ export async function updateCreatorSettings(db: DbOrTx, { creatorId, rate, refer
 }
 
 /**
+ * The hidden `couponId` of a code form: empty means "a new code", digits name an existing code.
+ * Anything else is a tampered or broken form and is refused — never read as "new", which would
+ * create a code the admin meant to edit.
+ * @example parseCouponIdField('') // { ok: true, couponId: null }
+ * @example parseCouponIdField('12') // { ok: true, couponId: 12 }
+ * @example parseCouponIdField('12abc') // { ok: false, message: '…' }
+ */
+export function parseCouponIdField(raw: unknown): { ok: true; couponId: number | null } | { ok: false; message: string } {
+  const s = typeof raw === 'string' ? raw.trim() : '';
+  if (raw === undefined || raw === null || s === '') return { ok: true, couponId: null };
+  if (/^[1-9]\d{0,8}$/.test(s)) return { ok: true, couponId: Number(s) };
+  return { ok: false, message: 'This form is out of date or was changed. Reload the page and try again; nothing was saved.' };
+}
+
+/**
  * Creates (no `couponId`) or updates one of a creator's personal discount codes (percent off,
  * dates, limits, active). A code that has been used cannot be renamed: orders refer to it, so
  * deactivate it and add a new one instead.

@@ -14,6 +14,7 @@ import {
   getCreatorForAdmin,
   listCategoryRates,
   listCreatorsForAdmin,
+  parseCouponIdField,
   saveCreatorCoupon,
   setCategoryRate,
   updateCreatorSettings,
@@ -149,6 +150,20 @@ describe('personal discount codes', () => {
     expect(await saveCreatorCoupon(db, { creatorId: maya.id, couponId: made.couponId, fields: { ...fields, code: 'MAYA20' } })).toMatchObject({ ok: false, reason: 'invalid' });
     expect(await saveCreatorCoupon(db, { creatorId: maya.id, couponId: made.couponId, fields: { ...fields, percentOff: '20', active: '' } })).toMatchObject({ ok: true });
     expect(await db.select().from(coupons).get()).toMatchObject({ code: 'MAYA15', percentOff: 20, active: false });
+  });
+});
+
+describe('the code form’s hidden couponId', () => {
+  it('empty means a new code, digits an existing one', () => {
+    expect(parseCouponIdField('')).toEqual({ ok: true, couponId: null });
+    expect(parseCouponIdField(undefined)).toEqual({ ok: true, couponId: null });
+    expect(parseCouponIdField('12')).toEqual({ ok: true, couponId: 12 });
+  });
+
+  it.each(['12abc', '-1', '0', '1e3', '1.5', '9999999999', 'null', '<script>', '０１'])('refuses %j with a message (never read as "new")', (raw) => {
+    const r = parseCouponIdField(raw);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/Reload the page/);
   });
 });
 
