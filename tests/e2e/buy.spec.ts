@@ -17,6 +17,7 @@ interface Buyer {
   line1: string;
   city: string;
   postcode: string;
+  region?: string;
   country: string;
   shipping: 'standard' | 'express';
 }
@@ -196,6 +197,7 @@ async function fillCheckout(page: Page, b: Buyer): Promise<void> {
   await page.getByLabel('Street address').fill(b.line1);
   await page.getByLabel('City').fill(b.city);
   await page.getByLabel('Postcode').fill(b.postcode);
+  if (b.region) await page.getByLabel('State').fill(b.region);
   await page.getByLabel('Country').selectOption(b.country);
   await page.getByRole('radio', { name: b.shipping === 'express' ? /Express delivery/ : /Standard delivery/ }).check();
 }
@@ -322,7 +324,7 @@ describe('buy', () => {
         { position: 4, sku: 'POS-WHT-M' }, // the poplin shirt card, as preselected
         { position: 5, sku: 'WLJ-IND-L' }, // the jeans card, another size chosen
       ],
-      buyer: buyer('js', { shipping: 'express', country: 'US', city: 'San Francisco', postcode: '94110' }),
+      buyer: buyer('js', { shipping: 'express', country: 'US', city: 'San Francisco', region: 'CA', postcode: '94110' }),
     });
     expect(errors).toEqual([]);
   });

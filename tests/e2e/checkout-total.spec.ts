@@ -23,6 +23,7 @@ describe('checkout total without JavaScript', () => {
     await page.getByLabel('Full name').fill('Katherine Johnson');
     await page.getByLabel('Street address').fill('1 Orbit Way');
     await page.getByLabel('City').fill('Hampton');
+    await page.getByLabel('State').fill('VA');
     await page.getByLabel('Postcode').fill('23666');
     await page.getByLabel('Country').selectOption('US');
     await page.getByRole('radio', { name: /Express delivery/ }).check();

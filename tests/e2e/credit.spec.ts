@@ -43,6 +43,7 @@ describe('credit', () => {
     await reader.getByLabel('Full name').fill('Grace Hopper');
     await reader.getByLabel('Street address').fill('1 Compiler Lane');
     await reader.getByLabel('City').fill('Arlington');
+    await reader.getByLabel('State').fill('VA');
     await reader.getByLabel('Postcode').fill('22201');
     await reader.getByLabel('Country').selectOption('US');
     await Promise.all([reader.waitForURL(/\/pay\/test\//), reader.getByRole('button', { name: /Continue to test payment/ }).click()]);

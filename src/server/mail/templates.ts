@@ -10,6 +10,7 @@
  * - All money goes through formatMoney (the one formatter).
  */
 import { formatMoney } from '../catalog/money.ts';
+import { formatAddressLines, type PostalAddress } from '../shared/address.ts';
 
 export interface OrderEmailLine {
   title: string;
@@ -19,16 +20,8 @@ export interface OrderEmailLine {
   subtotalCents: number;
 }
 
-export interface OrderEmailAddress {
-  name: string;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postcode: string;
-  /** ISO 3166-1 alpha-2 code (shown as its name in the shop's locale) or a country name. */
-  country: string;
-}
+/** The shipping address, laid out by the one address formatter (src/server/shared/address.ts). */
+export type OrderEmailAddress = PostalAddress;
 
 export interface OrderEmailData {
   shopName: string;
@@ -151,19 +144,7 @@ function moneyOf(d: Pick<OrderEmailData, 'currency' | 'locale'>) {
   return (cents: number) => formatMoney(cents, { currency: d.currency, locale: d.locale });
 }
 
-function countryName(country: string, locale: string): string {
-  if (!/^[A-Za-z]{2}$/.test(country)) return country;
-  try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(country.toUpperCase()) ?? country;
-  } catch {
-    return country;
-  }
-}
-
-function addressLines(a: OrderEmailAddress, locale: string): string[] {
-  const cityLine = [a.city + (a.region ? `, ${a.region}` : ''), a.postcode].filter(Boolean).join(' ');
-  return [a.name, a.line1, a.line2 ?? '', cityLine, countryName(a.country, locale)].map((s) => s.trim()).filter(Boolean);
-}
+const addressLines = formatAddressLines;
 
 function lineName(l: { title: string; variantLabel: string }): string {
   return l.variantLabel ? `${l.title} (${l.variantLabel})` : l.title;

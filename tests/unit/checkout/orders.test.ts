@@ -74,12 +74,35 @@ describe('signed order links', () => {
 });
 
 describe('checkout form', () => {
-  const good = { email: ' Reader@Example.com ', name: 'Ada', line1: '1 Main St', city: 'Springfield', postcode: '12345', country: 'US', shippingMethod: 'standard' };
+  const good = { email: ' Reader@Example.com ', name: 'Ada', line1: '1 Main St', city: 'Springfield', region: 'il', postcode: '62701', country: 'US', shippingMethod: 'standard' };
   it('normalises a valid form', () => {
     expect(parseCheckoutForm(good, TEST_CHECKOUT)).toEqual({
       ok: true,
-      value: { ...good, email: 'reader@example.com', line2: null, region: null, couponCode: null },
+      value: { ...good, email: 'reader@example.com', line2: null, region: 'IL', couponCode: null },
     });
+  });
+  it('refuses a US address with a made-up ZIP, no state, a one-letter name and a one-character street', () => {
+    const r = parseCheckoutForm({ ...good, postcode: 'ABCDE', region: '', name: 'A', line1: '1' }, TEST_CHECKOUT);
+    expect(r).toEqual({
+      ok: false,
+      errors: {
+        name: 'Enter your full name as it should appear on the parcel.',
+        line1: 'Enter your house number and street.',
+        postcode: 'Enter a 5-digit ZIP code, like 11249.',
+        region: 'Enter your state, like NY or New York.',
+      },
+    });
+  });
+  it('checks the postcode against the chosen country and stores it in its usual form', () => {
+    const gb = parseCheckoutForm({ ...good, country: 'GB', region: '', city: 'London', postcode: 'sw1a2aa' }, TEST_CHECKOUT);
+    expect(gb.ok && gb.value).toMatchObject({ postcode: 'SW1A 2AA', region: null });
+    const de = parseCheckoutForm({ ...good, country: 'DE', region: '', city: 'Berlin', postcode: 'SW1A 2AA' }, TEST_CHECKOUT);
+    expect(de).toEqual({ ok: false, errors: { postcode: 'Enter a postcode like 10115.' } });
+  });
+  it('refuses a street or name without a letter', () => {
+    const r = parseCheckoutForm({ ...good, name: '12', line1: '123' }, TEST_CHECKOUT);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(Object.keys(r.errors).sort()).toEqual(['line1', 'name']);
   });
   it('puts a message next to every bad field', () => {
     const r = parseCheckoutForm({ ...good, email: 'nope', country: 'FR', postcode: '!', shippingMethod: 'teleport', name: '', couponCode: 'bad code' }, TEST_CHECKOUT);
