@@ -5,7 +5,9 @@
  *
  * No I/O here: the queue (click-queue.ts) writes, referral.ts composes, pages adapt.
  */
-import { createHmac } from 'node:crypto';
+import { sign } from '../shared/secrets.ts';
+import { isbot } from 'isbot';
+import { normaliseIp } from '../auth/rate-limit.ts';
 import { safeNextPath } from '../paths.ts';
 
 export type UaClass = 'browser' | 'bot' | 'preview';
@@ -23,18 +25,15 @@ const PREVIEW =
   /facebookexternalhit|\bfacebot|meta-externalagent|twitterbot|slackbot|slack-imgproxy|whatsapp\/|telegrambot|discordbot|linkedinbot|skypeuripreview|redditbot|embedly|iframely|vkshare|mastodon\/|cardyb|snap url preview|line-poker|kakaotalk-scrap|google-pagerenderer|preview/i;
 
 /**
- * Crawlers, monitors, HTTP libraries and automated browsers: recorded, never counted, no cookie.
- * `HeadlessChrome` covers Puppeteer/Playwright-driven Chromium unless it sets a real user agent.
- * "bot" is matched case-sensitively after a lower-case letter or digit ("Googlebot", "MJ12bot") or
- * as "Bot" ("DuckDuckBot", "GPTBot"), so a phone model such as "CUBOT X19" stays a browser.
+ * Crawlers, monitors, HTTP libraries and automated browsers: the `isbot` package's list (kept up to
+ * date upstream, ADR 0022) — recorded, never counted, no cookie. It also names `HeadlessChrome`, so
+ * Puppeteer/Playwright-driven Chromium is a bot unless it sets a real user agent.
  */
-const BOT_NAME = /(?:[a-z0-9]bot|Bot)\b|\bbot\b/;
-const BOT =
-  /crawl|spider|slurp|applebot|adsbot|mediapartners-google|bytespider|chatgpt-user|claude|anthropic|perplexity|ccbot|headless|phantomjs|puppeteer|playwright|selenium|webdriver|lighthouse|pagespeed|pingdom|uptimerobot|statuscake|site24x7|\bcurl\/|\bwget\/|python-requests|python-urllib|python\/|aiohttp|httpx|go-http-client|okhttp|\bjava\/|apache-httpclient|libwww|lwp-|node-fetch|undici|axios|\bgot \(|httpie|postmanruntime|insomnia|\bruby\b|guzzlehttp|scrapy|feedfetcher|w3c_validator/i;
 
 /**
- * Classifies a User-Agent header. Anything that does not look like a browser (no `Mozilla/` or
- * `Opera/` prefix, or empty) is treated as a bot: a click only earns when a person made it.
+ * Classifies a User-Agent header. Link previews first (see PREVIEW), then `isbot`; anything else
+ * that does not look like a browser (no `Mozilla/` or `Opera/` prefix, or empty) is treated as a
+ * bot too: a click only earns when a person made it.
  * @example classifyUserAgent('Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)') // 'preview'
  * @example classifyUserAgent('curl/8.5.0') // 'bot'
  */
@@ -42,7 +41,7 @@ export function classifyUserAgent(ua: string | null | undefined): UaClass {
   const s = (ua ?? '').trim();
   if (s === '') return 'bot';
   if (PREVIEW.test(s)) return 'preview';
-  if (BOT_NAME.test(s) || BOT.test(s)) return 'bot';
+  if (isbot(s)) return 'bot';
   if (!/^(mozilla|opera)\//i.test(s)) return 'bot';
   return 'browser';
 }
@@ -145,12 +144,15 @@ export function postFromPath(path: string | null | undefined): string | null {
 }
 
 /**
- * An anonymous, stable key for "the same visitor": HMAC-SHA256 over IP and user agent with a
- * server secret, so the stored value cannot be reversed to an IP by trying the address space.
- * @example visitorHash(secret, '203.0.113.7', 'Mozilla/5.0 …') // 'kq3…' (32 chars, base64url)
+ * An anonymous, stable key for "the same visitor": HMAC-SHA256 over the client address (IPv6
+ * reduced to its /64, as for the login throttle) with a server secret, so the stored value cannot
+ * be reversed to an IP by trying the address space. The user agent is not part of it: a client
+ * sends whatever user agent it likes, so with it in the key, one client rotating user agents was
+ * 50 "visitors" (ADR 0022). People sharing an address count once per window for the same creator.
+ * @example visitorHash(secret, '203.0.113.7') // 'kq3…' (32 chars, base64url)
  */
-export function visitorHash(secret: string, ip: string, ua: string): string {
-  return createHmac('sha256', secret).update(`visitor:${ip}\n${ua}`).digest('base64url').slice(0, 32);
+export function visitorHash(secret: string, ip: string): string {
+  return sign(secret, 'visitor', normaliseIp(ip), 32);
 }
 
 /**

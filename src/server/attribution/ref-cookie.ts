@@ -3,7 +3,7 @@
  * it cannot be forged or edited to credit someone else. Value: `<clickId>.<creatorId>.<at>.<mac>`.
  * The last click wins: each counted click replaces the cookie.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sign, signatureMatches } from '../shared/secrets.ts';
 
 export const REF_COOKIE = 'lb_ref';
 
@@ -16,7 +16,7 @@ export interface RefClaim {
 const CLICK_ID = /^[A-Za-z0-9_-]{16,40}$/;
 
 function mac(secret: string, body: string): string {
-  return createHmac('sha256', secret).update(`ref:${body}`).digest('base64url').slice(0, 27);
+  return sign(secret, 'ref', body, 27);
 }
 
 export function signRef(secret: string, claim: RefClaim): string {
@@ -31,9 +31,7 @@ export function verifyRef(secret: string, value: string | null | undefined, now:
   if (parts.length !== 4) return null;
   const [clickId, creator, at, given] = parts as [string, string, string, string];
   if (!CLICK_ID.test(clickId) || !/^\d{1,10}$/.test(creator) || !/^\d{1,15}$/.test(at)) return null;
-  const expected = Buffer.from(mac(secret, `${clickId}.${creator}.${at}`));
-  const got = Buffer.from(given);
-  if (got.length !== expected.length || !timingSafeEqual(got, expected)) return null;
+  if (!signatureMatches(mac(secret, `${clickId}.${creator}.${at}`), given)) return null;
   const claim = { clickId, creatorId: Number(creator), at: Number(at) };
   if (claim.at > now + 60_000 || now - claim.at > windowMs) return null;
   return claim;

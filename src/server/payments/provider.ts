@@ -1,0 +1,45 @@
+/**
+ * One payment provider interface, two implementations (ADR 0006): `test` (built in, no outside
+ * service) and `stripe` (Stripe Checkout + webhooks). Providers only move money and report what
+ * happened; every state change goes through the payment workflow (src/server/flows/pay.ts).
+ */
+
+export interface OrderForPayment {
+  id: number;
+  number: string;
+  email: string;
+  currency: string;
+  totalCents: number;
+  shippingCents: number;
+  discountCents: number;
+  /** Server prices (rule 1). */
+  lines: { title: string; variantLabel: string; unitPriceCents: number; qty: number; discountCents: number }[];
+  shippingLabel: string;
+  expiresAt: number;
+}
+
+export interface CheckoutSession {
+  /** Where to send the buyer to pay. */
+  redirectUrl: string;
+  sessionId: string;
+}
+
+export type RefundOutcome = { ok: true; refundId: string } | { ok: false; error: string };
+
+export interface PaymentProvider {
+  readonly name: 'test' | 'stripe';
+  createCheckout(order: OrderForPayment, urls: { successUrl: string; cancelUrl: string }): Promise<CheckoutSession>;
+  refund(args: { orderId: number; paymentId: string | null; amountCents: number; idempotencyKey: string }): Promise<RefundOutcome>;
+}
+
+/**
+ * What a provider reports, in the shop's own words. Stripe events map onto these one to one
+ * (checkout.session.completed → checkout_completed, …); the test provider emits them directly.
+ */
+export type PaymentEvent =
+  | { id: string; provider: 'test' | 'stripe'; type: 'checkout_completed'; orderId: number; paymentId: string | null; paid: boolean }
+  | { id: string; provider: 'test' | 'stripe'; type: 'payment_succeeded'; orderId: number; paymentId: string | null }
+  | { id: string; provider: 'test' | 'stripe'; type: 'payment_failed'; orderId: number }
+  | { id: string; provider: 'test' | 'stripe'; type: 'checkout_expired'; orderId: number }
+  | { id: string; provider: 'test' | 'stripe'; type: 'charge_refunded'; orderId: number; amountRefundedCents: number }
+  | { id: string; provider: 'test' | 'stripe'; type: 'dispute_created'; orderId: number; amountCents: number };

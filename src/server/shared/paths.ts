@@ -1,0 +1,45 @@
+/**
+ * Every URL the app links to is built here (one paths module). Public URLs are shared on social
+ * media — keep them stable.
+ */
+export const paths = {
+  home: () => '/',
+  post: (slug: string) => `/posts/${encodeURIComponent(slug)}`,
+  creator: (handle: string) => `/creators/${encodeURIComponent(handle)}`,
+  product: (slug: string) => `/products/${encodeURIComponent(slug)}`,
+  shop: (query?: Record<string, string | number | undefined>) => {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') qs.set(k, String(v));
+    const s = qs.toString();
+    return s ? `/shop?${s}` : '/shop';
+  },
+  login: (next?: string) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login'),
+  logout: () => '/logout',
+  admin: () => '/admin',
+  dashboard: () => '/dashboard',
+  rss: () => '/rss.xml',
+} as const;
+
+/**
+ * A `next=` target is followed only when it is a path on this site (no open redirect).
+ * @example safeNextPath('/admin') // '/admin';  safeNextPath('//evil.example') // '/'
+ */
+export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f\u007f]/.test(next)) return fallback;
+  try {
+    const u = new URL(next, 'http://x.invalid');
+    if (u.origin !== 'http://x.invalid') return fallback;
+    const out = u.pathname + u.search + u.hash;
+    // Dot segments can normalise into a protocol-relative URL ("/.//evil" → "//evil"): re-check.
+    if (out.startsWith('//') || out.startsWith('/\\')) return fallback;
+    return out;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Bag endpoints (the Buy issue). Forms post here; kept with the other URLs. */
+export const bagPaths = {
+  bag: () => '/bag',
+  add: () => '/bag/add',
+} as const;
