@@ -1,13 +1,29 @@
 /**
  * A real, migrated libSQL database per test file (a temp file, WAL mode like production).
- * @example const db = await createTestDb(); afterAll(() => db.$client.close());
+ * The handle is closed and its temp directory removed after the test file (an `afterAll` registered
+ * here, when a test file imports this helper); a test may still close it earlier itself.
+ * @example const db = await createTestDb();
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { migrateDb, openDb, type Db } from '../../src/server/db.ts';
 
 export const MIGRATIONS = join(import.meta.dirname, '../../db/migrations');
+
+/** Every database this test file created: closed and deleted once the file is done. */
+const created: { db: Db; dir: string }[] = [];
+
+/** Closes and deletes every database created so far (run after each test file). */
+export function removeTestDbs(): void {
+  for (const { db, dir } of created.splice(0)) {
+    db.$client.close(); // closing twice is harmless
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+afterAll(removeTestDbs);
 
 export async function createTestDb(): Promise<Db> {
   return (await createTestDbWithUrl()).db;
@@ -18,6 +34,7 @@ export async function createTestDbWithUrl(): Promise<{ db: Db; url: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'lookbook-test-'));
   const url = `file:${join(dir, 'test.db')}`;
   const db = await openDb({ url });
+  created.push({ db, dir });
   await migrateDb(db, MIGRATIONS);
   return { db, url };
 }
