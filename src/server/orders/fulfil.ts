@@ -18,6 +18,7 @@ import { availableSql, bumpCatalogVersion } from '../catalog/catalog-store.ts';
 import type { PaymentEvent } from '../checkout/payments.ts';
 import { releaseOrder } from './release.ts';
 import { canTransition, statusAfterRefund } from './state.ts';
+import { formatMoney } from '../shared/money.ts';
 
 export type EventOutcome =
   | 'duplicate'
@@ -102,13 +103,13 @@ export async function handlePaymentEvent(
           fromStatus: order.status,
           toStatus: to,
           actor,
-          note: `Refund recorded by the payment provider (total refunded ${event.amountRefundedCents})`,
+          note: `The payment provider recorded a refund: ${formatMoney(event.amountRefundedCents, { currency: order.currency, locale: 'en-US' })} refunded in total`,
         });
         await hooks.onRefundRecorded?.(tx, order.id, event.amountRefundedCents - order.refundedCents);
         return record('refund_recorded');
       }
       case 'dispute_created':
-        await tx.insert(orderEvents).values({ orderId: order.id, at: now, actor, note: `Payment disputed (${event.amountCents})` });
+        await tx.insert(orderEvents).values({ orderId: order.id, at: now, actor, note: `The buyer disputed the payment (${formatMoney(event.amountCents, { currency: order.currency, locale: 'en-US' })}) with their bank` });
         await hooks.onDispute?.(tx, order.id, event.amountCents);
         return record('dispute_recorded');
     }

@@ -17,6 +17,7 @@ import { orderEvents, orderLines, orders, variants } from '../../../db/schema/in
 import { bumpCatalogVersion } from '../catalog/catalog-store.ts';
 import type { PaymentProvider } from '../checkout/payments.ts';
 import { statusAfterRefund } from './state.ts';
+import { formatMoney } from '../shared/money.ts';
 
 export interface RefundLineRequest {
   lineId: number;
@@ -140,7 +141,7 @@ export async function refundOrder(
       fromStatus: fresh.status,
       toStatus: status,
       actor,
-      note: `Refunded ${amount} (${plan.lines.map((l) => `line ${l.lineId} × ${l.qty}`).join(', ')}${plan.includesShipping ? ', shipping' : ''})${restock ? ', restocked' : ''}; ref ${moved.refundId}`,
+      note: `Refunded ${formatMoney(amount, { currency: fresh.currency, locale: 'en-US' })} for ${[...plan.lines.map((l) => { const line = lines.find((x) => x.id === l.lineId)!; return `${l.qty} × ${line.title}${line.variantLabel ? ` (${line.variantLabel})` : ''}`; }), ...(plan.includesShipping ? ['shipping'] : [])].join(', ')}${restock ? ', returned to stock' : ''}. Payment reference ${moved.refundId}.`,
     });
     if (restock) await bumpCatalogVersion(tx);
     await hooks.onRefunded?.(tx, orderId, plan.lines, amount);
@@ -176,7 +177,7 @@ export async function refundLatePayment(
       fromStatus: order.status,
       toStatus: 'refunded',
       actor: 'system',
-      note: `Late payment refunded in full (${order.totalCents}); ref ${moved.refundId}`,
+      note: `Late payment refunded in full: ${formatMoney(order.totalCents, { currency: order.currency, locale: 'en-US' })}. Payment reference ${moved.refundId}.`,
     });
     await hooks.onRefunded?.(tx, orderId, [], order.totalCents);
   });

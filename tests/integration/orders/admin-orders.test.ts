@@ -330,7 +330,8 @@ describe('cancelOrder', () => {
     expect(await stock('SCARF')).toEqual(before.scarf);
     const o = await getOrder(placed.orderId);
     expect([o.status, o.refundedCents]).toEqual(['canceled', o.totalCents]);
-    expect((await linesOf(placed.orderId)).map((l) => [l.refundedQty, l.refundedCents])).toEqual([
+    const [knit, scarf] = await linesOf(placed.orderId);
+    expect([knit, scarf].map((l) => [l!.refundedQty, l!.refundedCents])).toEqual([
       [2, 17800],
       [1, 2500],
     ]);
@@ -340,7 +341,8 @@ describe('cancelOrder', () => {
       ['pending', 'paid'],
       ['paid', 'canceled'],
     ]);
-    expect(history.at(-1)!.note).toMatch(/^Canceled by the shop before shipping\. Refunded \d+ .*restocked/);
+    // In people's words: money formatted, product titles (never line ids or cents).
+    expect(history.at(-1)!.note).toMatch(new RegExp(`^Canceled by the shop before shipping\\. Refunded \\$${(placed.totalCents / 100).toFixed(2).replace('.', '\\.')} for 2 × ${knit.title} \\(${knit.variantLabel}\\), 1 × ${scarf.title} \\(${scarf.variantLabel}\\), returned to stock\\. Payment reference \\S+\\.$`));
     expect(history.at(-1)!.actor).toBe(ACTOR);
 
     // Nothing more to cancel or refund; a second cancel moves no money.
@@ -407,7 +409,7 @@ describe('refunds', () => {
       ['KNIT-S', 1, 8900],
       ['SHIRT-M', 0, 0],
     ]);
-    expect((await eventsOf(placed.orderId)).at(-1)).toMatchObject({ fromStatus: 'paid', toStatus: 'partially_refunded', actor: ACTOR });
+    expect((await eventsOf(placed.orderId)).at(-1)).toMatchObject({ fromStatus: 'paid', toStatus: 'partially_refunded', actor: ACTOR, note: expect.stringMatching(new RegExp(`^Refunded \\$89\\.00 for 1 × ${knit!.title} \\(${knit!.variantLabel}\\), returned to stock\\. Payment reference \\S+\\.$`)) });
     expect(shirt).toBeDefined();
   });
 
@@ -469,4 +471,18 @@ beforeEach(async () => {
   // Sanity: no test leaves stock below zero or a line refunded past its quantity.
   const bad = await db.select({ n: sql<number>`count(*)` }).from(orderLines).where(sql`${orderLines.refundedQty} > ${orderLines.qty}`).get();
   expect(bad!.n).toBe(0);
+});
+
+describe('history notes from the payment provider', () => {
+  it('are written in people\'s words, with money formatted', async () => {
+    const placed = await order([{ sku: 'KNIT-S', qty: 1 }]);
+    const total = (await getOrder(placed.orderId)).totalCents;
+    await handlePaymentEvent(db, { id: 'evt_note_refund', provider: 'test', type: 'charge_refunded', orderId: placed.orderId, amountRefundedCents: 2610 }, { now: T0 + DAY });
+    await handlePaymentEvent(db, { id: 'evt_note_dispute', provider: 'test', type: 'dispute_created', orderId: placed.orderId, amountCents: total - 2610 }, { now: T0 + 2 * DAY });
+    const notes = (await eventsOf(placed.orderId)).map((e) => e.note).slice(-2);
+    expect(notes).toEqual([
+      'The payment provider recorded a refund: $26.10 refunded in total',
+      `The buyer disputed the payment ($${((total - 2610) / 100).toFixed(2)}) with their bank`,
+    ]);
+  });
 });
