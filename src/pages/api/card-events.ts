@@ -8,12 +8,14 @@
  * or with a foreign Origin are refused. Astro's checkOrigin covers only form content types, which
  * this endpoint refuses anyway (415).
  *
- * 400 with a message and nothing written for a bad body (rule 6); 200 `{ ok, counted }` otherwise;
+ * 400 with a message and nothing written for a bad body; 200 `{ ok, counted }` otherwise, where a
+ * card's view or click counts once per visitor (client address) in the dedupe window (ADR 0022);
  * bots are answered 200 `{ ok, ignored: "bot" }` and not counted.
  */
 import type { APIRoute } from 'astro';
 import { MAX_CARD_EVENTS_BYTES, parseCardEvents, type PostCards } from '../../server/attribution/card-events.ts';
 import { classifyUserAgent } from '../../server/attribution/clicks.ts';
+import { normaliseIp } from '../../server/auth/rate-limit.ts';
 import { publishedPosts } from '../../lib/content.ts';
 import { cardQueue } from '../../lib/middleware/referral.ts';
 
@@ -49,7 +51,17 @@ async function readCapped(request: Request, max: number): Promise<string | null>
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export const POST: APIRoute = async ({ request, url }) => {
+/** The client address as Astro sees it, or '' when the adapter cannot tell. */
+function clientAddressOf(context: { clientAddress: string }): string {
+  try {
+    return context.clientAddress ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export const POST: APIRoute = async (context) => {
+  const { request, url } = context;
   const fetchSite = request.headers.get('sec-fetch-site');
   const origin = request.headers.get('origin');
   if ((fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') || (origin && origin !== url.origin)) {
@@ -70,6 +82,6 @@ export const POST: APIRoute = async ({ request, url }) => {
   const result = parseCardEvents(body, (post) => cards.get(post), Date.now());
   if (!result.ok) return json(400, { ok: false, error: result.message });
   if (classifyUserAgent(request.headers.get('user-agent')) !== 'browser') return json(200, { ok: true, ignored: 'bot' });
-  cardQueue.enqueueAll(result.tallies);
-  return json(200, { ok: true, counted: result.tallies.length });
+  const counted = cardQueue.enqueueFrom(`ip:${normaliseIp(clientAddressOf(context))}`, result.tallies);
+  return json(200, { ok: true, counted });
 };

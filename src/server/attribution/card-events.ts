@@ -6,8 +6,11 @@
  * Validation is strict (rule 6): a known post, card positions that exist in that post, at most
  * MAX_CARD_EVENTS events, nothing else in the body — or the whole request is refused and nothing
  * is written. Within one request a card's view counts once and its click counts once (the page
- * sends each view once; a double-click on a link is one interaction). Writes are batched like
- * clicks (click-queue.ts): one transaction per flush, creators resolved by handle inside it.
+ * sends each view once; a double-click on a link is one interaction). Across requests, the queue
+ * counts a visitor's view (and click) of one card at most once per DEDUPE_WINDOW_MS, like referral
+ * clicks (ADR 0022): a client replaying the beacon 50 times adds one view, not 50. The visitor is
+ * the client address (IPv6 /64), not the user agent, which the client chooses. Writes are batched
+ * like clicks (click-queue.ts): one transaction per flush, creators resolved by handle inside it.
  */
 import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -15,6 +18,7 @@ import type { Db } from '../db.ts';
 import { cardDaily, creators } from '../../../db/schema/index.ts';
 import { utcDay } from './days.ts';
 import { BatchWriter, type BatchOptions } from './click-queue.ts';
+import { DEDUPE_WINDOW_MS } from './clicks.ts';
 
 export const MAX_CARD_EVENTS = 50;
 /** Bodies larger than this are refused before parsing (50 events fit in well under 4 KB). */
@@ -108,19 +112,58 @@ export async function writeCardTallies(db: Db, batch: readonly CardTally[]): Pro
   });
 }
 
-/** The card-event queue: tallies written by `writeCardTallies`, batched like clicks. */
+/** Visitor+card+kind entries the queue remembers at most (oldest forgotten first). */
+const MAX_SEEN = 100_000;
+
+/**
+ * The card-event queue: tallies written by `writeCardTallies`, batched like clicks, with an
+ * in-memory record of which visitor already counted which card in the dedupe window. The record is
+ * per process (a counter, not money: several instances may each count a visitor once per window).
+ */
 export class CardEventQueue extends BatchWriter<CardTally> {
-  constructor(db: Db | (() => Promise<Db>), opts: BatchOptions = {}) {
+  readonly #seen = new Map<string, number>();
+  readonly windowMs: number;
+
+  constructor(db: Db | (() => Promise<Db>), opts: BatchOptions & { windowMs?: number } = {}) {
     const getDb = typeof db === 'function' ? db : async () => db;
     super(async (batch) => {
       await writeCardTallies(await getDb(), batch);
     }, opts);
+    this.windowMs = opts.windowMs ?? DEDUPE_WINDOW_MS;
   }
 
-  /** Queues a request's tallies; false if any was dropped (queue full). */
+  /**
+   * Queues a request's tallies from `visitor`, dropping each view or click that this visitor
+   * already counted for the same post and card within the window.
+   * @returns how many views and clicks were counted (0 for a replay)
+   */
+  enqueueFrom(visitor: string, tallies: readonly CardTally[], now: number = Date.now()): number {
+    let counted = 0;
+    for (const t of tallies) {
+      const views = t.views > 0 && this.#firstInWindow(`${visitor}|${t.post}|${t.card}|view`, now) ? 1 : 0;
+      const clicks = t.clicks > 0 && this.#firstInWindow(`${visitor}|${t.post}|${t.card}|click`, now) ? 1 : 0;
+      if (views + clicks === 0) continue;
+      if (this.enqueue({ ...t, views, clicks })) counted += views + clicks;
+    }
+    return counted;
+  }
+
+  /** Queues tallies as they are (no visitor dedupe: the seed and tests of the writer). */
   enqueueAll(tallies: readonly CardTally[]): boolean {
     let ok = true;
     for (const t of tallies) ok = this.enqueue(t) && ok;
     return ok;
+  }
+
+  #firstInWindow(key: string, now: number): boolean {
+    const at = this.#seen.get(key);
+    if (at !== undefined && now - at < this.windowMs) return false;
+    this.#seen.delete(key); // re-insert: Map order stays oldest → newest
+    this.#seen.set(key, now);
+    for (const [k, t] of this.#seen) {
+      if (this.#seen.size > MAX_SEEN || now - t >= this.windowMs) this.#seen.delete(k);
+      else break;
+    }
+    return true;
   }
 }

@@ -89,7 +89,7 @@ export async function recordReferral(db: Db, queue: ClickQueue, input: ReferralI
   const post = slug !== null && input.isPost(slug) ? slug : null;
   const ua = (input.userAgent ?? '').slice(0, 512);
   const uaClass = classifyUserAgent(ua);
-  const visitor = visitorHash(await getAppSecret(db, 'visitor_hash'), input.ip, ua);
+  const visitor = visitorHash(await getAppSecret(db, 'visitor_hash'), input.ip);
 
   let counted = false;
   if (uaClass === 'browser') {
