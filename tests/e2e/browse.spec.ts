@@ -341,28 +341,32 @@ describe('browse', () => {
     expect(await page.locator('article.tile[data-product="alpaca-blend-vest"]').count()).toBe(1);
   });
 
-  test('a bad filter answers 400 with a message and shows no products', async () => {
+  test('a value a shared link cannot use falls back to the default with a quiet note, never an error page', async () => {
     const page = await newPage();
     await page.goto('/shop');
     const form = page.getByRole('form', { name: 'Filter products' });
     await form.getByLabel('Min').fill('200');
     await form.getByLabel('Max').fill('100');
     const [res] = await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Apply' }).click()]);
-    expect(res?.status()).toBe(400);
-    expect(new URL(page.url()).searchParams.get('min')).toBe('200');
-    const alert = page.getByRole('alert');
-    expect(await alert.innerText()).toMatch(/minimum price must not be above the maximum/i);
-    expect(await alert.getByRole('link', { name: 'Clear all filters' }).getAttribute('href')).toBe('/shop');
-    expect(await page.locator('article.tile').count()).toBe(0);
+    expect(res?.status()).toBe(200);
+    const note = page.getByRole('note', { name: 'About this link' });
+    expect(await note.innerText()).toBe('The lowest price was above the highest, so the two were swapped.');
+    expect(await form.getByLabel('Min').inputValue()).toBe('100');
+    expect(await form.getByLabel('Max').inputValue()).toBe('200');
+    expect(await page.getByRole('alert').count()).toBe(0);
 
     const bad = await page.goto('/shop?sort=cheapest&category=knitwear');
-    expect(bad?.status()).toBe(400);
-    expect(await page.getByRole('alert').innerText()).toMatch(/Sort/);
-    expect(await page.locator('article.tile').count()).toBe(0);
+    expect(bad?.status()).toBe(200);
+    expect(await note.innerText()).toBe('We do not have the sort “cheapest”, so the newest pieces come first.');
+    expect(await page.locator('article.tile').count()).toBeGreaterThan(0);
+    expect(await form.getByLabel('Sort by').inputValue()).toBe('new');
 
     const unknown = await page.goto('/shop?category=spacesuits');
-    expect(unknown?.status()).toBe(400);
-    expect(await page.getByRole('alert').innerText()).toContain('There is no category “spacesuits”');
+    expect(unknown?.status()).toBe(200);
+    expect(await note.innerText()).toBe('There is no category “spacesuits”, so it was left out.');
+    expect(await page.locator('article.tile').count()).toBeGreaterThan(0);
+    // No validator wording or field names reach the page.
+    expect(await page.locator('main').innerText()).not.toMatch(/Invalid option|expected one of|Minimum price minimum/);
   });
 
   test('the demo admin signs in and reaches /admin', async () => {

@@ -1,45 +1,20 @@
 /**
  * The /shop query string: filters and sort as plain, shareable URL parameters (no JavaScript needed).
- * Pure parsing and validation; catalog-store.ts turns a ShopQuery into SQL.
+ * Pure parsing; catalog-store.ts turns a ShopQuery into SQL. A value that cannot be used is dropped
+ * (or the default taken) with a note, never an error page: shared links outlive the shop's options.
  *
  *   /shop?category=knitwear&brand=atelier-nord&size=M&min=50&max=150&instock=1&sort=price-asc&page=2
  *
  * Prices in the URL are whole units of the shop currency (what a person types), converted to minor units here.
  */
-import { z } from 'zod';
-
 export const SHOP_SORTS = ['new', 'price-asc', 'price-desc', 'sale'] as const;
 export type ShopSort = (typeof SHOP_SORTS)[number];
 export const SHOP_PAGE_SIZE = 24;
 const MAX_PRICE_UNITS = 100_000;
 
-const slug = z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not a valid name');
-const units = z
-  .string()
-  .regex(/^\d{1,6}$/, 'must be a whole number')
-  .transform(Number)
-  .refine((n) => n <= MAX_PRICE_UNITS, `must be at most ${MAX_PRICE_UNITS}`);
-
-const schema = z
-  .object({
-    category: z.array(slug).max(20).default([]),
-    brand: z.array(slug).max(20).default([]),
-    size: z.array(z.string().regex(/^[A-Za-z0-9 .\/-]{1,20}$/, 'is not a valid size')).max(20).default([]),
-    min: units.optional(),
-    max: units.optional(),
-    instock: z.enum(['1', 'true', 'on']).optional(),
-    sort: z.enum(SHOP_SORTS).default('new'),
-    page: z
-      .string()
-      .regex(/^\d{1,4}$/, 'must be a page number')
-      .transform(Number)
-      .refine((n) => n >= 1, 'must be 1 or more')
-      .default(1),
-  })
-  .refine((q) => q.min === undefined || q.max === undefined || q.min <= q.max, {
-    message: 'minimum price must not be above the maximum',
-    path: ['min'],
-  });
+const SLUG = /^[a-z0-9-]{1,60}$/;
+const SIZE = /^[A-Za-z0-9 .\/-]{1,20}$/;
+const MAX_VALUES = 20;
 
 export interface ShopQuery {
   categories: string[];
@@ -52,52 +27,85 @@ export interface ShopQuery {
   page: number;
 }
 
-export type ParsedShopQuery = { ok: true; query: ShopQuery } | { ok: false; errors: { field: string; message: string }[] };
+/** A value in the URL that could not be used, and what the page did instead (shown as a quiet note). */
+export interface ShopQueryNote {
+  field: 'category' | 'brand' | 'size' | 'min' | 'max' | 'instock' | 'sort' | 'page';
+  message: string;
+}
 
-const LABELS: Record<string, string> = {
-  category: 'Category',
-  brand: 'Brand',
-  size: 'Size',
-  min: 'Minimum price',
-  max: 'Maximum price',
-  instock: 'In stock',
-  sort: 'Sort',
-  page: 'Page',
-};
+/**
+ * Always a query: /shop links are shared and outlive the shop's options, so a value that cannot be
+ * used falls back to the default with a note in people's words instead of an error page.
+ */
+export type ParsedShopQuery = { ok: true; query: ShopQuery; notes: ShopQueryNote[] };
 
+/** Quotes what the visitor's URL said, shortened so a long value cannot flood the page. */
+const quoted = (v: string) => `“${v.length > 40 ? `${v.slice(0, 40)}…` : v}”`;
+
+/**
+ * @example parseShopQuery(new URLSearchParams('sort=cheapest')).notes
+ *   // [{ field: 'sort', message: 'We do not have the sort “cheapest”, so the newest pieces come first.' }]
+ */
 export function parseShopQuery(params: URLSearchParams, minorPerUnit = 100): ParsedShopQuery {
-  const raw: Record<string, unknown> = {};
-  for (const key of ['category', 'brand', 'size']) {
-    const values = params.getAll(key).filter((v) => v !== '');
-    if (values.length) raw[key] = values;
-  }
-  for (const key of ['min', 'max', 'instock', 'sort', 'page']) {
+  const notes: ShopQueryNote[] = [];
+  const list = (key: 'category' | 'brand' | 'size', pattern: RegExp, what: string) => {
+    const values = [...new Set(params.getAll(key).map((v) => v.trim()).filter((v) => v !== ''))];
+    const ok = values.filter((v) => pattern.test(v));
+    for (const v of values.filter((x) => !pattern.test(x))) notes.push({ field: key, message: `There is no ${what} ${quoted(v)}, so it was left out.` });
+    if (ok.length > MAX_VALUES) notes.push({ field: key, message: `Only the first ${MAX_VALUES} ${what} filters are used.` });
+    return ok.slice(0, MAX_VALUES);
+  };
+  const one = (key: string) => {
     const v = params.get(key);
-    if (v !== null && v !== '') raw[key] = v.trim();
+    return v === null || v.trim() === '' ? undefined : v.trim();
+  };
+  const price = (key: 'min' | 'max', label: string) => {
+    const v = one(key);
+    if (v === undefined) return undefined;
+    const n = /^\d{1,6}(\.0+)?$/.test(v) ? Number.parseInt(v, 10) : NaN;
+    if (!Number.isFinite(n) || n > MAX_PRICE_UNITS) {
+      notes.push({ field: key, message: `The ${label} price ${quoted(v)} is not a whole amount we can use, so it was left out.` });
+      return undefined;
+    }
+    return n;
+  };
+
+  const categories = list('category', SLUG, 'category');
+  const brands = list('brand', SLUG, 'brand');
+  const sizes = list('size', SIZE, 'size');
+  let min = price('min', 'lowest');
+  let max = price('max', 'highest');
+  if (min !== undefined && max !== undefined && min > max) {
+    [min, max] = [max, min];
+    notes.push({ field: 'min', message: 'The lowest price was above the highest, so the two were swapped.' });
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) => {
-        const field = String(i.path[0] ?? 'query');
-        return { field, message: `${LABELS[field] ?? field} ${i.message}` };
-      }),
-    };
+  const instockRaw = one('instock');
+  const inStockOnly = instockRaw !== undefined && ['1', 'true', 'on'].includes(instockRaw.toLowerCase());
+  if (instockRaw !== undefined && !inStockOnly && !['0', 'false', 'off'].includes(instockRaw.toLowerCase())) {
+    notes.push({ field: 'instock', message: 'The “in stock only” filter was not understood, so every piece is shown.' });
   }
-  const q = parsed.data;
+  const sortRaw = one('sort');
+  const sort: ShopSort = sortRaw === undefined ? 'new' : ((SHOP_SORTS as readonly string[]).includes(sortRaw) ? (sortRaw as ShopSort) : 'new');
+  if (sortRaw !== undefined && sort !== sortRaw) notes.push({ field: 'sort', message: `We do not have the sort ${quoted(sortRaw)}, so the newest pieces come first.` });
+  const pageRaw = one('page');
+  let page = 1;
+  if (pageRaw !== undefined) {
+    if (/^\d{1,4}$/.test(pageRaw) && Number(pageRaw) >= 1) page = Number(pageRaw);
+    else notes.push({ field: 'page', message: `There is no page ${quoted(pageRaw)}, so this is the first page.` });
+  }
   return {
     ok: true,
     query: {
-      categories: q.category,
-      brands: q.brand,
-      sizes: q.size,
-      minCents: q.min === undefined ? undefined : q.min * minorPerUnit,
-      maxCents: q.max === undefined ? undefined : q.max * minorPerUnit,
-      inStockOnly: q.instock !== undefined,
-      sort: q.sort,
-      page: q.page,
+      categories,
+      brands,
+      sizes,
+      minCents: min === undefined ? undefined : min * minorPerUnit,
+      maxCents: max === undefined ? undefined : max * minorPerUnit,
+      inStockOnly,
+      sort,
+      page,
     },
+    notes,
   };
 }
 
