@@ -24,7 +24,7 @@ export async function logIn(db: DbOrTx, input: LogInInput): Promise<LogInResult>
   const result = await authenticate(db, { email: input.email, password: input.password, ip: input.ip, now });
   if (!result.ok) return result;
   if (input.previousSessionId) await invalidateSession(db, input.previousSessionId);
-  const { token, session } = await createSession(db, result.user.id, now);
+  const { token, session } = await createSession(db, result.user.id, now, result.user.role);
   return { ok: true, user: result.user, token, expiresAt: session.expiresAt };
 }
 

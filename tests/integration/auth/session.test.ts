@@ -20,6 +20,7 @@ const t0 = Date.UTC(2026, 5, 1);
 let db: Db;
 let userId: number;
 let otherUserId: number;
+let creatorUserId: number;
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -27,6 +28,7 @@ beforeAll(async () => {
     db.insert(users).values({ email, passwordHash: 'x', role: 'admin', createdAt: t0 }).returning({ id: users.id }).get();
   userId = (await insert('one@lookbook.test')).id;
   otherUserId = (await insert('two@lookbook.test')).id;
+  creatorUserId = (await db.insert(users).values({ email: 'maker@lookbook.test', passwordHash: 'x', role: 'creator', createdAt: t0 }).returning({ id: users.id }).get()).id;
 });
 afterAll(() => db.$client.close());
 
@@ -90,7 +92,8 @@ describe('validateSessionToken', () => {
   });
 
   it('slides: used with less than 15 days left, it is extended to 30 days from now (once)', async () => {
-    const { token, session } = await createSession(db, userId, t0);
+    // A creator's session (90-day absolute limit), so the slide is not cut by the admins' 30 days.
+    const { token, session } = await createSession(db, creatorUserId, t0);
 
     const early = await validateSessionToken(db, token, t0 + 14 * DAY);
     expect(early).toMatchObject({ ok: true, refreshed: false, session: { expiresAt: t0 + 30 * DAY } });
@@ -107,6 +110,46 @@ describe('validateSessionToken', () => {
     expect((await validateSessionToken(db, token, t0 + 40 * DAY)).ok).toBe(true);
     // …and an idle one is signed out 30 days after their last extension.
     expect(await validateSessionToken(db, token, t0 + 40 * DAY + 30 * DAY)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('a session 400 days old is refused and deleted, however recently it was extended', async () => {
+    const { token, session } = await createSession(db, creatorUserId, t0);
+    // As a row from before the absolute limit: extended far ahead, last used yesterday.
+    await db.update(authSessions).set({ expiresAt: t0 + 420 * DAY }).where(eq(authSessions.id, session.id));
+    expect(await validateSessionToken(db, token, t0 + 400 * DAY)).toEqual({ ok: false, reason: 'expired' });
+    expect(await db.select().from(authSessions).where(eq(authSessions.id, session.id)).get()).toBeUndefined();
+  });
+
+  it('a creator used every day is signed out 90 days after sign-in; the expiry never passes it', async () => {
+    const { token } = await createSession(db, creatorUserId, t0, 'creator');
+    let last = 0;
+    for (let day = 1; day < 90; day++) {
+      const r = await validateSessionToken(db, token, t0 + day * DAY);
+      expect(r.ok, `day ${day}`).toBe(true);
+      if (r.ok) last = r.session.expiresAt;
+      if (r.ok) expect(r.session.expiresAt).toBeLessThanOrEqual(t0 + 90 * DAY);
+    }
+    expect(last).toBe(t0 + 90 * DAY);
+    expect(await validateSessionToken(db, token, t0 + 90 * DAY)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('an admin used every day is signed out 30 days after sign-in', async () => {
+    const { token, session } = await createSession(db, userId, t0, 'admin');
+    expect(session.expiresAt).toBe(t0 + 30 * DAY);
+    for (let day = 16; day < 30; day++) {
+      expect(await validateSessionToken(db, token, t0 + day * DAY), `day ${day}`).toMatchObject({ ok: true, refreshed: false, session: { expiresAt: t0 + 30 * DAY } });
+    }
+    expect(await validateSessionToken(db, token, t0 + 30 * DAY)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('an expiry beyond the limit (a creator made admin) is pulled in, and the cookie re-sent', async () => {
+    const u = await db.insert(users).values({ email: 'promoted@lookbook.test', passwordHash: 'x', role: 'creator', createdAt: t0 }).returning().get();
+    const { token, session } = await createSession(db, u.id, t0);
+    await validateSessionToken(db, token, t0 + 20 * DAY); // slides to day 50
+    await db.update(users).set({ role: 'admin' }).where(eq(users.id, u.id));
+    expect(await validateSessionToken(db, token, t0 + 21 * DAY)).toMatchObject({ ok: true, refreshed: true, session: { expiresAt: t0 + 30 * DAY } });
+    expect((await db.select().from(authSessions).where(eq(authSessions.id, session.id)).get())!.expiresAt).toBe(t0 + 30 * DAY);
+    expect(await validateSessionToken(db, token, t0 + 30 * DAY)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('goes with its user: deleting the user deletes the sessions (cascade)', async () => {
@@ -142,5 +185,19 @@ describe('invalidation', () => {
     const left = await db.select({ id: authSessions.id, expiresAt: authSessions.expiresAt }).from(authSessions);
     expect(left.every((r) => r.expiresAt > t0 + 100 * DAY)).toBe(true);
     expect(left.map((r) => r.id)).toContain(fresh.session.id);
+  });
+
+  it('deleteExpiredSessions also removes rows past their role’s absolute lifetime', async () => {
+    const now = t0 + 200 * DAY;
+    const admin = await createSession(db, otherUserId, now - 31 * DAY);
+    const creator = await createSession(db, creatorUserId, now - 31 * DAY);
+    const oldCreator = await createSession(db, creatorUserId, now - 91 * DAY);
+    // All three made to look recently extended: only the lifetime can remove them.
+    for (const s of [admin, creator, oldCreator]) await db.update(authSessions).set({ expiresAt: now + 10 * DAY }).where(eq(authSessions.id, s.session.id));
+    await deleteExpiredSessions(db, now);
+    const left = (await db.select({ id: authSessions.id }).from(authSessions)).map((r) => r.id);
+    expect(left).toContain(creator.session.id);
+    expect(left).not.toContain(admin.session.id);
+    expect(left).not.toContain(oldCreator.session.id);
   });
 });

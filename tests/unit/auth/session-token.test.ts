@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@oslojs/crypto/sha2';
 import {
+  SESSION_MAX_AGE_MS,
   SESSION_REFRESH_THRESHOLD_MS,
   SESSION_TTL_MS,
+  absoluteExpiry,
   freshExpiry,
   generateSessionToken,
   generateTokenPart,
   hashSessionSecret,
+  nextExpiry,
   parseSessionToken,
   secretMatchesHash,
   shouldExtend,
@@ -133,5 +136,33 @@ describe('sliding expiry', () => {
   it('never extends an expired session', () => {
     expect(shouldExtend(now, now)).toBe(false);
     expect(shouldExtend(now - 1, now)).toBe(false);
+  });
+});
+
+describe('absolute lifetime (ADR 0020)', () => {
+  const t = Date.UTC(2026, 5, 1);
+
+  it('is 30 days from sign-in for admins and 90 for creators', () => {
+    expect(SESSION_MAX_AGE_MS).toEqual({ admin: 30 * DAY, creator: 90 * DAY });
+    expect(absoluteExpiry(t, 'admin')).toBe(t + 30 * DAY);
+    expect(absoluteExpiry(t, 'creator')).toBe(t + 90 * DAY);
+  });
+
+  it('slides a creator session up to, never past, 90 days from sign-in', () => {
+    // Used at day 20 with 10 days left: a fresh 30 days.
+    expect(nextExpiry({ createdAt: t, expiresAt: t + 30 * DAY, role: 'creator' }, t + 20 * DAY)).toBe(t + 50 * DAY);
+    // Used at day 80: 30 more days would pass day 90, so it ends at day 90.
+    expect(nextExpiry({ createdAt: t, expiresAt: t + 90 * DAY - 5 * DAY, role: 'creator' }, t + 80 * DAY)).toBe(t + 90 * DAY);
+    // Nothing to do far from the idle end.
+    expect(nextExpiry({ createdAt: t, expiresAt: t + 50 * DAY, role: 'creator' }, t + 21 * DAY)).toBe(t + 50 * DAY);
+  });
+
+  it('never lets an admin session slide past 30 days from sign-in', () => {
+    expect(nextExpiry({ createdAt: t, expiresAt: t + 30 * DAY, role: 'admin' }, t + 20 * DAY)).toBe(t + 30 * DAY);
+  });
+
+  it('pulls in an expiry beyond the limit (an old row, or a role that became admin)', () => {
+    expect(nextExpiry({ createdAt: t, expiresAt: t + 70 * DAY, role: 'admin' }, t + 41 * DAY - 1)).toBe(t + 30 * DAY);
+    expect(nextExpiry({ createdAt: t, expiresAt: t + 400 * DAY, role: 'creator' }, t + DAY)).toBe(t + 90 * DAY);
   });
 });
