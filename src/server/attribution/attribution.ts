@@ -73,14 +73,14 @@ export function decideLine(line: LineInput, order: OrderInput): Decision {
           creatorId: order.click.creator.id,
           source: 'link',
           ref: order.click.id,
-          reason: `Not added from a post and no creator code; last referral click was ${order.click.creator.handle}'s link ${days(age)} day(s) before payment (window ${days(order.windowMs)} days).`,
+          reason: `Not added from a post and no creator code; last referral click was ${order.click.creator.handle}'s link ${days(age) === 1 ? '1 day' : `${days(age)} days`} before payment (window ${days(order.windowMs)} days).`,
         };
       }
       return {
         creatorId: null,
         source: 'none',
         ref: order.click.id,
-        reason: `The last referral click (${order.click.creator.handle}) was ${days(age)} days before payment, outside the ${days(order.windowMs)}-day window.`,
+        reason: `The last referral click (${order.click.creator.handle}) was ${days(age) === 1 ? '1 day' : `${days(age)} days`} before payment, outside the ${days(order.windowMs)}-day window.`,
       };
     }
     return null;

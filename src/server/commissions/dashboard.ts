@@ -22,7 +22,7 @@
  * whole order (e.g. from the provider's dashboard) counts when it refunds the order in full.
  * Figures are by the day of payment (UTC), the day the attribution was decided.
  */
-import { and, asc, desc, eq, gt, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import type { DbOrTx } from '../db.ts';
 import {
@@ -38,9 +38,12 @@ import {
   payouts,
 } from '../../../db/schema/index.ts';
 import { DAY_MS } from '../attribution/days.ts';
+import { formatMoney, type MoneyFormat } from '../shared/money.ts';
 import { settlementStatus, type LedgerBalances, type SettlementStatus } from './payouts.ts';
 import { csvFilename, decimal, toCsv, type CsvValue } from './csv.ts';
 import { conversionRate, fillDays, referralUrl, type DailyPoint, type DashboardRange } from './dashboard-range.ts';
+import type { CreditSourceKind } from './credit-reason.ts';
+export { explainCredit, plural, type CreditFacts, type CreditSourceKind, type CreditWording } from './credit-reason.ts';
 
 export type CreatorId = number;
 
@@ -75,7 +78,10 @@ export interface CreatorSummary {
   codes: { code: string; label: string; active: boolean }[];
 }
 
-export async function creatorSummary(db: DbOrTx, creatorId: CreatorId): Promise<CreatorSummary | null> {
+/** How money is written for people on the dashboard (the shop's currency and locale). */
+const DEFAULT_MONEY: MoneyFormat = { currency: 'USD', locale: 'en-US' };
+
+export async function creatorSummary(db: DbOrTx, creatorId: CreatorId, money: MoneyFormat = DEFAULT_MONEY): Promise<CreatorSummary | null> {
   const [c, codes] = await Promise.all([
     db
       .select({ id: creators.id, handle: creators.handle, displayName: creators.displayName, referralCode: creators.referralCode })
@@ -93,10 +99,18 @@ export async function creatorSummary(db: DbOrTx, creatorId: CreatorId): Promise<
     ...c,
     codes: codes.map((k) => ({
       code: k.code,
-      label: k.kind === 'percent' ? `${k.percentOff}% off` : `${k.amountOffCents} off`,
+      label: k.kind === 'percent' ? `${k.percentOff}% off` : `${formatMoney(k.amountOffCents ?? 0, money)} off`,
       active: k.active,
     })),
   };
+}
+
+/** Display names of creators by id (for telling credit reasons in words); unknown ids are left out. */
+export async function creatorNames(db: DbOrTx, ids: readonly (number | null)[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids.filter((x): x is number => x !== null))];
+  if (unique.length === 0) return new Map();
+  const rows = await db.select({ id: creators.id, name: creators.displayName }).from(creators).where(inArray(creators.id, unique));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,11 +286,14 @@ export interface LineRow {
   netCents: number;
   refundedCents: number;
   salesCents: number;
-  source: string;
+  source: CreditSourceKind;
   ref: string | null;
+  /** The reason stored at payment (audit text); pages show `explainCredit` of the fields below. */
   reason: string;
   post: string | null;
   card: number | null;
+  couponCode: string | null;
+  refClickedAt: number | null;
   commissionCents: number;
 }
 
@@ -292,11 +309,13 @@ function lineColumns(creatorId: CreatorId) {
     netCents: sql<number>`${lineNet}`,
     refundedCents: sql<number>`${lineRefunded}`,
     salesCents: sql<number>`${lineSales}`,
-    source: sql<string>`coalesce(${orderLines.attributionSource}, 'none')`,
+    source: sql<CreditSourceKind>`coalesce(${orderLines.attributionSource}, 'none')`,
     ref: orderLines.attributionRef,
     reason: sql<string>`coalesce(${orderLines.attributionReason}, '')`,
     post: orderLines.sourcePost,
     card: orderLines.sourceCard,
+    couponCode: orders.couponCode,
+    refClickedAt: orders.refClickedAt,
     commissionCents: sql<number>`${lineCommission(creatorId)}`,
   };
 }
@@ -695,9 +714,16 @@ export const DASHBOARD_LIMITS = { lines: 100, excluded: 50, entries: 100, codeOr
  */
 export async function loadDashboard(
   db: DbOrTx,
-  { creatorId, range, now, siteUrl, linkPath = null }: { creatorId: CreatorId; range: DashboardRange; now: number; siteUrl: string; linkPath?: string | null },
+  {
+    creatorId,
+    range,
+    now,
+    siteUrl,
+    linkPath = null,
+    money = DEFAULT_MONEY,
+  }: { creatorId: CreatorId; range: DashboardRange; now: number; siteUrl: string; linkPath?: string | null; money?: MoneyFormat },
 ): Promise<Dashboard | null> {
-  const creator = await creatorSummary(db, creatorId);
+  const creator = await creatorSummary(db, creatorId, money);
   if (!creator) return null;
   const [dayClicks, postClicks, cards, dayOrders, totals, byPost, byCard, top, lines, excluded, code, balances, earned, ledger, payoutRows, link] = await Promise.all([
     clicksByDay(db, creatorId, range),

@@ -27,6 +27,8 @@ describe('attribution precedence', () => {
   });
   it('(c) else the last referral click within the window', () => {
     expect(decideLine(direct, order({ click: { id: 'click-9', creator: sam, at: PAID - 3 * DAY } }))).toMatchObject({ creatorId: 3, source: 'link', ref: 'click-9' });
+    expect(decideLine(direct, order({ click: { id: 'click-9', creator: sam, at: PAID - 3 * DAY } })).reason).toContain('3 days before payment');
+    expect(decideLine(direct, order({ click: { id: 'click-9', creator: sam, at: PAID - DAY } })).reason).toContain('1 day before payment');
   });
   it('(c) window edge: exactly 30 days counts, a millisecond more does not', () => {
     expect(decideLine(direct, order({ click: { id: 'c', creator: sam, at: PAID - 30 * DAY } })).source).toBe('link');
