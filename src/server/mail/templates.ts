@@ -75,6 +75,7 @@ export const EMAIL_KINDS = {
   orderConfirmation: 'order_confirmation',
   orderShipped: 'order_shipped',
   orderRefunded: 'order_refunded',
+  orderLink: 'order_link',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -423,4 +424,34 @@ ${htmlParagraph(html`<span style="color:${C.muted};">${summary}</span>`)}
 ${htmlButton(url, 'View your order')}`;
 
   return { subject, text, html: htmlDocument(d, { title: subject, preheader: `${amount} refunded for order ${d.number}`, body }) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Find my order": a fresh signed link to the order page
+
+export interface OrderLinkEmailData {
+  shopName: string;
+  number: string;
+  email: string;
+  /** Absolute signed link to the order status page. */
+  orderUrl: string;
+}
+
+/** Sent when someone asks for their order link again with the order's email and number. */
+export function orderLinkEmail(d: OrderLinkEmailData): RenderedEmail {
+  const url = safeHttpUrl(d.orderUrl);
+  if (!url) throw new TypeError(`orderUrl must be an absolute http(s) URL, got ${JSON.stringify(d.orderUrl)}`);
+  const subject = `Your link to order ${d.number} — ${d.shopName}`;
+  const intro = `Here is the link to your order ${d.number}. It shows what you ordered, where it is going and, once shipped, how to track it.`;
+  const ignore = 'If you did not ask for this link, you can ignore this email: nothing has changed.';
+  const text = joinText([`Your order ${d.number}`, '', intro, '', `Open your order: ${url}`, '', ignore, '', '-- ', d.shopName, `Sent because the link for an order placed with ${d.email} was requested at ${d.shopName}.`]);
+  const body = html`${htmlHeading(`Your order ${d.number}`)}
+${htmlParagraph(intro)}
+${htmlButton(url, 'Open your order')}
+${htmlParagraph(html`<span style="color:${C.muted};">${ignore}</span>`)}`;
+  return {
+    subject,
+    text,
+    html: emailDocument({ shopName: d.shopName, title: subject, preheader: `The link to order ${d.number}`, body, footer: `Sent because the link for an order placed with ${d.email} was requested at ${d.shopName}.` }),
+  };
 }
