@@ -1,11 +1,21 @@
 /**
- * Login throttling, per account (email) and per client IP, stored in `login_throttles` so that
- * every app instance sees the same counts (ARCHITECTURE: instances are stateless).
+ * Login throttling, stored in `login_throttles` so that every app instance sees the same counts
+ * (instances are stateless). ADR 0021, after the OWASP Authentication Cheat Sheet ("Login
+ * Throttling": slow down rather than lock out, so that guessing wrong cannot lock someone out).
  *
- * The model (OWASP Authentication Cheat Sheet, "Login Throttling"):
- * - Each key ("email:<addr>", "ip:<addr>") has a fixed window: the first attempt opens a window of
- *   15 minutes; attempts in it are counted. Reaching the limit (5 for an account, 20 for an IP)
- *   locks the key for 15 minutes. After the lock (and so the window) has passed, counting restarts.
+ * The model:
+ * - Three keys per attempt, each with a fixed window that opens on its first attempt:
+ *   - `pair:<email>|<address>` (PAIR_POLICY): the account from one address — 5 attempts per hour
+ *     free, then a growing delay. This is what a person who mistypes meets; it touches nobody else.
+ *   - `ip:<address>` (IP_POLICY): one address across accounts (password spraying) — 50 per
+ *     15 minutes free, then a growing delay. High enough that people behind one office or carrier
+ *     NAT do not slow each other down.
+ *   - `email:<email>` (ACCOUNT_POLICY): the account from everywhere — a high ceiling, 100 per
+ *     24 hours free, then a growing delay, so that guessing from many addresses stays impractical.
+ * - Past its free attempts a key is slowed, not locked: each further attempt sets a "not before"
+ *   time (`locked_until`) of 1 s, then 2 s, 4 s … doubling up to 15 minutes. An attempt before that
+ *   time is refused with the wait (Retry-After) and not counted. From one address that is about
+ *   18 guesses an hour on one account; from any number of addresses, about 200 a day.
  * - An attempt is counted *before* the password is checked. Counting afterwards would let N parallel
  *   requests all pass the check before any failure was recorded; counting first, with an atomic
  *   write, refuses the 6th parallel guess without spending argon2 time on it.
@@ -13,33 +23,46 @@
  *   lost race: atomic across instances without holding an interactive transaction open. (With the
  *   local libSQL client, a second connection's BEGIN IMMEDIATE blocks the event loop while the
  *   first transaction waits on it — a deadlock until the busy timeout; single statements cannot.)
- * - A successful login clears the account's key and refunds its attempt to the IP's key (so people
- *   signing in behind one office NAT do not lock each other out by succeeding). A success never
- *   clears the IP key outright: an attacker with one valid account must not be able to reset it.
+ * - A successful login clears its account+address key and refunds its attempt to the address and
+ *   the account keys (so people signing in behind one NAT do not slow each other by succeeding).
+ *   A success never clears the shared keys outright: one valid account must not reset an address,
+ *   and the owner signing in must not hand an attacker elsewhere a fresh allowance.
  * - Unknown emails are throttled exactly like known ones, so throttling reveals no accounts.
  * - IPv6 clients are bucketed by their /64, the block one subscriber usually controls.
  *
- * Pure decisions (`checkBucket`, `countAttempt`, `refundAttempt`, keys) are apart from the DB code
- * (`beginLoginAttempt`, `recordLoginSuccess`), which only reads, applies them and compare-and-sets.
- * Times are integer milliseconds.
+ * Pure decisions (`checkBucket`, `countAttempt`, `refundAttempt`, `delayAfter`, keys) are apart
+ * from the DB code (`beginLoginAttempt`, `recordLoginSuccess`), which only reads, applies them and
+ * compare-and-sets. Times are integer milliseconds.
  */
 import { and, eq, inArray, lte } from 'drizzle-orm';
 import { loginThrottles } from '../../../db/schema/auth.ts';
 import type { DbOrTx } from '../db.ts';
 
-const MINUTE_MS = 60_000;
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
 
 export interface ThrottlePolicy {
-  /** Attempts allowed in one window; the attempt that reaches this number locks the key. */
-  maxAttempts: number;
+  /** Attempts in one window that cost nothing; each one after them sets a growing delay. */
+  freeAttempts: number;
   windowMs: number;
-  lockMs: number;
+  /** The delay set by the last free attempt; doubled by each further attempt … */
+  baseDelayMs: number;
+  /** … up to this. */
+  maxDelayMs: number;
 }
 
-export const ACCOUNT_POLICY: ThrottlePolicy = { maxAttempts: 5, windowMs: 15 * MINUTE_MS, lockMs: 15 * MINUTE_MS };
-export const IP_POLICY: ThrottlePolicy = { maxAttempts: 20, windowMs: 15 * MINUTE_MS, lockMs: 15 * MINUTE_MS };
+/** One account from one address: what a person who mistypes their password meets. */
+export const PAIR_POLICY: ThrottlePolicy = { freeAttempts: 5, windowMs: HOUR_MS, baseDelayMs: SECOND_MS, maxDelayMs: 15 * MINUTE_MS };
+/** One address across accounts (spraying); high, because offices and carriers share addresses. */
+export const IP_POLICY: ThrottlePolicy = { freeAttempts: 50, windowMs: 15 * MINUTE_MS, baseDelayMs: SECOND_MS, maxDelayMs: 15 * MINUTE_MS };
+/** One account from every address: the global ceiling against guessing from many addresses. */
+export const ACCOUNT_POLICY: ThrottlePolicy = { freeAttempts: 100, windowMs: 24 * HOUR_MS, baseDelayMs: SECOND_MS, maxDelayMs: 15 * MINUTE_MS };
 
-/** One row of `login_throttles` without its key. `failures` counts attempts not yet refunded. */
+/**
+ * One row of `login_throttles` without its key. `failures` counts attempts not yet refunded;
+ * `lockedUntil` is the time before which the key takes no attempt (0: none) — a delay, not a lock.
+ */
 export interface ThrottleBucket {
   failures: number;
   windowStartedAt: number;
@@ -58,25 +81,37 @@ export function checkBucket(bucket: ThrottleBucket | undefined, now: number): Th
   return { allowed: true };
 }
 
-/** The bucket after one more (allowed) attempt: a new window if the old one ended, a lock at the limit. */
+/**
+ * The wait after the `failures`-th attempt of a window: none before the last free attempt, then
+ * base, 2 × base, 4 × base … capped.
+ * @example delayAfter(PAIR_POLICY, 5) // 1000 (the 5th attempt: the next one waits a second)
+ * @example delayAfter(PAIR_POLICY, 7) // 4000
+ */
+export function delayAfter(policy: ThrottlePolicy, failures: number): number {
+  const over = failures - policy.freeAttempts;
+  if (over < 0) return 0;
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(over, 30));
+}
+
+/** The bucket after one more (allowed) attempt: a new window if the old one ended, a delay past the free attempts. */
 export function countAttempt(bucket: ThrottleBucket | undefined, policy: ThrottlePolicy, now: number): ThrottleBucket {
   const windowOpen = bucket !== undefined && now < bucket.windowStartedAt + policy.windowMs;
   const failures = windowOpen ? bucket.failures + 1 : 1;
   const windowStartedAt = windowOpen ? bucket.windowStartedAt : now;
-  const lockedUntil = failures >= policy.maxAttempts ? now + policy.lockMs : 0;
-  return { failures, windowStartedAt, lockedUntil };
+  const delay = delayAfter(policy, failures);
+  return { failures, windowStartedAt, lockedUntil: delay > 0 ? now + delay : 0 };
 }
 
 /**
- * Gives one attempt back after a successful login. Dropping below the limit lifts a lock that this
- * very attempt set. Returns null when nothing is left worth keeping.
+ * Gives one attempt back after a successful login. Dropping below the free attempts lifts a delay
+ * (the one this very attempt set, or an earlier one). Returns null when nothing is left worth keeping.
  */
 export function refundAttempt(bucket: ThrottleBucket | undefined, policy: ThrottlePolicy, now: number): ThrottleBucket | null {
   if (!bucket) return null;
   if (now >= bucket.windowStartedAt + policy.windowMs && bucket.lockedUntil <= now) return null;
   const failures = Math.max(0, bucket.failures - 1);
   if (failures === 0 && bucket.lockedUntil <= now) return null;
-  const lockedUntil = failures < policy.maxAttempts ? 0 : bucket.lockedUntil;
+  const lockedUntil = failures < policy.freeAttempts ? 0 : bucket.lockedUntil;
   return { failures, windowStartedAt: bucket.windowStartedAt, lockedUntil };
 }
 
@@ -91,6 +126,14 @@ const MAX_KEY_VALUE = 320;
 /** @example accountKey(' Ana@Example.com ') // 'email:ana@example.com' */
 export function accountKey(email: string): string {
   return `email:${email.trim().toLowerCase().slice(0, MAX_KEY_VALUE)}`;
+}
+
+/**
+ * The account from one address; `-` when the address is unknown (then every such attempt shares it).
+ * @example pairKey('Ana@Example.com', '2001:db8:1:2::9') // 'pair:ana@example.com|2001:db8:1:2::/64'
+ */
+export function pairKey(email: string, ip: string | null): string {
+  return `pair:${email.trim().toLowerCase().slice(0, MAX_KEY_VALUE)}|${ip === null ? '-' : normaliseIp(ip).slice(0, MAX_KEY_VALUE)}`;
 }
 
 /**
@@ -138,7 +181,7 @@ export interface LoginSubject {
 export type LoginAttempt =
   | {
       allowed: true;
-      /** The latest lock this attempt set on any key (0 if none): a failing attempt that set one is reported as throttled. */
+      /** The latest delay this attempt set on any key (0 if none): a failing attempt that set one is reported as throttled. */
       lockedUntil: number;
     }
   | { allowed: false; retryAfterMs: number };
@@ -148,9 +191,11 @@ const MAX_CAS_ROUNDS = 20;
 /** What a refused-by-contention attempt is told to wait. */
 const CONTENTION_RETRY_MS = 1000;
 
+/** The narrowest key first: a person's own mistakes are counted (and refused) before shared keys move. */
 function keysFor(subject: LoginSubject): { key: string; policy: ThrottlePolicy }[] {
-  const keys = [{ key: accountKey(subject.email), policy: ACCOUNT_POLICY }];
+  const keys = [{ key: pairKey(subject.email, subject.ip), policy: PAIR_POLICY }];
   if (subject.ip) keys.push({ key: ipKey(subject.ip), policy: IP_POLICY });
+  keys.push({ key: accountKey(subject.email), policy: ACCOUNT_POLICY });
   return keys;
 }
 
@@ -196,13 +241,13 @@ async function updateBucket<T>(
 }
 
 /**
- * Counts a login attempt against the account and the IP, or refuses it (writing nothing) when
- * either is locked. Call before checking the password.
+ * Counts a login attempt against the account+address, the address and the account, or refuses it
+ * (writing nothing) while any of them is still waiting out a delay. Call before checking the password.
  */
 export async function beginLoginAttempt(db: DbOrTx, subject: LoginSubject, now: number = Date.now()): Promise<LoginAttempt> {
   const keys = keysFor(subject);
 
-  // Refuse up front if any key is locked, so a locked IP does not also run up the account's count.
+  // Refuse up front if any key is waiting, so a slowed address does not also run up the account's count.
   const buckets = await readBuckets(
     db,
     keys.map((k) => k.key),
@@ -214,7 +259,7 @@ export async function beginLoginAttempt(db: DbOrTx, subject: LoginSubject, now: 
   }
   if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
 
-  // Count on each key. A key locked by a parallel request in the meantime refuses this attempt;
+  // Count on each key. A key delayed by a parallel request in the meantime refuses this attempt;
   // a key counted before that stays counted (errs on the strict side, only under a race).
   let lockedUntil = 0;
   for (const { key, policy } of keys) {
@@ -231,13 +276,15 @@ export async function beginLoginAttempt(db: DbOrTx, subject: LoginSubject, now: 
   return { allowed: true, lockedUntil };
 }
 
-/** After a correct password: clear the account's key, give the IP its attempt back. */
+/** After a correct password: clear the account+address key, give the address and the account their attempt back. */
 export async function recordLoginSuccess(db: DbOrTx, subject: LoginSubject, now: number = Date.now()): Promise<void> {
-  await db.delete(loginThrottles).where(eq(loginThrottles.key, accountKey(subject.email)));
-  if (subject.ip) {
-    // Best effort: if the refund keeps losing races the IP simply keeps one extra count.
-    await updateBucket(db, ipKey(subject.ip), (current) => ({
-      write: current ? refundAttempt(current, IP_POLICY, now) : 'skip',
+  await db.delete(loginThrottles).where(eq(loginThrottles.key, pairKey(subject.email, subject.ip)));
+  const shared = [{ key: accountKey(subject.email), policy: ACCOUNT_POLICY }];
+  if (subject.ip) shared.push({ key: ipKey(subject.ip), policy: IP_POLICY });
+  for (const { key, policy } of shared) {
+    // Best effort: if the refund keeps losing races the key simply keeps one extra count.
+    await updateBucket(db, key, (current) => ({
+      write: current ? refundAttempt(current, policy, now) : 'skip',
       result: true,
     }));
   }
@@ -248,9 +295,9 @@ export async function getThrottle(db: DbOrTx, key: string): Promise<ThrottleBuck
   return (await readBuckets(db, [key])).get(key);
 }
 
-/** Housekeeping for a sweeper: rows whose window and lock have both passed mean nothing any more. */
+/** Housekeeping for a sweeper: rows whose window and delay have both passed mean nothing any more. */
 export async function deleteStaleThrottles(db: DbOrTx, now: number = Date.now()): Promise<number> {
-  const longestWindow = Math.max(ACCOUNT_POLICY.windowMs, IP_POLICY.windowMs);
+  const longestWindow = Math.max(PAIR_POLICY.windowMs, ACCOUNT_POLICY.windowMs, IP_POLICY.windowMs);
   const deleted = await db
     .delete(loginThrottles)
     .where(and(lte(loginThrottles.windowStartedAt, now - longestWindow), lte(loginThrottles.lockedUntil, now)))

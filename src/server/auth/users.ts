@@ -56,7 +56,7 @@ export type CreateUserFailureReason =
 export type CreateUserResult = { ok: true; user: SessionUser } | { ok: false; reason: CreateUserFailureReason; message: string };
 
 /**
- * Validates everything first and writes one row only when all of it holds (ARCHITECTURE rule 6).
+ * Validates everything first and writes one row only when all of it holds (docs/architecture.md, rule 6).
  * @example await createUser(db, { email: 'ana@shop.test', password: 'long enough pw', role: 'creator', creatorHandle: 'ana' })
  */
 export async function createUser(db: DbOrTx, input: CreateUserInput): Promise<CreateUserResult> {
@@ -136,7 +136,8 @@ function getDummyHash(): Promise<string> {
 }
 
 /**
- * Checks an email and password, throttled per account and per IP.
+ * Checks an email and password, throttled per account+address, per address and per account
+ * (rate-limit.ts, ADR 0021).
  * Unknown email and wrong password give the same answer in about the same time.
  */
 export async function authenticate(db: DbOrTx, input: AuthenticateInput): Promise<AuthenticateResult> {
