@@ -21,7 +21,7 @@ export default defineConfig({
   devToolbar: { enabled: false },
   env: {
     // Every variable the app reads is declared here and read through astro:env/server only
-    // (ARCHITECTURE rule 7). `secret` access = read at run time, never inlined into a bundle.
+    // (docs/architecture.md, rule 7). `secret` access = read at run time, never inlined into a bundle.
     validateSecrets: true,
     schema: {
       DATABASE_URL: envField.string({ context: 'server', access: 'secret', default: 'file:db/local.db' }),
@@ -35,14 +35,14 @@ export default defineConfig({
       SMTP_URL: envField.string({ context: 'server', access: 'secret', optional: true }),
       MAIL_FROM: envField.string({ context: 'server', access: 'secret', default: 'Lookbook <orders@lookbook.test>', min: 3 }),
       SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://127.0.0.1:4321', url: true }),
-      // Checkout (issue 3)
+      // Checkout
       STRIPE_SECRET_KEY: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 'sk_' }),
       STRIPE_WEBHOOK_SECRET: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 'whsec_' }),
       RESERVATION_TTL_MINUTES: envField.number({ context: 'server', access: 'secret', default: 15, int: true, min: 1, max: 120 }),
       SHIP_COUNTRIES: envField.string({ context: 'server', access: 'secret', default: 'US,CA,GB,IE,DE,FR,NL,AU' }),
       SHIPPING_STANDARD_CENTS: envField.number({ context: 'server', access: 'secret', default: 595, int: true, min: 0, max: 100000 }),
       SHIPPING_EXPRESS_CENTS: envField.number({ context: 'server', access: 'secret', default: 1495, int: true, min: 0, max: 100000 }),
-      // Credit (issue 4)
+      // Credit: attribution and commissions
       ATTRIBUTION_WINDOW_DAYS: envField.number({ context: 'server', access: 'secret', default: 30, int: true, min: 1, max: 90 }),
       COMMISSION_DEFAULT_RATE_BPS: envField.number({ context: 'server', access: 'secret', default: 1000, int: true, min: 0, max: 5000 }),
       COMMISSION_LOCK_DAYS: envField.number({ context: 'server', access: 'secret', default: 30, int: true, min: 14, max: 90 }),

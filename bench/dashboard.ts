@@ -1,7 +1,7 @@
 /**
  * `npm run bench:dashboard [-- --runs 100] [--rounds 3] [--range 30] [--clicks 1000000] [--lines 100000] [--json out.json] [--keep]`
  *
- * Do the creator dashboard's reads stay fast as the shop's history grows? (issue 4)
+ * Do the creator dashboard's reads stay fast as the shop's history grows?
  *
  * Seeds two synthetic shops into temp databases (migrated like production, WAL, the app's own
  * `openDb`), with big multi-row INSERTs in batched write transactions through `db.$client.batch`

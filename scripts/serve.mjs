@@ -38,7 +38,7 @@ server.listen(port, host, async () => {
   console.log(`Lookbook listening on http://${host}:${port}`);
 });
 
-// Sweepers only tidy up (ARCHITECTURE rule 8): lapsed pending orders, late refunds, mail, sessions.
+// Sweepers only tidy up (docs/architecture.md, rule 8): lapsed pending orders, late refunds, mail, sessions.
 // The app registers them when its middleware first loads; every instance may run them.
 const SWEEP = Symbol.for('lookbook.sweep');
 const SWEEP_MS = Number(process.env.SWEEP_INTERVAL_MS ?? 60_000);

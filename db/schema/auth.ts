@@ -8,11 +8,11 @@ export const creators = sqliteTable(
     handle: text('handle').notNull().unique(),
     displayName: text('display_name').notNull(),
     createdAt: integer('created_at').notNull(),
-    /** Referral code used in /r/<code> and ?ref=<code> (issue 4). Stored upper-case. */
+    /** Referral code used in /r/<code> and ?ref=<code>. Stored upper-case. */
     referralCode: text('referral_code').unique(),
     /** Creator-specific commission rate in basis points (null: the shop default). */
     commissionRateBps: integer('commission_rate_bps'),
-    /** One-level referral: the creator who invited this one (ARCHITECTURE rule 5). */
+    /** One-level referral: the creator who invited this one (docs/architecture.md, rule 5). */
     invitedByCreatorId: integer('invited_by_creator_id'),
   },
   (t) => [index('creators_invited_by_idx').on(t.invitedByCreatorId)],

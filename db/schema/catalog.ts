@@ -42,7 +42,7 @@ export const products = sqliteTable(
 
 /**
  * A variant is the unit that is sold and stocked: own SKU, size, colour, price (minor units).
- * Availability = stock_on_hand − live reservations (ARCHITECTURE rule 2).
+ * Availability = stock_on_hand − live reservations (docs/architecture.md, rule 2).
  */
 export const variants = sqliteTable(
   'variants',

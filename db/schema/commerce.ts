@@ -3,7 +3,7 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-o
 import { variants } from './catalog.ts';
 
 /**
- * The bag lives in the DB; an HttpOnly cookie (`lb_bag`) holds its random id (issue 3).
+ * The bag lives in the DB; an HttpOnly cookie (`lb_bag`) holds its random id.
  * Each line remembers where it was added: a post and the card's position in it, or the product page.
  */
 export const carts = sqliteTable('carts', {
@@ -52,7 +52,7 @@ export const coupons = sqliteTable(
     perEmailLimit: integer('per_email_limit'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
-    /** A creator's personal code: its use credits the creator (issue 4, precedence "code"). */
+    /** A creator's personal code: its use credits the creator (precedence "code", ADR 0008). */
     creatorId: integer('creator_id'),
   },
   (t) => [
@@ -103,7 +103,7 @@ export const orders = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     paidAt: integer('paid_at'),
-    // Attribution inputs captured at checkout (issue 4); the decision is made per line at payment.
+    // Attribution inputs captured at checkout; the decision is made per line at payment.
     /** The last referral click from the verified signed cookie. */
     refClickId: text('ref_click_id'),
     refCreatorId: integer('ref_creator_id'),
@@ -147,7 +147,7 @@ export const orderLines = sqliteTable(
     sourceCreatorId: integer('source_creator_id'),
     refundedQty: integer('refunded_qty').notNull().default(0),
     refundedCents: integer('refunded_cents').notNull().default(0),
-    // The attribution decision (ARCHITECTURE rule 4): made once at payment, never recomputed.
+    // The attribution decision (docs/architecture.md, rule 4): made once at payment, never recomputed.
     creditedCreatorId: integer('credited_creator_id'),
     /** 'post' | 'code' | 'link' | 'none' | 'excluded' */
     attributionSource: text('attribution_source', { enum: ['post', 'code', 'link', 'none', 'excluded'] }),
@@ -166,7 +166,7 @@ export const orderLines = sqliteTable(
 );
 
 /**
- * Stock held for a pending order (ARCHITECTURE rule 2). Live = status 'active' and not yet expired;
+ * Stock held for a pending order (docs/architecture.md, rule 2). Live = status 'active' and not yet expired;
  * availability = on hand − live reservations. Expiry needs no sweeper: an expired row simply stops
  * counting.
  */

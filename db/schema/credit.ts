@@ -5,7 +5,7 @@ import { orderLines, orders } from './commerce.ts';
 import { categories } from './catalog.ts';
 
 /**
- * Referral clicks (issue 4). The id is made by the app before the row is written (clicks are
+ * Referral clicks. The id is made by the app before the row is written (clicks are
  * written in batches), and travels in the signed attribution cookie. No raw IP is stored: the
  * visitor hash is an HMAC of IP + user agent with a secret. Bots and link-preview fetchers are
  * recorded as such and never count; a repeat from one visitor within a short time does not count.
@@ -64,7 +64,7 @@ export const categoryCommissionRates = sqliteTable('category_commission_rates', 
 });
 
 /**
- * The commission ledger (ARCHITECTURE rule 5): append-only. A row is never updated or deleted.
+ * The commission ledger (docs/architecture.md, rule 5): append-only. A row is never updated or deleted.
  * Status is derived: paid when a payout settles it; otherwise approved once `available_at` has
  * passed (the lock window), else pending — decided where read, so no sweeper is needed.
  */

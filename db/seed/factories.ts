@@ -1,5 +1,5 @@
 /**
- * Factories shared by the seed and the tests (STYLE: "test factories shared with the seed").
+ * Factories shared by the seed and the tests (one column mapping, so a test product looks like a seeded one).
  * Each insert goes through the same column mapping, so a test product looks like a seeded one.
  */
 import { eq } from 'drizzle-orm';

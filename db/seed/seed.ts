@@ -28,7 +28,7 @@ export async function seedDemo(db: Db): Promise<{ products: number; creators: nu
         .values({ handle: c.handle, displayName: c.displayName, createdAt: SEEDED_AT, referralCode: code })
         .returning({ id: creators.id })
         .get();
-      // Each creator's personal code: 15% off for their audience, credits them (issue 4).
+      // Each creator's personal code: 15% off for their audience, credits them.
       await tx.insert(coupons).values({
         code: `${code}15`,
         kind: 'percent',

@@ -1,6 +1,6 @@
 /**
  * `client:bag` — hydrates the bag drawer island only when the reader first adds something or opens
- * the bag. Posts therefore load no React before any interaction (page-weight budget, issue 2).
+ * the bag. Posts therefore load no React before any interaction (page-weight budget: docs/benchmarks.md).
  */
 import type { ClientDirective } from 'astro';
 

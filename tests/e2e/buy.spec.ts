@@ -1,5 +1,5 @@
 /**
- * Buy (issue 3): from a post's cards to a paid order, with JavaScript and without, the confirmation
+ * Buy: from a post's cards to a paid order, with JavaScript and without, the confirmation
  * email in the dev mailbox and the signed order link in it, the admin shipping the order, a bad
  * checkout form, and a declined test payment — against the built server and its seeded database.
  *

@@ -1,5 +1,5 @@
 /**
- * Start-up with a bad configuration fails at once, with a message naming the variable (issue 2),
+ * Start-up with a bad configuration fails at once, with a message naming the variable,
  * instead of serving 500s. Uses the build made by the e2e global setup.
  */
 import { spawnSync } from 'node:child_process';

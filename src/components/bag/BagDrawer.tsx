@@ -1,5 +1,5 @@
 /**
- * The one cart island (issue 3): a drawer with the bag's lines and subtotal. It is hydrated by
+ * The one cart island: a drawer with the bag's lines and subtotal. It is hydrated by
  * `client:bag` on the first add or bag click, then opens itself; every later add re-opens it.
  * Without JavaScript none of this exists and the plain forms and /bag page do the work.
  */

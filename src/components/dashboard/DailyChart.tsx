@@ -1,5 +1,5 @@
 /**
- * The dashboard's one island (issue 4): daily clicks, orders or sales as an SVG bar chart.
+ * The dashboard's one island: daily clicks, orders or sales as an SVG bar chart.
  * Server-rendered (it reads fine without JavaScript: clicks are drawn, and DailyTable.astro has
  * every number as a table); hydrated `client:visible` to switch the metric and to read each day
  * with the pointer or the arrow keys, announced through a polite live region.

@@ -1,5 +1,5 @@
 /**
- * `?ref=<code>` on any page (issue 4; ADR 0010): records the referral click and sets the signed
+ * `?ref=<code>` on any page (ADR 0010): records the referral click and sets the signed
  * attribution cookie, then the page renders as usual — the same as `/r/<code>` without the extra
  * redirect. Registered before the render cache in src/middleware.ts; a request with a query string
  * is never answered from the cache, so it always reaches this middleware.

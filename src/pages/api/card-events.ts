@@ -1,6 +1,6 @@
 /**
  * POST /api/card-events — card views and clicks beaconed from post pages (CardBeacons.astro;
- * issue 4; ADR 0010). Body: `{ "post": "<slug>", "events": [{ "card": 0, "kind": "view" }] }`,
+ * ADR 0010). Body: `{ "post": "<slug>", "events": [{ "card": 0, "kind": "view" }] }`,
  * `Content-Type: application/json` (navigator.sendBeacon with a JSON Blob).
  *
  * Same-origin only: JSON is not a "simple" content type, so another site cannot send it without a

@@ -1,5 +1,5 @@
 /**
- * GET /r/<code>[?to=/posts/<slug>] — a creator's referral link (issue 4; ADR 0010). Records the
+ * GET /r/<code>[?to=/posts/<slug>] — a creator's referral link (ADR 0010). Records the
  * click (batched), sets the signed attribution cookie for people, and redirects (302) to the
  * on-site target or the creator's page. Targets off this site are never followed (no open
  * redirect). An unknown code is the 404 page. Never cached: every hit is a click.

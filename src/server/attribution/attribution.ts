@@ -1,5 +1,5 @@
 /**
- * The attribution decision (ARCHITECTURE rule 4, issue 4; ADR 0008), pure.
+ * The attribution decision (docs/architecture.md, rule 4; ADR 0008), pure.
  *
  * Per order line, at payment time, once:
  *   (a) the line was added from a card in a post      → that post's creator   ("post")

@@ -1,5 +1,5 @@
 /**
- * Card interactions (issue 4; ADR 0010): views (a card scrolled into view, once per page view)
+ * Card interactions (ADR 0010): views (a card scrolled into view, once per page view)
  * and clicks (on a card's product links), beaconed from post pages and counted per post, card
  * position and UTC day in `card_daily`. (`adds` is counted by the bag, in its own transaction.)
  *

@@ -1,5 +1,5 @@
 /**
- * Batched writes for the hot paths of issue 4 (ARCHITECTURE "Running and scaling": hot write paths
+ * Batched writes for the hot paths — clicks and card events (docs/architecture.md; ADR 0010: hot write paths
  * are batched; ADR 0010).
  *
  * A click must not cost the visitor a database write: requests only `enqueue` into memory, and a

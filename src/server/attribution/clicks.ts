@@ -1,5 +1,5 @@
 /**
- * Referral clicks, the pure part (issue 4; ADR 0010): who is clicking (browser, crawler, link
+ * Referral clicks, the pure part (ADR 0010): who is clicking (browser, crawler, link
  * preview), where the click may send them (no open redirect), which post it is about, an
  * anonymous visitor key, and when a repeat click counts.
  *

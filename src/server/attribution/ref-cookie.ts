@@ -1,5 +1,5 @@
 /**
- * The attribution cookie (issue 4): first-party, HttpOnly, SameSite=Lax, and signed with HMAC so
+ * The attribution cookie: first-party, HttpOnly, SameSite=Lax, and signed with HMAC so
  * it cannot be forged or edited to credit someone else. Value: `<clickId>.<creatorId>.<at>.<mac>`.
  * The last click wins: each counted click replaces the cookie.
  */

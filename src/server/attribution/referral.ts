@@ -1,5 +1,5 @@
 /**
- * Recording a referral (issue 4; ADR 0010): the one path behind `/r/<code>` and `?ref=<code>`.
+ * Recording a referral (ADR 0010): the one path behind `/r/<code>` and `?ref=<code>`.
  *
  * Looks up the code, decides where the visitor goes (an on-site path, else the creator's page),
  * classifies the user agent, applies the dedupe rule against this process's queue AND the

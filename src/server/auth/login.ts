@@ -1,5 +1,5 @@
 /**
- * Signing in and out as single calls for the pages (STYLE: a page calls one src/server function).
+ * Signing in and out as single calls for the pages (a page calls one src/server function).
  * A successful sign-in always starts a new session and ends the one the browser came with, so a
  * session id planted before login is never promoted (session fixation, OWASP Session Management).
  */

@@ -16,7 +16,7 @@
  *   (SESSION_MAX_AGE_MS, ADR 0020). A session never slides past it, the cookie's Max-Age never
  *   outlasts it, and at its end the user signs in again. It is derived from `created_at` and the
  *   user's current role, so a creator promoted to admin gets the shorter limit at once.
- * - Expired sessions are deleted lazily when presented (ARCHITECTURE rule 8: correctness never
+ * - Expired sessions are deleted lazily when presented (docs/architecture.md, rule 8: correctness never
  *   depends on a sweeper); `deleteExpiredSessions` is only housekeeping.
  * - CSRF is handled outside this module: cookies are SameSite=Lax and Astro's `security.checkOrigin`
  *   rejects cross-site form posts.
@@ -44,7 +44,7 @@ export const SESSION_REFRESH_THRESHOLD_MS = 15 * DAY_MS;
  */
 export const SESSION_MAX_AGE_MS: Readonly<Record<Role, number>> = { admin: 30 * DAY_MS, creator: 90 * DAY_MS };
 
-/** Random bytes per token half: 160 bits (the brief asks for ≥ 120). */
+/** Random bytes per token half: 160 bits (at least 120 are needed to stay beyond guessing; ADR 0004). */
 const TOKEN_PART_BYTES = 20;
 /** 20 bytes in base32 without padding = exactly 32 characters from [a-z2-7]. */
 const TOKEN_PART_PATTERN = /^[a-z2-7]{32}$/;

@@ -69,7 +69,7 @@ export async function addToBag(
       if ((lines?.n ?? 0) >= MAX_LINES_PER_BAG) return { ok: false, reason: 'bag_full' } as const;
     }
     if (input.source.kind === 'post' && sourceCreatorId !== null) {
-      // Card performance: one more add-to-bag for this post's card today (issue 4).
+      // Card performance: one more add-to-bag for this post's card today.
       await tx
         .insert(cardDaily)
         .values({ creatorId: sourceCreatorId, post: input.source.post, card: input.source.card, day: utcDay(now), adds: 1 })

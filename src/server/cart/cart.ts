@@ -1,5 +1,5 @@
 /**
- * Pure bag rules (issue 3): quantity 1..10 per line, at most 50 lines, where a line came from.
+ * Pure bag rules: quantity 1..10 per line, at most 50 lines, where a line came from.
  * A request carries SKUs and quantities only — prices always come from the server (rule 1).
  */
 import { z } from 'zod';

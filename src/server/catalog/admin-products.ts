@@ -1,6 +1,6 @@
 /**
  * The shop admin's product table: every product with its variants and their stock picture
- * (on hand, held by live reservations, available — ARCHITECTURE rule 2), and the edit forms'
+ * (on hand, held by live reservations, available — docs/architecture.md, rule 2), and the edit forms'
  * parsing in front of `updateVariant` / `setProductActive` (catalog-admin.ts, which validate again
  * and bump the catalog version).
  *

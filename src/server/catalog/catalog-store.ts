@@ -1,6 +1,6 @@
 /**
  * Catalog reads and the catalog version counter. One query loads every product a page shows
- * (issue 2: "one query per page for all the cards on it").
+ * (one query per page for all the cards on it, however many there are).
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
@@ -10,7 +10,7 @@ import type { ShopQuery } from './shop-query.ts';
 import { SHOP_PAGE_SIZE } from './shop-query.ts';
 
 /**
- * Units a reader can buy now: on hand − live reservations (ARCHITECTURE rule 2). A reservation is
+ * Units a reader can buy now: on hand − live reservations (docs/architecture.md, rule 2). A reservation is
  * live while it is 'active' and not expired, so expiry needs no sweeper. Every read (cards,
  * product page, shop filters, checkout) uses this one expression.
  */

@@ -3,7 +3,7 @@
  * No I/O here (unit-tested in tests/unit/catalog.test.ts); catalog-store.ts loads the rows.
  */
 
-/** A variant as shown to a reader. `available` = on hand − live reservations (ARCHITECTURE rule 2). */
+/** A variant as shown to a reader. `available` = on hand − live reservations (docs/architecture.md, rule 2). */
 export interface VariantView {
   id: number;
   sku: string;
@@ -31,7 +31,7 @@ export interface ProductView {
 
 export type StockState = { kind: 'in_stock' } | { kind: 'low'; left: number } | { kind: 'sold_out' };
 
-/** Below or at this many units the reader sees "Only N left" (DESIGN: a badge only when it matters). */
+/** Below or at this many units the reader sees "Only N left" (a badge only when it matters, so a reader is not nagged). */
 export const LOW_STOCK_THRESHOLD = 3;
 
 export function stockState(available: number): StockState {

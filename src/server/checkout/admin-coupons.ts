@@ -1,10 +1,10 @@
 /**
- * Shop coupon management for admins (issue 3): a plain table of shop coupons (creatorId null) with
+ * Shop coupon management for admins: a plain table of shop coupons (creatorId null) with
  * percent or amount off, an optional minimum subtotal, dates, and total and per-email limits.
  * Creators' personal codes live in the same table but are managed at /admin/creators.
  *
  * The form is parsed first (every bad field gets a message next to it) and nothing is written on
- * bad input (ARCHITECTURE rule 6). Money is typed as decimals ("10.00") and parsed to minor units
+ * bad input (docs/architecture.md, rule 6). Money is typed as decimals ("10.00") and parsed to minor units
  * exactly (money-input.ts). Dates are calendar days in UTC; the end day is included, so it is
  * stored as midnight UTC after it (`endsAt` is exclusive, as pricing.ts evaluateCoupon expects).
  */

@@ -1,5 +1,5 @@
 /**
- * Placing an order (issue 3, ARCHITECTURE rules 1, 2 and 6): in ONE write transaction, price the
+ * Placing an order (docs/architecture.md, rules 1, 2 and 6): in ONE write transaction, price the
  * bag from the server's catalog, check the coupon, check that every line is available, create the
  * pending order with price/title snapshots, and reserve stock with a TTL. If anything is short,
  * nothing is written and the buyer learns which line. SQLite runs one write transaction at a time,
@@ -57,7 +57,7 @@ export async function placeOrder(
     provider: 'test' | 'stripe';
     now?: number;
     formatMoney?: (c: number) => string;
-    /** The verified attribution cookie (last referral click), if any (issue 4). */
+    /** The verified attribution cookie (last referral click), if any. */
     ref?: { clickId: string; creatorId: number; at: number } | null;
   },
 ): Promise<PlaceOrderResult> {

@@ -1,6 +1,6 @@
 /**
- * Pure checkout arithmetic (issue 3): shipping, coupons, totals, and how a discount is spread over
- * lines (the Credit issue computes commission on each line's net amount). All integer minor units.
+ * Pure checkout arithmetic: shipping, coupons, totals, and how a discount is spread over
+ * lines (commission is computed on each line's net amount: ADR 0009). All integer minor units.
  */
 
 export interface ShippingMethod {

@@ -1,7 +1,7 @@
 /**
  * The checkout summary before an order exists: bag lines priced by the server, the chosen shipping
  * method and, if given, a coupon — the same arithmetic placeOrder uses, so the total shown is the
- * total charged (DESIGN: "no surprises in the total").
+ * total charged (no surprises in the total: what the buyer confirms is what is charged).
  */
 import type { Db } from '../db.ts';
 import { loadBag } from '../cart/cart-store.ts';

@@ -1,8 +1,8 @@
 /**
- * The shop admin's creator tools (issue 4): the list with figures, one creator's detail, and the
+ * The shop admin's creator tools: the list with figures, one creator's detail, and the
  * settings — commission rate, referral code, personal discount codes — plus per-category
  * commission rates. DB in, plain values out; every write validates first and writes nothing on
- * bad input (ARCHITECTURE rule 6), answering `{ ok: false, reason, message, errors }`.
+ * bad input (docs/architecture.md, rule 6), answering `{ ok: false, reason, message, errors }`.
  *
  * Rates are stored in basis points and typed as percent ("12.5" or "12.5%" → 1250). A rate change
  * applies to sales paid from then on: every ledger entry records the rate it was computed with,

@@ -1,5 +1,5 @@
 /**
- * Commission arithmetic (issue 4, ARCHITECTURE rule 5; ADR 0009), pure.
+ * Commission arithmetic (docs/architecture.md, rule 5; ADR 0009), pure.
  *
  * - Base: the line's net amount after discounts (subtotal − its share of the discount), before tax
  *   and shipping.

@@ -1,5 +1,5 @@
 /**
- * CSV for the dashboard exports, pure (issue 4).
+ * CSV for the dashboard exports, pure.
  *
  * - RFC 4180: fields with a comma, a double quote, CR or LF are quoted, quotes are doubled, rows
  *   end in CRLF. A UTF-8 byte-order mark goes first so that Excel reads "€" and “curly quotes”.

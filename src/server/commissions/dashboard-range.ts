@@ -1,6 +1,6 @@
 /**
- * The creator dashboard's input and arithmetic, pure (issue 4): the date range from the query
- * string (zod, ARCHITECTURE rule 6), the link builder's on-site path, conversion, and filling a
+ * The creator dashboard's input and arithmetic, pure: the date range from the query
+ * string (zod, docs/architecture.md, rule 6), the link builder's on-site path, conversion, and filling a
  * daily series. dashboard.ts turns a DashboardRange into SQL.
  *
  *   /dashboard                          → the last 30 days, today included (UTC)

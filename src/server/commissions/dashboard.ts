@@ -1,5 +1,5 @@
 /**
- * The creator dashboard's reads (issue 4; DESIGN "Creators / Dashboard").
+ * The creator dashboard's reads (numbers first, one chart, then dense tables).
  *
  * Who: every function takes the creator's id as its own argument and every statement is filtered
  * by it. The page passes `Astro.locals.user.creatorId` — never a value from the URL — so creator A
@@ -341,7 +341,7 @@ export async function creditedLines(
 }
 
 /**
- * Lines that would have been the creator's but were excluded as self-referrals (ARCHITECTURE
+ * Lines that would have been the creator's but were excluded as self-referrals (docs/architecture.md,
  * rule 4): `attribution_source = 'excluded'` and the precedence post → code → link names them.
  * Candidates come from two indexed paths — their posts' cards (source_creator_id, paid_at), and
  * orders placed with one of their login emails (orders.email), which is what made them
@@ -430,7 +430,7 @@ export async function codeUsage(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Earnings: the ledger (ARCHITECTURE rule 5)
+// Earnings: the ledger (docs/architecture.md, rule 5)
 
 /** How far back, before the creator's last payout, unsettled entries are still looked for (clock skew between instances). */
 export const SETTLED_MARGIN_MS = DAY_MS;

@@ -1,5 +1,5 @@
 /**
- * Creator invitations and one-level referral (issue 4, ARCHITECTURE rule 5; ADR 0009).
+ * Creator invitations and one-level referral (docs/architecture.md, rule 5; ADR 0009).
  *
  * The model:
  * - An admin, or a creator, invites a person by email, handle and display name. The invite is a

@@ -1,5 +1,5 @@
 /**
- * The commission ledger's writes (ARCHITECTURE rules 4 and 5): crediting an order's lines at
+ * The commission ledger's writes (docs/architecture.md, rules 4 and 5): crediting an order's lines at
  * payment, and reversing on refund or dispute. Both run inside the transaction that changes the
  * order (fulfil / refund), and both are idempotent: a line is decided once (attribution_source is
  * set only where it is null), a sale entry exists at most once per line (unique index), and

@@ -1,5 +1,5 @@
 /**
- * Payouts (issue 4, ARCHITECTURE rule 5; ADR 0009): paying creators what the ledger says they have
+ * Payouts (docs/architecture.md, rule 5; ADR 0009): paying creators what the ledger says they have
  * earned, without ever changing a ledger row.
  *
  * - A payout settles ledger entries: `payout_items` lists every entry it covers (positive sales and

@@ -1,5 +1,5 @@
 /**
- * The creator invitation email (issue 4): a pure function from invite data to
+ * The creator invitation email: a pure function from invite data to
  * `{ subject, text, html }`, in the same frame and with the same escaping as the order emails
  * (templates.ts: every interpolated value goes through the `html` tag, so a display name like
  * `<b>` never becomes markup; inline styles only, table layout for mail clients).

@@ -1,5 +1,5 @@
 /**
- * The transactional outbox (issue 3, ADR 0005).
+ * The transactional outbox (ADR 0005).
  *
  * 1. `enqueueEmail` inserts the message INSIDE the transaction that makes the change it reports
  *    (order paid, shipped, refunded). Roll back the change and the email never existed; commit it

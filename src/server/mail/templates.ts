@@ -1,5 +1,5 @@
 /**
- * Order emails (issue 3): pure functions from order data to `{ subject, text, html }`.
+ * Order emails: pure functions from order data to `{ subject, text, html }`.
  *
  * - The text version is complete on its own (some readers and every spam filter look at it).
  * - The HTML is table-based with inline styles only: mail clients drop <style> blocks, flexbox and

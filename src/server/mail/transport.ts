@@ -1,5 +1,5 @@
 /**
- * How mail leaves the app (issue 3, ADR 0005). Two transports, chosen by configuration:
+ * How mail leaves the app (ADR 0005). Two transports, chosen by configuration:
  *
  * - `smtp`   — when SMTP_URL is set: nodemailer over SMTP (`smtp://user:pass@host:587`, `smtps://…`).
  * - `outbox` — the embedded default: `send` does nothing. The row in `outbox_emails` *is* the

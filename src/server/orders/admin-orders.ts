@@ -1,5 +1,5 @@
 /**
- * The shop admin's order tools (issue 3): list and search, the detail view, and the actions —
+ * The shop admin's order tools: list and search, the detail view, and the actions —
  * mark shipped, mark delivered, cancel, refund. DB in, plain values out; pages only parse the
  * form and map the result to a message.
  *
@@ -138,7 +138,7 @@ export interface AdminOrderLine extends OrderLineRow {
   remainingQty: number;
 }
 
-/** A line on the detail page: also the handle of the creator credited (attribution, issue 4). */
+/** A line on the detail page: also the handle of the creator credited (attribution, ADR 0008). */
 export interface AdminOrderDetailLine extends AdminOrderLine {
   creditedCreatorHandle: string | null;
 }
@@ -204,7 +204,7 @@ export async function getOrderDetail(db: DbOrTx, number: string, now = Date.now(
     history,
     reservations: reservations.map((r) => ({
       ...r,
-      // Expiry needs no write (ARCHITECTURE rule 8): an active row past its time simply no longer holds stock.
+      // Expiry needs no write (docs/architecture.md, rule 8): an active row past its time simply no longer holds stock.
       status: r.status === 'active' && r.expiresAt <= now ? 'expired' : r.status,
     })),
     actions: availableActions(order, adminLines),

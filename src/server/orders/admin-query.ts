@@ -1,6 +1,6 @@
 /**
  * The admin's order list query string and the refund form: pure parsing and validation (zod), so a
- * bad value becomes a message next to the filter instead of a 500 (ARCHITECTURE rule 6).
+ * bad value becomes a message next to the filter instead of a 500 (docs/architecture.md, rule 6).
  * admin-orders.ts turns an AdminOrderQuery into SQL.
  *
  *   /admin/orders?status=paid&from=2026-03-01&to=2026-03-31&q=lb-7kx4&page=2

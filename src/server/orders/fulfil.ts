@@ -1,5 +1,5 @@
 /**
- * The one path from a payment provider's report to the order (ARCHITECTURE rule 3).
+ * The one path from a payment provider's report to the order (docs/architecture.md, rule 3).
  *
  * `handlePaymentEvent` runs in one write transaction: it records the provider event id first
  * (a repeated delivery is recognised and changes nothing), then applies the event through the
@@ -38,7 +38,7 @@ export interface FulfilHooks {
   onPaid?: (tx: Tx, orderId: number) => Promise<void>;
   /** Runs inside the transaction when a refund is recorded from the provider's side. */
   onRefundRecorded?: (tx: Tx, orderId: number, refundedCents: number) => Promise<void>;
-  /** Runs inside the transaction when a dispute is opened (the Credit issue reverses commission). */
+  /** Runs inside the transaction when a dispute is opened (the commission is reversed: ADR 0009). */
   onDispute?: (tx: Tx, orderId: number, amountCents: number) => Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Signed order links (issue 3): the confirmation email links to /orders/<number>?t=<token>, where
+ * Signed order links: the confirmation email links to /orders/<number>?t=<token>, where
  * token = HMAC-SHA256(secret, "order:<number>") — no account needed, and a number alone (which a
  * buyer may read aloud) does not open the page. The secret is generated on first use and kept in
  * the database, so every instance shares it and a fresh install needs no configuration.

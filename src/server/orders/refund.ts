@@ -1,5 +1,5 @@
 /**
- * Refunds (issue 3): full or per line, optionally restocking, through the payment provider.
+ * Refunds: full or per line, optionally restocking, through the payment provider.
  *
  * Money first, then the record: the provider is asked to refund (with an idempotency key derived
  * from the order and what has been refunded so far, so a double-click refunds once); only after it

@@ -1,5 +1,5 @@
 /**
- * The order state machine (issue 3):
+ * The order state machine:
  *   pending → paid → shipped → delivered
  *   pending → canceled            (declined, expired, or canceled by the shop before payment)
  *   paid    → canceled            (canceled by the shop before shipping: stock released, money refunded)

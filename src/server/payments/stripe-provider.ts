@@ -1,6 +1,6 @@
 /**
  * The `stripe` payment provider (ADR 0006): Stripe Checkout Sessions built from the order's server
- * prices (ARCHITECTURE rule 1), and refunds against the PaymentIntent. It only moves money; the
+ * prices (docs/architecture.md, rule 1), and refunds against the PaymentIntent. It only moves money; the
  * order changes when Stripe's webhook reports what happened (stripe-webhook.ts → handlePaymentEvent),
  * never in the success redirect.
  *

@@ -1,5 +1,5 @@
 /**
- * Stripe webhooks → the shop's payment events (ADR 0006, ARCHITECTURE "Payments", rules 3 and 6).
+ * Stripe webhooks → the shop's payment events (ADR 0006; docs/architecture.md, rules 3 and 6).
  *
  * 1. `verifyStripeEvent` checks the `Stripe-Signature` header over the RAW body with the endpoint
  *    secret (HMAC-SHA256, timestamp within the tolerance, 5 minutes by default, so a captured

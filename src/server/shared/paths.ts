@@ -38,7 +38,7 @@ export function safeNextPath(next: string | null | undefined, fallback = '/'): s
   }
 }
 
-/** Bag endpoints (the Buy issue). Forms post here; kept with the other URLs. */
+/** Bag endpoints. Forms post here; kept with the other URLs. */
 export const bagPaths = {
   bag: () => '/bag',
   add: () => '/bag/add',

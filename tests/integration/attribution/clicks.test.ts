@@ -1,5 +1,5 @@
 /**
- * The click pipeline against a real migrated database (issue 4, ADR 0010): batched writes in one
+ * The click pipeline against a real migrated database (ADR 0010): batched writes in one
  * transaction, bots never counted, repeats within 30 minutes counted once (across batches, and
  * across a restart through the database), card events validated and counted, bounded memory.
  * Transactions are counted through the libSQL client, never timed.

@@ -1,5 +1,5 @@
 /**
- * The creator dashboard against a real database (issue 4): orders of several creators placed and
+ * The creator dashboard against a real database: orders of several creators placed and
  * paid through the real checkout, payment and ledger functions; figures checked against an oracle
  * computed in JavaScript from the raw rows; and isolation proved three ways:
  *   1. creator A's results never contain creator B's orders, posts or codes;

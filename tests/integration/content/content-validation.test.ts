@@ -1,6 +1,6 @@
 /**
  * The content collections fail the build with a message naming the file and the field
- * (issue 2). Runs `astro sync` — the same validation the build does — on a scratch project that
+ * before anything is served. Runs `astro sync` — the same validation the build does — on a scratch project that
  * uses the real src/content.config.ts.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-/** The pure click rules (issue 4, ADR 0010): user-agent classes, redirect targets, dedupe, visitor key. */
+/** The pure click rules (ADR 0010): user-agent classes, redirect targets, dedupe, visitor key. */
 import { describe, expect, it } from 'vitest';
 import {
   classifyUserAgent,

@@ -1,4 +1,4 @@
-/** Every branch of the attribution decision (ARCHITECTURE rule 4). */
+/** Every branch of the attribution decision (docs/architecture.md, rule 4). */
 import { describe, expect, it } from 'vitest';
 import { decideLine, type CreatorRef, type OrderInput } from '../../../src/server/attribution/attribution.ts';
 import { signRef, verifyRef } from '../../../src/server/attribution/ref-cookie.ts';

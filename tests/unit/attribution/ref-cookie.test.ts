@@ -1,6 +1,6 @@
 /**
  * The signed attribution cookie (src/server/attribution/ref-cookie.ts): a security primitive, so
- * every way of editing it is tested (STYLE: security primitives get unit tests).
+ * every way of editing it is tested (a security primitive, so every edge has a unit test).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * GET /admin/payouts/<id>.csv: one payout batch as CSV for the bank or accounting (issue 4).
+ * GET /admin/payouts/<id>.csv: one payout batch as CSV for the bank or accounting.
  * Guarded by the auth middleware like the rest of /admin (admins only). Text cells are
  * formula-guarded (csv.ts, OWASP "CSV Injection"): creator names and references come from people.
  */

@@ -1,6 +1,6 @@
 /**
  * GET /dashboard/export/entries.csv?from=…&to=… (or ?days=…): the signed-in creator's commission
- * entries written in the range, as CSV (issue 4). Guarded by the auth middleware like the rest of
+ * entries written in the range, as CSV. Guarded by the auth middleware like the rest of
  * /dashboard; the creator is the session's, never a request parameter. Bad dates: 400, text.
  */
 import type { APIRoute } from 'astro';

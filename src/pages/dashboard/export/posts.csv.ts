@@ -1,6 +1,6 @@
 /**
  * GET /dashboard/export/posts.csv?from=…&to=… (or ?days=…): the signed-in creator's per-post
- * figures for the range (the dashboard's "By post" table), as CSV (issue 4). Guarded by the auth
+ * figures for the range (the dashboard's "By post" table), as CSV. Guarded by the auth
  * middleware; the creator is the session's, never a request parameter. Bad dates: 400, text.
  */
 import type { APIRoute } from 'astro';
