@@ -36,12 +36,13 @@ import {
   orders,
   payoutItems,
   payouts,
+  products,
 } from '../../../db/schema/index.ts';
 import { DAY_MS } from '../attribution/days.ts';
 import { formatMoney, type MoneyFormat } from '../shared/money.ts';
 import { settlementStatus, type LedgerBalances, type SettlementStatus } from './payouts.ts';
 import { csvFilename, decimal, toCsv, type CsvValue } from './csv.ts';
-import { conversionRate, fillDays, referralUrl, type DailyPoint, type DashboardRange } from './dashboard-range.ts';
+import { fillDays, referralUrl, type DailyPoint, type DashboardRange } from './dashboard-range.ts';
 import type { CreditSourceKind } from './credit-reason.ts';
 export { explainCredit, plural, type CreditFacts, type CreditSourceKind, type CreditWording } from './credit-reason.ts';
 
@@ -65,6 +66,45 @@ function creditedIn(creatorId: CreatorId, range: DashboardRange): SQL {
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/**
+ * An order counts for the creator when at least one unit credited to them was paid in the range and
+ * not refunded: so "orders" is never more than "items", and a refunded order leaves both.
+ */
+const countedOrders = sql<number>`count(distinct case when ${lineUnits} > 0 then ${orderLines.orderId} end)`;
+
+/**
+ * Every figure on the dashboard, defined once: the queries below compute exactly these, and the
+ * page shows these sentences under "How these are counted".
+ */
+export const FIGURE_DEFINITIONS = {
+  clicks: 'Clicks: visits through your referral links, counted once per visitor a few minutes apart; bots and link previews are left out.',
+  cardViews: 'Card views and card clicks: how often readers saw and clicked the product cards in your posts.',
+  adds: 'Add-to-bags: pieces added to a bag from the cards in your posts.',
+  orders: 'Orders: paid orders with at least one item credited to you that was not refunded, by the day of payment.',
+  items: 'Items: the units credited to you in those orders, minus units refunded.',
+  conversion:
+    'Link conversion: of the clicks on your links in these dates, the share that led to an order credited to you through that link. Orders from post cards and codes need no click, so they are not in it; it is never above 100%.',
+  addRate: 'Add rate: add-to-bags ÷ card views for the same cards and dates.',
+  sales: 'Attributed sales: what the credited items sold for after discounts and refunds, before tax and shipping.',
+  commission: 'Commission: your share of those sales; pending until the return window closes, then approved, then paid.',
+} as const;
+
+/**
+ * Share of clicks that converted (see FIGURE_DEFINITIONS.conversion); null without clicks.
+ * Capped at 1 as a guard: a click counted on another day's rollup cannot make it pass 100%.
+ * @example linkConversion(3, 120) // 0.025
+ */
+export function linkConversion(convertedClicks: number, clicks: number): number | null {
+  if (clicks <= 0) return null;
+  return Math.min(1, convertedClicks / clicks);
+}
+
+/** Add-to-bags ÷ card views (see FIGURE_DEFINITIONS.addRate); null without views. */
+export function addRate(adds: number, views: number): number | null {
+  if (views <= 0) return null;
+  return Math.min(1, adds / views);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Who
@@ -111,6 +151,19 @@ export async function creatorNames(db: DbOrTx, ids: readonly (number | null)[]):
   if (unique.length === 0) return new Map();
   const rows = await db.select({ id: creators.id, name: creators.displayName }).from(creators).where(inArray(creators.id, unique));
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * Product titles by slug, for cards that have not sold yet (sold lines carry their own title);
+ * a product no longer in the catalog or switched off is `null` ("No longer available").
+ */
+export async function productTitles(db: DbOrTx, slugs: readonly string[]): Promise<Map<string, string | null>> {
+  const unique = [...new Set(slugs)];
+  const out = new Map<string, string | null>(unique.map((s) => [s, null]));
+  if (unique.length === 0) return out;
+  const rows = await db.select({ slug: products.slug, name: products.name, active: products.active }).from(products).where(inArray(products.slug, unique));
+  for (const r of rows) out.set(r.slug, r.active ? r.name : null);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +236,7 @@ export async function salesByDay(
   // A literal divisor: a bound JS number arrives as a REAL, and the day would not be a whole number.
   const day = sql<number>`(${orderLines.paidAt} / ${sql.raw(String(DAY_MS))})`;
   const rows = await db
-    .select({ day, orders: sql<number>`count(distinct ${orderLines.orderId})`, salesCents: sql<number>`sum(${lineSales})` })
+    .select({ day, orders: countedOrders, salesCents: sql<number>`sum(${lineSales})` })
     .from(orderLines)
     .innerJoin(orders, eq(orders.id, orderLines.orderId))
     .where(creditedIn(creatorId, range))
@@ -194,7 +247,7 @@ export async function salesByDay(
 
 function salesColumns(creatorId: CreatorId) {
   return {
-    orders: sql<number>`count(distinct ${orderLines.orderId})`,
+    orders: countedOrders,
     units: sql<number>`sum(${lineUnits})`,
     salesCents: sql<number>`sum(${lineSales})`,
     refundedCents: sql<number>`sum(${lineRefunded})`,
@@ -214,6 +267,20 @@ const toFigures = (r: { orders: unknown; units: unknown; salesCents: unknown; re
 export async function salesTotals(db: DbOrTx, creatorId: CreatorId, range: DashboardRange): Promise<SalesFigures> {
   const r = await db.select(salesColumns(creatorId)).from(orderLines).innerJoin(orders, eq(orders.id, orderLines.orderId)).where(creditedIn(creatorId, range)).get();
   return toFigures(r ?? { orders: 0, units: 0, salesCents: 0, refundedCents: 0, commissionCents: 0 });
+}
+
+/**
+ * Referral clicks in the range that led to an order credited to the creator through the link
+ * (FIGURE_DEFINITIONS.conversion): distinct clicks, each clicked and paid within the range.
+ */
+export async function convertedClicks(db: DbOrTx, creatorId: CreatorId, range: DashboardRange): Promise<number> {
+  const r = await db
+    .select({ n: sql<number>`count(distinct ${orders.refClickId})` })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(and(creditedIn(creatorId, range), eq(orderLines.attributionSource, 'link'), gte(orders.refClickedAt, range.fromMs), lt(orders.refClickedAt, range.toMs)))
+    .get();
+  return num(r?.n);
 }
 
 export type CreditSource = 'post' | 'code' | 'link';
@@ -686,7 +753,9 @@ export interface Dashboard {
     units: number;
     salesCents: number;
     refundedCents: number;
-    /** orders ÷ clicks, null without clicks. */
+    /** Clicks in the range that led to a link-credited order (FIGURE_DEFINITIONS.conversion). */
+    convertedClicks: number;
+    /** convertedClicks ÷ clicks, null without clicks; never above 1. */
     conversion: number | null;
     /** Commission on the range's credited sales (sale − reversals). */
     commissionCents: number;
@@ -725,7 +794,7 @@ export async function loadDashboard(
 ): Promise<Dashboard | null> {
   const creator = await creatorSummary(db, creatorId, money);
   if (!creator) return null;
-  const [dayClicks, postClicks, cards, dayOrders, totals, byPost, byCard, top, lines, excluded, code, balances, earned, ledger, payoutRows, link] = await Promise.all([
+  const [dayClicks, postClicks, cards, dayOrders, totals, byPost, byCard, top, lines, excluded, code, balances, earned, ledger, payoutRows, link, converted] = await Promise.all([
     clicksByDay(db, creatorId, range),
     clicksByPost(db, creatorId, range),
     cardInteractions(db, creatorId, range),
@@ -742,6 +811,7 @@ export async function loadDashboard(
     ledgerEntries(db, creatorId, range, now, { limit: DASHBOARD_LIMITS.entries }),
     payoutHistory(db, creatorId, { limit: DASHBOARD_LIMITS.payouts }),
     creator.referralCode ? referralLinkFor(siteUrl, creator.referralCode, linkPath) : Promise.resolve(null),
+    convertedClicks(db, creatorId, range),
   ]);
   const clicks = dayClicks.reduce((s, d) => s + d.clicks, 0);
   const card = cards.reduce((s, c) => ({ views: s.views + c.views, clicks: s.clicks + c.clicks, adds: s.adds + c.adds }), { views: 0, clicks: 0, adds: 0 });
@@ -757,7 +827,8 @@ export async function loadDashboard(
       units: totals.units,
       salesCents: totals.salesCents,
       refundedCents: totals.refundedCents,
-      conversion: conversionRate(totals.orders, clicks),
+      convertedClicks: converted,
+      conversion: linkConversion(converted, clicks),
       commissionCents: totals.commissionCents,
     },
     balances,
@@ -820,14 +891,14 @@ export async function postsCsv(
 ): Promise<CsvExport> {
   const [clicks, cards, sales] = await Promise.all([clicksByPost(db, creatorId, range), cardInteractions(db, creatorId, range), salesByPost(db, creatorId, range)]);
   const rows = mergePostRows(clicks, cards, sales);
-  const header = ['source', 'post', 'title', 'link_clicks', 'card_views', 'card_clicks', 'add_to_bags', 'orders', 'units', 'sales', 'refunded', 'commission', 'conversion'];
+  const header = ['source', 'post', 'title', 'link_clicks', 'card_views', 'card_clicks', 'add_to_bags', 'orders', 'units', 'sales', 'refunded', 'commission', 'add_rate'];
   const label = (r: PostRow) => (r.source === 'post' ? (titles.get(r.post ?? '') ?? '') : r.source === 'code' ? 'Your code (not from a post)' : 'Your links (not from a post)');
   return {
     filename: csvFilename('lookbook', 'posts', range.from, range.to),
     body: toCsv(
       header,
       rows.map((r) => {
-        const rate = conversionRate(r.orders, r.linkClicks);
+        const rate = addRate(r.adds, r.cardViews);
         return [
           r.source,
           r.post,

@@ -38,6 +38,9 @@ import {
   excludedLines,
   loadDashboard,
   postsCsv,
+  FIGURE_DEFINITIONS,
+  linkConversion,
+  productTitles,
   type Dashboard,
 } from '../../../src/server/commissions/dashboard.ts';
 
@@ -211,7 +214,9 @@ async function oracle(creatorId: number, range = RANGE) {
   const lineIds = new Set(mine.map((r) => r.line.id));
   const entries = await db.select().from(commissionEntries).where(eq(commissionEntries.creatorId, creatorId));
   const commission = entries.filter((e) => e.orderLineId !== null && lineIds.has(e.orderLineId) && (e.kind === 'sale' || e.kind === 'reversal')).reduce((s, e) => s + e.amountCents, 0);
-  return { orders: new Set(mine.map((r) => r.order.id)).size, lines: mine.length, sales, commission, numbers: new Set(mine.map((r) => r.order.number)) };
+  // An order counts while at least one credited unit of it is not refunded (FIGURE_DEFINITIONS.orders).
+  const counted = mine.filter((r) => r.line.qty - r.line.refundedQty > 0);
+  return { orders: new Set(counted.map((r) => r.order.id)).size, lines: mine.length, sales, commission, numbers: new Set(mine.map((r) => r.order.number)) };
 }
 
 describe('loadDashboard figures', () => {
@@ -230,9 +235,45 @@ describe('loadDashboard figures', () => {
     expect(a.figures.cardViews).toBe(40);
     expect(a.figures.cardClicks).toBe(6);
     expect(a.figures.adds).toBe(3); // o1 card 0, o4 card 1, o9 card 0 (o8 is 40 days ago)
-    expect(a.figures.conversion).toBeCloseTo(4 / 15);
+    // Link conversion: of the 15 clicks, one (o3's) led to an order credited through the link.
+    // Orders from post cards and codes need no click and are not divided by clicks.
+    expect(a.figures.convertedClicks).toBe(1);
+    expect(a.figures.conversion).toBeCloseTo(1 / 15);
+
     expect(a.lines.total).toBe(o.lines);
     expect(new Set(a.lines.lines.map((l) => l.orderNumber))).toEqual(o.numbers);
+  });
+
+  it('never counts more orders than items: an order refunded in full leaves both (top products too)', async () => {
+    const b = (await loadDashboard(db, { creatorId: B, range: RANGE, now: NOW, siteUrl: SITE }))!;
+    // o7, one of B's credited sales, was refunded in full: listed as a line, not counted as an order.
+    const o = await oracle(B);
+    expect(b.lines.lines.map((l) => l.orderNumber)).toContain(num.o7);
+    expect(b.figures.orders).toBe(o.orders);
+    expect(b.figures.orders).toBe(o.numbers.size - 1);
+    expect(b.daily.reduce((s, d) => s + d.orders, 0)).toBe(b.figures.orders);
+    for (const d of [a, b]) {
+      expect(d.figures.orders).toBeLessThanOrEqual(d.figures.units);
+      for (const p of d.topProducts) expect(p.orders).toBeLessThanOrEqual(p.units);
+      for (const r of [...d.posts, ...d.cards]) expect(r.orders).toBeLessThanOrEqual(r.units);
+    }
+  });
+
+  it('link conversion is defined once, shown with its definition, and never above 100%', async () => {
+    expect(FIGURE_DEFINITIONS.conversion).toMatch(/never above 100%/);
+    for (const id of [A, B, C]) {
+      const d = (await loadDashboard(db, { creatorId: id, range: RANGE, now: NOW, siteUrl: SITE }))!;
+      if (d.figures.conversion !== null) expect(d.figures.conversion).toBeLessThanOrEqual(1);
+      expect(d.figures.convertedClicks).toBeLessThanOrEqual(d.figures.clicks || Infinity);
+    }
+    expect(linkConversion(3, 1)).toBe(1);
+    expect(linkConversion(0, 0)).toBeNull();
+  });
+
+  it('names a card\'s product from the catalog when the card has not sold, or says it is no longer available', async () => {
+    const t = await productTitles(db, ['dash-coat', 'no-such-product']);
+    expect(t.get('dash-coat')).toBe('Dash Coat');
+    expect(t.get('no-such-product')).toBeNull();
   });
 
   it('sales are net of discounts and minus refunds', async () => {
@@ -417,7 +458,7 @@ describe('page and CSV routes take the creator from the session only', () => {
     const postsRes = await call(posts, 'days=30');
     expect([...new Uint8Array(await postsRes.clone().arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for spreadsheets
     const postsBody = await postsRes.text();
-    expect(postsBody.split('\r\n')[0]).toBe('source,post,title,link_clicks,card_views,card_clicks,add_to_bags,orders,units,sales,refunded,commission,conversion');
+    expect(postsBody.split('\r\n')[0]).toBe('source,post,title,link_clicks,card_views,card_clicks,add_to_bags,orders,units,sales,refunded,commission,add_rate');
     expect(postsBody).toContain('post,ana-post,');
     const bad = await call(entries, 'from=2026-02-30&to=2026-03-01');
     expect(bad.status).toBe(400);

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  conversionRate,
+  chartTicks,
   dashboardPaths,
   fillDays,
   formatRate,
@@ -121,16 +121,23 @@ describe('dashboardPaths', () => {
   });
 });
 
-describe('conversionRate / formatRate', () => {
-  it('is orders ÷ clicks, null without clicks, and may exceed 100%', () => {
-    expect(conversionRate(3, 120)).toBe(0.025);
-    expect(conversionRate(5, 0)).toBeNull();
-    expect(conversionRate(0, 0)).toBeNull();
-    expect(conversionRate(4, 2)).toBe(2);
+describe('formatRate / chartTicks', () => {
+  it('formats a rate, "—" without one', () => {
     expect(formatRate(0.025)).toBe('2.5%');
     expect(formatRate(0.5)).toBe('50%');
-    expect(formatRate(2)).toBe('200%');
+    expect(formatRate(1)).toBe('100%');
     expect(formatRate(null)).toBe('—');
+  });
+  it('gives whole-number ticks for counts (never "0.5 orders") and a round top for money', () => {
+    expect(chartTicks(0, true)).toEqual([0, 1]);
+    expect(chartTicks(1, true)).toEqual([0, 1]);
+    expect(chartTicks(2, true)).toEqual([0, 1, 2]);
+    expect(chartTicks(3, true)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(chartTicks(7, true)).toEqual([0, 5, 10]);
+    expect(chartTicks(37, true)).toEqual([0, 25, 50]);
+    for (let max = 0; max < 500; max++) for (const t of chartTicks(max, true)) expect(Number.isInteger(t)).toBe(true);
+    for (let max = 1; max < 500; max++) expect(chartTicks(max, true).at(-1)!).toBeGreaterThanOrEqual(max);
+    expect(chartTicks(23_000, false)).toEqual([0, 12_500, 25_000]);
   });
 });
 
