@@ -2,6 +2,7 @@
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Address from '../../src/components/order/Address.astro';
+import Tracking from '../../src/components/order/Tracking.astro';
 
 let container: AstroContainer;
 beforeAll(async () => {
@@ -23,5 +24,18 @@ describe('Address', () => {
     });
     expect(html).not.toContain('<b>Ada</b>');
     expect(text(html)).toBe('&lt;b&gt;Ada&lt;/b&gt;\n10 Downing St\nLondon\nSW1A 2AA\nUnited Kingdom');
+  });
+});
+
+describe('Tracking', () => {
+  it('links a known carrier\'s number to its tracking page', async () => {
+    const html = await container.renderToString(Tracking, { props: { carrier: 'Royal Mail', trackingNumber: 'AB123456789GB' } });
+    expect(html).toContain('href="https://www.royalmail.com/track-your-item#/tracking-results/AB123456789GB"');
+    expect(html).toContain('Track the parcel at Royal Mail');
+  });
+  it('shows an unknown carrier\'s number without a link', async () => {
+    const html = await container.renderToString(Tracking, { props: { carrier: 'Local courier', trackingNumber: 'LC-42', variant: 'value' } });
+    expect(html).not.toContain('<a');
+    expect(html).toContain('LC-42');
   });
 });

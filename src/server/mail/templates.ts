@@ -11,6 +11,7 @@
  */
 import { formatMoney } from '../catalog/money.ts';
 import { formatAddressLines, type PostalAddress } from '../shared/address.ts';
+import { trackingUrl as trackingUrlFor } from '../shared/tracking.ts';
 
 export interface OrderEmailLine {
   title: string;
@@ -335,7 +336,8 @@ ${htmlButton(url, 'View your order')}`;
 /** Sent when the order is handed to the carrier. */
 export function orderShippedEmail(d: OrderShippedEmailData): RenderedEmail {
   const url = orderUrlOf(d);
-  const trackingUrl = safeHttpUrl(d.trackingUrl);
+  // A known carrier links to its own tracking page (src/server/shared/tracking.ts).
+  const trackingUrl = safeHttpUrl(d.trackingUrl ?? trackingUrlFor(d.carrier, d.trackingNumber));
   const subject = `Order ${d.number} has shipped — ${d.shopName}`;
   const intro = `Good news: your order is on its way with ${d.carrier}.`;
 
