@@ -4,6 +4,8 @@ import node from '@astrojs/node';
 import react from '@astrojs/react';
 import mdx from '@astrojs/mdx';
 import lookbookDirectives from './src/directives/integration.mjs';
+import { astroEnvSchema } from './src/server/shared/config.ts';
+import { CSP_DIRECTIVES } from './src/lib/security-headers.mjs';
 
 const site = process.env.SITE_URL ?? 'http://127.0.0.1:4321';
 
@@ -14,7 +16,18 @@ export default defineConfig({
   adapter: node({ mode: 'standalone' }),
   integrations: [react(), mdx(), lookbookDirectives()],
   server: { host: '127.0.0.1', port: 4321 },
-  security: { checkOrigin: true },
+  security: {
+    checkOrigin: true,
+    // Content-Security-Policy on every page (ADR 0023): Astro hashes the page's own inline scripts
+    // and styles into script-src/style-src; nothing else inline runs. Style attributes (the
+    // product swatches' colour, the emails shown in the dev mailbox) are allowed: CSS, not script.
+    csp: {
+      directives: CSP_DIRECTIVES,
+      styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
+    },
+  },
+  // The site has no astro:assets transforms; /_image answers 404 (src/lib/no-image-endpoint.ts).
+  image: { endpoint: { route: '/_image', entrypoint: './src/lib/no-image-endpoint.ts' } },
   trailingSlash: 'ignore',
   build: { inlineStylesheets: 'auto' },
   prefetch: false,
@@ -23,31 +36,7 @@ export default defineConfig({
     // Every variable the app reads is declared here and read through astro:env/server only
     // (docs/architecture.md, rule 7). `secret` access = read at run time, never inlined into a bundle.
     validateSecrets: true,
-    schema: {
-      DATABASE_URL: envField.string({ context: 'server', access: 'secret', default: 'file:db/local.db' }),
-      DATABASE_AUTH_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
-      SHOP_NAME: envField.string({ context: 'server', access: 'secret', default: 'Lookbook', min: 1, max: 60 }),
-      SHOP_CURRENCY: envField.enum({ context: 'server', access: 'secret', values: ['USD', 'EUR', 'GBP'], default: 'USD' }),
-      SHOP_LOCALE: envField.enum({ context: 'server', access: 'secret', values: ['en-US', 'en-GB', 'de-DE', 'fr-FR'], default: 'en-US' }),
-      RENDER_CACHE_ENTRIES: envField.number({ context: 'server', access: 'secret', default: 500, int: true, min: 0, max: 100000 }),
-      SECURE_COOKIES: envField.boolean({ context: 'server', access: 'secret', default: false }),
-      // Mail (ADR 0005): SMTP through nodemailer when set (smtp://user:pass@host:587), else the outbox at /dev/mail.
-      SMTP_URL: envField.string({ context: 'server', access: 'secret', optional: true }),
-      MAIL_FROM: envField.string({ context: 'server', access: 'secret', default: 'Lookbook <orders@lookbook.test>', min: 3 }),
-      SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://127.0.0.1:4321', url: true }),
-      // Checkout
-      STRIPE_SECRET_KEY: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 'sk_' }),
-      STRIPE_WEBHOOK_SECRET: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 'whsec_' }),
-      RESERVATION_TTL_MINUTES: envField.number({ context: 'server', access: 'secret', default: 15, int: true, min: 1, max: 120 }),
-      SHIP_COUNTRIES: envField.string({ context: 'server', access: 'secret', default: 'US,CA,GB,IE,DE,FR,NL,AU' }),
-      SHIPPING_STANDARD_CENTS: envField.number({ context: 'server', access: 'secret', default: 595, int: true, min: 0, max: 100000 }),
-      SHIPPING_EXPRESS_CENTS: envField.number({ context: 'server', access: 'secret', default: 1495, int: true, min: 0, max: 100000 }),
-      // Credit: attribution and commissions
-      ATTRIBUTION_WINDOW_DAYS: envField.number({ context: 'server', access: 'secret', default: 30, int: true, min: 1, max: 90 }),
-      COMMISSION_DEFAULT_RATE_BPS: envField.number({ context: 'server', access: 'secret', default: 1000, int: true, min: 0, max: 5000 }),
-      COMMISSION_LOCK_DAYS: envField.number({ context: 'server', access: 'secret', default: 30, int: true, min: 14, max: 90 }),
-      PAYOUT_THRESHOLD_CENTS: envField.number({ context: 'server', access: 'secret', default: 2500, int: true, min: 0, max: 10000000 }),
-      FREE_SHIPPING_OVER_CENTS: envField.number({ context: 'server', access: 'secret', default: 15000, int: true, min: 0, max: 10000000 }),
-    },
+    // The one list of variables and their rules: src/server/shared/config.ts (ADR 0013).
+    schema: astroEnvSchema(envField),
   },
 });

@@ -5,13 +5,14 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrateDb, openDb } from '../src/server/db.ts';
-import { isEmpty, seedDemo } from '../db/seed/seed.ts';
-import { demoPostsFromContent, seedDemoActivity } from '../db/seed/demo-activity.ts';
-import { PRODUCTS } from '../db/seed/catalog-data.ts';
+import { isEmpty, seedDemo } from './seed/seed.ts';
+import { demoPostsFromContent, seedDemoActivity } from './seed/demo-activity.ts';
+import { PRODUCTS } from './seed/catalog-data.ts';
 import { extractProductRefs } from '../src/server/content/product-refs.ts';
 import { splitFrontMatter } from '../src/server/content/content-check.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadScriptEnv } from './env.ts';
+import { scriptApp } from './lib/app.ts';
 
 const env = loadScriptEnv();
 const reset = process.argv.includes('--reset');
@@ -32,7 +33,7 @@ if (await isEmpty(db)) {
   const n = await seedDemo(db);
   console.log(`seeded demo shop: ${n.products} products, ${n.creators} creators, ${n.users} users`);
   if (!process.argv.includes('--no-activity')) {
-    const a = await seedDemoActivity(db, demoPosts());
+    const a = await seedDemoActivity(scriptApp(db, env), demoPosts());
     console.log(`seeded demo activity: ${a.orders} paid orders, ${a.clicks} referral clicks`);
   }
 } else {

@@ -1,25 +1,17 @@
 /**
- * Environment for command-line scripts (migrate, seed, user:create, content:check), validated with
- * zod at start-up. The web app reads the same variables through astro:env (astro.config.mjs).
+ * Environment for command-line scripts (migrate, seed, user:create, content:check): the same
+ * variables and rules as the server (src/server/shared/config.ts), validated at start-up; a bad
+ * value stops the script with a message naming the variable.
  */
-import { z } from 'zod';
+import { loadConfig, type ConfigValues } from '../src/server/shared/config.ts';
 
-const schema = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^(file:|libsql:|https?:|wss?:)/, 'must start with file:, libsql:, http(s): or ws(s):')
-    .default('file:db/local.db'),
-  DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
-});
-
-export type ScriptEnv = z.infer<typeof schema>;
+export type ScriptEnv = ConfigValues;
 
 export function loadScriptEnv(env: NodeJS.ProcessEnv = process.env): ScriptEnv {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    console.error(`Invalid environment:\n${lines.join('\n')}`);
+  const r = loadConfig(env);
+  if (!r.ok) {
+    console.error(`Invalid environment:\n${r.errors.map((e) => `  ${e}`).join('\n')}`);
     process.exit(1);
   }
-  return parsed.data;
+  return r.values;
 }

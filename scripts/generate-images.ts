@@ -8,14 +8,14 @@
  *   creators/<handle>.svg                       creator avatars
  *
  * Deterministic: no randomness, no clock — the same catalog and posts give byte-identical files.
- * It reads PRODUCTS/CREATORS from db/seed/catalog-data.ts and the posts from src/content/posts, so
+ * It reads PRODUCTS/CREATORS from scripts/seed/catalog-data.ts and the posts from src/content/posts, so
  * rerun it after adding a product, a colour, a creator or a post. Stale SVGs in those three folders
  * are removed. Every file is self-contained (no external references, no web fonts) and small (< 6 KB).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CREATORS, PRODUCTS } from '../db/seed/catalog-data.ts';
-import type { ProductSeed } from '../db/seed/types.ts';
+import { CREATORS, PRODUCTS } from './seed/catalog-data.ts';
+import type { ProductSeed } from '../db/factories/types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'public/images');

@@ -4,16 +4,27 @@
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadConfigOrExit } from '../src/server/shared/config.ts';
+import { securityHeaders } from '../src/lib/security-headers.mjs';
 
+// HOST, PORT and SWEEP_INTERVAL_MS follow the same rules as every other variable
+// (src/server/shared/config.ts): a bad value stops the server with its name, never a silent default.
+const config = loadConfigOrExit(process.env);
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const dist = resolve(process.env.LOOKBOOK_DIST ?? new URL('../dist', import.meta.url).pathname);
 const { handler } = await import(pathToFileURL(resolve(dist, 'server/entry.mjs')).href);
 const FAST = Symbol.for('lookbook.serveCachedPage');
 
-const host = process.env.HOST ?? '127.0.0.1';
-const port = Number(process.env.PORT ?? 4321);
+const host = config.HOST;
+const port = config.PORT;
+
+// Security headers on every response, set before anyone writes (ADR 0023): static files and
+// render-cache hits are answered here without Astro's middleware. Pages replace the fallback
+// Content-Security-Policy with their own (hashes of their inline scripts and styles).
+const SECURITY_HEADERS = securityHeaders({ secure: process.env.SECURE_COOKIES === 'true' });
 
 const server = http.createServer((req, res) => {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
   const serveCached = globalThis[FAST];
   if (!serveCached) return handler(req, res);
   serveCached(req, res).then(
@@ -41,7 +52,7 @@ server.listen(port, host, async () => {
 // Sweepers only tidy up (docs/architecture.md, rule 8): lapsed pending orders, late refunds, mail, sessions.
 // The app registers them when its middleware first loads; every instance may run them.
 const SWEEP = Symbol.for('lookbook.sweep');
-const SWEEP_MS = Number(process.env.SWEEP_INTERVAL_MS ?? 60_000);
+const SWEEP_MS = config.SWEEP_INTERVAL_MS;
 if (SWEEP_MS > 0) {
   const timer = setInterval(() => {
     const run = globalThis[SWEEP];

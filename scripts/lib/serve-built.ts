@@ -120,7 +120,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<{ outDir: s
 
 /**
  * Migrate (and seed, if empty) a database with `scripts/db-setup.ts`, run through tsx. Without the
- * demo activity (past orders), so stock levels are exactly those of db/seed/catalog-data.ts.
+ * demo activity (past orders), so stock levels are exactly those of scripts/seed/catalog-data.ts.
  */
 export async function setupDatabase(databaseUrl: string, env?: NodeJS.ProcessEnv, echo = false): Promise<void> {
   await runNode(['--import', 'tsx', DB_SETUP, '--no-activity'], {

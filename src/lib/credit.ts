@@ -1,21 +1,15 @@
 /**
- * Page-side composition of the Credit capability (issue 4): settings from astro:env and the
+ * Page-side helpers of attribution: the settings (from app.ts) and the
  * attribution cookie's secret (generated on first use and kept in the database, like the
  * order-link secret, so every instance shares it).
  */
 import type { AstroCookies } from 'astro';
-import { ATTRIBUTION_WINDOW_DAYS, COMMISSION_DEFAULT_RATE_BPS, COMMISSION_LOCK_DAYS, PAYOUT_THRESHOLD_CENTS } from 'astro:env/server';
 import type { Db } from '../server/db.ts';
-import type { CreditSettings } from '../server/commissions/ledger.ts';
-import { REF_COOKIE, verifyRef, type RefClaim } from '../server/attribution/ref-cookie.ts';
-import { getAppSecret } from '../server/orders/order-links.ts';
+import { REF_COOKIE, verifyRef, type RefClaim } from '../server/attribution/index.ts';
+import { getAppSecret } from '../server/shared/index.ts';
 
-export const creditSettings: CreditSettings & { payoutThresholdCents: number } = {
-  defaultRateBps: COMMISSION_DEFAULT_RATE_BPS,
-  lockDays: COMMISSION_LOCK_DAYS,
-  attributionWindowMs: ATTRIBUTION_WINDOW_DAYS * 86_400_000,
-  payoutThresholdCents: PAYOUT_THRESHOLD_CENTS,
-};
+export { creditSettings } from './app.ts';
+import { creditSettings } from './app.ts';
 
 export function refSecret(db: Db): Promise<string> {
   return getAppSecret(db, 'attribution_cookie');

@@ -5,7 +5,7 @@
  */
 import type { APIRoute } from 'astro';
 import { getDb } from '../lib/runtime.ts';
-import { checkoutConfig } from '../lib/commerce.ts';
+import { checkoutConfig } from '../lib/app.ts';
 import { creditSettings } from '../lib/credit.ts';
 
 export const GET: APIRoute = async () => {

@@ -8,7 +8,8 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../db/schema/index.ts';
 
-export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
+import type { Db } from '../../db/types.ts';
+export type { Db, DbOrTx, Tx } from '../../db/types.ts';
 export { schema };
 
 export interface DbOptions {
@@ -127,6 +128,4 @@ export async function migrateDb(db: Db, migrationsFolder: string): Promise<void>
   await migrate(db, { migrationsFolder });
 }
 
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either the handle or an open transaction: domain writes accept both. */
-export type DbOrTx = Db | Tx;

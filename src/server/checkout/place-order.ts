@@ -5,15 +5,17 @@
  * nothing is written and the buyer learns which line. SQLite runs one write transaction at a time,
  * so two buyers can never both reserve the last unit (see ADR 0006).
  */
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db.ts';
-import { couponRedemptions, coupons, orderEvents, orderLines, orders, stockReservations, variants } from '../../../db/schema/index.ts';
+import { couponRedemptions, orderEvents, orderLines, orders, stockReservations, variants } from '../../../db/schema/index.ts';
 import { bumpCatalogVersion } from '../catalog/catalog-store.ts';
 import { loadBag } from '../cart/cart-store.ts';
 import { lineWarning } from '../cart/cart.ts';
-import { computeTotals, evaluateCoupon, type CheckoutConfig, type CouponRule } from './pricing.ts';
+import type { CheckoutConfig } from './pricing.ts';
+import { priceBag } from './price-bag.ts';
+import { canonicalEmail, normaliseEmail } from '../shared/email.ts';
 import type { CheckoutForm } from './checkout-form.ts';
-import type { OrderForPayment } from './payments.ts';
+import type { OrderForPayment } from '../payments/index.ts';
 import { newOrderNumber } from '../orders/order-number.ts';
 import { releaseOrder } from '../orders/release.ts';
 
@@ -23,22 +25,7 @@ export type PlaceOrderResult =
   | { ok: false; reason: 'unavailable'; lines: { sku: string; title: string; variantLabel: string; available: number; wanted: number }[] }
   | { ok: false; reason: 'coupon'; message: string };
 
-export async function findCoupon(db: Db | Tx, code: string): Promise<CouponRule | undefined> {
-  return db.select().from(coupons).where(eq(coupons.code, code.toUpperCase())).get();
-}
-
-export async function couponUsage(db: Db | Tx, couponId: number, email: string) {
-  const live = and(eq(couponRedemptions.couponId, couponId), isNull(couponRedemptions.releasedAt));
-  const [all, mine] = await Promise.all([
-    db.select({ n: count() }).from(couponRedemptions).where(live).get(),
-    db
-      .select({ n: count() })
-      .from(couponRedemptions)
-      .where(and(live, eq(couponRedemptions.email, email)))
-      .get(),
-  ]);
-  return { redemptions: all?.n ?? 0, redemptionsByEmail: mine?.n ?? 0 };
-}
+export { couponUsage, findCoupon } from './price-bag.ts';
 
 export async function placeOrder(
   db: Db,
@@ -79,17 +66,18 @@ export async function placeOrder(
       .map((l) => ({ sku: l.sku, title: l.title, variantLabel: l.variantLabel, available: l.purchasable ? l.available : 0, wanted: l.qty }));
     if (short.length) return { ok: false, reason: 'unavailable', lines: short } as const;
 
-    const subtotal = lines.reduce((s, l) => s + l.unitPriceCents * l.qty, 0);
-    let discount = 0;
-    let coupon: CouponRule | undefined;
-    if (form.couponCode) {
-      coupon = await findCoupon(tx, form.couponCode);
-      if (!coupon) return { ok: false, reason: 'coupon', message: `We don't recognise the code ${form.couponCode}.` } as const;
-      const decision = evaluateCoupon(coupon, { subtotalCents: subtotal, now, ...(await couponUsage(tx, coupon.id, form.email)) }, formatMoney);
-      if (!decision.ok) return { ok: false, reason: 'coupon', message: decision.message } as const;
-      discount = decision.discountCents;
-    }
-    const totals = computeTotals(lines, discount, method);
+    const priced = await priceBag(tx, {
+      lines,
+      config,
+      shippingMethod: method.id,
+      couponCode: form.couponCode,
+      email: form.email,
+      now,
+      formatMoney: formatMoney ?? ((c) => String(c)),
+    });
+    if (priced.coupon && !priced.coupon.ok) return { ok: false, reason: 'coupon', message: priced.coupon.message } as const;
+    const coupon = priced.coupon?.ok ? priced.coupon.rule : undefined;
+    const totals = priced.totals;
     const expiresAt = now + config.reservationTtlMs;
 
     let number = newOrderNumber();
@@ -99,7 +87,7 @@ export async function placeOrder(
       .values({
         number,
         cartId,
-        email: form.email,
+        email: normaliseEmail(form.email),
         status: 'pending',
         currency: config.currency,
         subtotalCents: totals.subtotalCents,
@@ -157,7 +145,7 @@ export async function placeOrder(
         createdAt: now,
       });
     }
-    if (coupon) await tx.insert(couponRedemptions).values({ couponId: coupon.id, orderId: order.id, email: form.email, createdAt: now });
+    if (coupon) await tx.insert(couponRedemptions).values({ couponId: coupon.id, orderId: order.id, email: canonicalEmail(form.email), createdAt: now });
     await tx.insert(orderEvents).values({ orderId: order.id, at: now, fromStatus: null, toStatus: 'pending', actor: 'buyer', note: 'Order placed; stock reserved' });
     await bumpCatalogVersion(tx);
     return { ok: true, orderId: order.id, number, totalCents: totals.totalCents, expiresAt } as const;

@@ -6,8 +6,8 @@
 import type { Db } from '../db.ts';
 import { loadBag } from '../cart/cart-store.ts';
 import { lineWarning, type BagLineView } from '../cart/cart.ts';
-import { computeTotals, evaluateCoupon, type CheckoutConfig, type Totals } from './pricing.ts';
-import { couponUsage, findCoupon } from './place-order.ts';
+import type { CheckoutConfig, Totals } from './pricing.ts';
+import { priceBag } from './price-bag.ts';
 
 export interface Quote {
   lines: BagLineView[];
@@ -28,44 +28,25 @@ export async function quoteCheckout(
     couponCode,
     email,
     now = Date.now(),
-    formatMoney,
+    formatMoney = (c) => String(c),
   }: {
     cartId: string | undefined;
     config: CheckoutConfig;
-    shippingMethod?: string | null;
-    couponCode?: string | null;
-    email?: string | null;
+    shippingMethod?: string | null | undefined;
+    couponCode?: string | null | undefined;
+    email?: string | null | undefined;
     now?: number;
     formatMoney?: (c: number) => string;
   },
 ): Promise<Quote> {
   const lines = await loadBag(db, cartId, now);
-  const method = config.shippingMethods.find((m) => m.id === shippingMethod) ?? config.shippingMethods[0]!;
-  const subtotal = lines.reduce((s, l) => s + l.unitPriceCents * l.qty, 0);
-  let discount = 0;
-  let coupon: Quote['coupon'] = null;
-  if (couponCode) {
-    const code = couponCode.trim().toUpperCase();
-    const rule = await findCoupon(db, code);
-    if (!rule) coupon = { code, ok: false, message: `We don't recognise the code ${code}.` };
-    else {
-      const usage = email ? await couponUsage(db, rule.id, email) : { redemptions: (await couponUsage(db, rule.id, '')).redemptions, redemptionsByEmail: 0 };
-      const d = evaluateCoupon(rule, { subtotalCents: subtotal, now, ...usage }, formatMoney);
-      if (d.ok) {
-        discount = d.discountCents;
-        coupon = { code, ok: true };
-      } else coupon = { code, ok: false, message: d.message };
-    }
-  }
+  const priced = await priceBag(db, { lines, config, shippingMethod, couponCode, email, now, formatMoney });
   return {
     lines,
-    totals: computeTotals(lines, discount, method),
-    byMethod: config.shippingMethods.map((m) => {
-      const t = computeTotals(lines, discount, m);
-      return { id: m.id, shippingCents: t.shippingCents, totalCents: t.totalCents };
-    }),
-    shippingMethodId: method.id,
-    coupon,
+    totals: priced.totals,
+    byMethod: priced.byMethod,
+    shippingMethodId: priced.method.id,
+    coupon: priced.coupon && (priced.coupon.ok ? { code: priced.coupon.code, ok: true } : { code: priced.coupon.code, ok: false, message: priced.coupon.message }),
     blocked: lines.length === 0 || lines.some((l) => lineWarning(l) !== null),
   };
 }

@@ -35,7 +35,7 @@ import {
   variants,
   type OrderStatus,
 } from '../../../db/schema/index.ts';
-import type { PaymentProvider } from '../checkout/payments.ts';
+import type { PaymentProvider } from '../payments/index.ts';
 import { ADMIN_ORDERS_PAGE_SIZE, compactOrderNumberSearch, type RefundRequest } from './admin-query.ts';
 import { enqueueShipped, type EmailContext } from './order-emails.ts';
 import { normaliseOrderNumber } from './order-number.ts';
@@ -392,7 +392,7 @@ export type CancelResult = { ok: true; status: 'canceled'; refundedCents: number
 export async function cancelOrder(
   db: Db,
   provider: PaymentProvider,
-  { orderId, actor, now = Date.now(), hooks = {} }: { orderId: number; actor: string; now?: number; hooks?: RefundHooks },
+  { orderId, actor, now = Date.now(), hooks }: { orderId: number; actor: string; now?: number; hooks: RefundHooks },
 ): Promise<CancelResult> {
   return withOrderLock(orderId, async (): Promise<CancelResult> => {
     const order = await db.select().from(orders).where(eq(orders.id, orderId)).get();
@@ -425,7 +425,7 @@ export async function cancelOrder(
             .set({ toStatus: 'canceled', note: `Canceled by the shop before shipping. ${ev.note ?? ''}`.trim() })
             .where(eq(orderEvents.id, ev.id));
           await tx.update(couponRedemptions).set({ releasedAt: now }).where(and(eq(couponRedemptions.orderId, id), isNull(couponRedemptions.releasedAt)));
-          await hooks.onRefunded?.(tx, id, lines, amountCents);
+          await hooks.onRefunded(tx, id, lines, amountCents);
         },
       },
     }).catch((err: unknown) => {
@@ -529,8 +529,8 @@ export async function refundOrderAsAdmin(
     restock,
     actor,
     now = Date.now(),
-    hooks = {},
-  }: { orderId: number; request: RefundRequest; restock: boolean; actor: string; now?: number; hooks?: RefundHooks },
+    hooks,
+  }: { orderId: number; request: RefundRequest; restock: boolean; actor: string; now?: number; hooks: RefundHooks },
 ): Promise<AdminRefundResult> {
   return withOrderLock(orderId, async (): Promise<AdminRefundResult> => {
     const result = await refundOrder(db, provider, {
@@ -547,7 +547,7 @@ export async function refundOrderAsAdmin(
             .where(and(eq(orderLines.orderId, id), sql`${orderLines.refundedQty} > ${orderLines.qty}`))
             .get();
           if (over) throw new OrderChanged('over_refunded');
-          await hooks.onRefunded?.(tx, id, lines, amountCents);
+          await hooks.onRefunded(tx, id, lines, amountCents);
         },
       },
     }).catch((err: unknown) => {

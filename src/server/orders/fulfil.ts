@@ -15,7 +15,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db.ts';
 import { cartLines, orderEvents, orderLines, orders, paymentEvents, stockReservations, variants } from '../../../db/schema/index.ts';
 import { availableSql, bumpCatalogVersion } from '../catalog/catalog-store.ts';
-import type { PaymentEvent } from '../checkout/payments.ts';
+import type { PaymentEvent } from '../payments/index.ts';
 import { releaseOrder } from './release.ts';
 import { canTransition, statusAfterRefund } from './state.ts';
 import { formatMoney } from '../shared/money.ts';
@@ -33,19 +33,23 @@ export type EventOutcome =
   | 'refund_recorded'
   | 'dispute_recorded';
 
+/**
+ * What else must be written in the same transaction. Required, and built in one place
+ * (src/server/flows/effects.ts): recording a payment without crediting it cannot be written.
+ */
 export interface FulfilHooks {
-  /** Runs inside the fulfilment transaction (e.g. enqueue the confirmation email in the outbox). */
-  onPaid?: (tx: Tx, orderId: number) => Promise<void>;
-  /** Runs inside the transaction when a refund is recorded from the provider's side. */
-  onRefundRecorded?: (tx: Tx, orderId: number, refundedCents: number) => Promise<void>;
-  /** Runs inside the transaction when a dispute is opened (the commission is reversed: ADR 0009). */
-  onDispute?: (tx: Tx, orderId: number, amountCents: number) => Promise<void>;
+  /** The order became paid: credit its lines, enqueue the confirmation. */
+  onPaid: (tx: Tx, orderId: number) => Promise<void>;
+  /** A refund was recorded from the provider's side: reverse commission. */
+  onRefundRecorded: (tx: Tx, orderId: number, refundedCents: number) => Promise<void>;
+  /** A dispute was opened: reverse commission. */
+  onDispute: (tx: Tx, orderId: number, amountCents: number) => Promise<void>;
 }
 
 export async function handlePaymentEvent(
   db: Db,
   event: PaymentEvent,
-  { now = Date.now(), hooks = {} }: { now?: number; hooks?: FulfilHooks } = {},
+  { now, hooks }: { now: number; hooks: FulfilHooks },
 ): Promise<{ outcome: EventOutcome; orderId: number | null }> {
   return db.transaction(async (tx) => {
     const seen = await tx.select({ outcome: paymentEvents.outcome }).from(paymentEvents).where(eq(paymentEvents.id, event.id)).get();
@@ -105,12 +109,12 @@ export async function handlePaymentEvent(
           actor,
           note: `The payment provider recorded a refund: ${formatMoney(event.amountRefundedCents, { currency: order.currency, locale: 'en-US' })} refunded in total`,
         });
-        await hooks.onRefundRecorded?.(tx, order.id, event.amountRefundedCents - order.refundedCents);
+        await hooks.onRefundRecorded(tx, order.id, event.amountRefundedCents - order.refundedCents);
         return record('refund_recorded');
       }
       case 'dispute_created':
         await tx.insert(orderEvents).values({ orderId: order.id, at: now, actor, note: `The buyer disputed the payment (${formatMoney(event.amountCents, { currency: order.currency, locale: 'en-US' })}) with their bank` });
-        await hooks.onDispute?.(tx, order.id, event.amountCents);
+        await hooks.onDispute(tx, order.id, event.amountCents);
         return record('dispute_recorded');
     }
   });
@@ -205,6 +209,11 @@ export async function fulfil(
   });
   if (order.cartId) await tx.delete(cartLines).where(eq(cartLines.cartId, order.cartId));
   await bumpCatalogVersion(tx);
-  await hooks.onPaid?.(tx, orderId);
+  await hooks.onPaid(tx, orderId);
   return late ? 'fulfilled_late' : 'fulfilled';
+}
+
+/** An order's total and what has been refunded of it, for reversing commission in proportion. */
+export async function orderTotals(tx: Tx, orderId: number): Promise<{ refundedCents: number; totalCents: number } | undefined> {
+  return tx.select({ refundedCents: orders.refundedCents, totalCents: orders.totalCents }).from(orders).where(eq(orders.id, orderId)).get();
 }

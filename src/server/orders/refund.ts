@@ -15,7 +15,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db.ts';
 import { orderEvents, orderLines, orders, variants } from '../../../db/schema/index.ts';
 import { bumpCatalogVersion } from '../catalog/catalog-store.ts';
-import type { PaymentProvider } from '../checkout/payments.ts';
+import type { PaymentProvider } from '../payments/index.ts';
 import { statusAfterRefund } from './state.ts';
 import { formatMoney } from '../shared/money.ts';
 
@@ -78,7 +78,7 @@ export type RefundResult =
 
 export interface RefundHooks {
   /** Inside the transaction that records the refund (e.g. outbox email, commission reversal). */
-  onRefunded?: (tx: Tx, orderId: number, refunded: { lineId: number; qty: number; amountCents: number }[], amountCents: number) => Promise<void>;
+  onRefunded: (tx: Tx, orderId: number, refunded: { lineId: number; qty: number; amountCents: number }[], amountCents: number) => Promise<void>;
 }
 
 export async function refundOrder(
@@ -90,8 +90,8 @@ export async function refundOrder(
     restock,
     actor,
     now = Date.now(),
-    hooks = {},
-  }: { orderId: number; request: RefundLineRequest[] | 'all'; restock: boolean; actor: string; now?: number; hooks?: RefundHooks },
+    hooks,
+  }: { orderId: number; request: RefundLineRequest[] | 'all'; restock: boolean; actor: string; now?: number; hooks: RefundHooks },
 ): Promise<RefundResult> {
   const order = await db.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!order) return { ok: false, reason: 'not_found', message: 'No such order.' };
@@ -144,7 +144,7 @@ export async function refundOrder(
       note: `Refunded ${formatMoney(amount, { currency: fresh.currency, locale: 'en-US' })} for ${[...plan.lines.map((l) => { const line = lines.find((x) => x.id === l.lineId)!; return `${l.qty} × ${line.title}${line.variantLabel ? ` (${line.variantLabel})` : ''}`; }), ...(plan.includesShipping ? ['shipping'] : [])].join(', ')}${restock ? ', returned to stock' : ''}. Payment reference ${moved.refundId}.`,
     });
     if (restock) await bumpCatalogVersion(tx);
-    await hooks.onRefunded?.(tx, orderId, plan.lines, amount);
+    await hooks.onRefunded(tx, orderId, plan.lines, amount);
     return { ok: true, amountCents: amount, status } as const;
   });
 }
@@ -157,7 +157,7 @@ export async function refundLatePayment(
   db: Db,
   provider: PaymentProvider,
   orderId: number,
-  { now = Date.now(), hooks = {} }: { now?: number; hooks?: RefundHooks } = {},
+  { now = Date.now(), hooks }: { now?: number; hooks: RefundHooks },
 ): Promise<{ ok: boolean; message: string }> {
   const order = await db.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!order || !order.needsRefund) return { ok: false, message: 'nothing to refund' };
@@ -179,7 +179,13 @@ export async function refundLatePayment(
       actor: 'system',
       note: `Late payment refunded in full: ${formatMoney(order.totalCents, { currency: order.currency, locale: 'en-US' })}. Payment reference ${moved.refundId}.`,
     });
-    await hooks.onRefunded?.(tx, orderId, [], order.totalCents);
+    await hooks.onRefunded(tx, orderId, [], order.totalCents);
   });
   return { ok: true, message: 'refunded' };
+}
+
+/** Orders whose payment must go back (a late payment with no stock), oldest first. */
+export async function ordersNeedingRefund(db: Db, limit: number): Promise<number[]> {
+  const due = await db.select({ id: orders.id }).from(orders).where(eq(orders.needsRefund, true)).orderBy(orders.id).limit(limit);
+  return due.map((o) => o.id);
 }

@@ -2,8 +2,8 @@
  * Canceling a pending order: release its reservations and coupon redemption, record why.
  * Idempotent: a second call (or a call after payment) changes nothing.
  */
-import { and, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../db.ts';
+import { and, eq, lte } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db.ts';
 import { couponRedemptions, orderEvents, orders, stockReservations } from '../../../db/schema/index.ts';
 import { bumpCatalogVersion } from '../catalog/catalog-store.ts';
 
@@ -26,4 +26,19 @@ export async function releaseOrder(
   await tx.insert(orderEvents).values({ orderId, at: now, fromStatus: 'pending', toStatus: 'canceled', actor, note });
   await bumpCatalogVersion(tx);
   return { released: true };
+}
+
+/** Pending orders whose reservation lapsed a while ago (the grace lets a just-paid event land first). */
+export async function cancelLapsedOrders(db: Db, now: number, graceMs = 5 * 60_000): Promise<number> {
+  const lapsed = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, 'pending'), lte(orders.reservationExpiresAt, now - graceMs)))
+    .limit(200);
+  let n = 0;
+  for (const o of lapsed) {
+    const r = await db.transaction((tx) => releaseOrder(tx, o.id, { now, actor: 'sweeper', note: 'Not paid before the reservation lapsed' }));
+    if (r.released) n++;
+  }
+  return n;
 }

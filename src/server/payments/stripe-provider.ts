@@ -40,13 +40,26 @@ const clients = new Map<string, Stripe>();
  * safe: every write we send carries an idempotency key.
  * @example const stripe = getStripe(STRIPE_SECRET_KEY);
  */
-export function getStripe(secretKey: string): Stripe {
-  let client = clients.get(secretKey);
+export function getStripe(secretKey: string, apiUrl?: string): Stripe {
+  const key = `${secretKey}|${apiUrl ?? ''}`;
+  let client = clients.get(key);
   if (!client) {
-    client = new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000, appInfo: { name: 'Lookbook' } });
-    clients.set(secretKey, client);
+    client = new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000, appInfo: { name: 'Lookbook' }, ...stripeApiHost(apiUrl) });
+    clients.set(key, client);
   }
   return client;
+}
+
+/**
+ * Where the Stripe SDK sends its requests: api.stripe.com unless STRIPE_API_URL names another
+ * origin (the e2e suite points the deployed code path at its local Stripe stub this way).
+ * @example stripeApiHost('http://127.0.0.1:12111') // { host: '127.0.0.1', port: 12111, protocol: 'http' }
+ */
+export function stripeApiHost(apiUrl: string | undefined): { host?: string; port?: number; protocol?: 'http' | 'https' } {
+  if (!apiUrl) return {};
+  const u = new URL(apiUrl);
+  const protocol = u.protocol === 'http:' ? 'http' : 'https';
+  return { host: u.hostname, port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443, protocol };
 }
 
 /**
@@ -106,12 +119,15 @@ export function absoluteUrl(url: string, siteUrl: string): string {
 export function createStripeProvider({
   secretKey,
   siteUrl,
-  stripe = getStripe(secretKey),
+  apiUrl,
+  stripe = getStripe(secretKey, apiUrl),
   now = () => Date.now(),
   locale = 'en-US',
 }: {
   secretKey: string;
   siteUrl: string;
+  /** STRIPE_API_URL: another API origin than api.stripe.com (a local stub in tests). */
+  apiUrl?: string | undefined;
   stripe?: Stripe;
   /** Clock for `expires_at` (tests). */
   now?: () => number;

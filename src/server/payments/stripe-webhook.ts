@@ -180,7 +180,7 @@ export type WebhookAnswer =
 
 /**
  * The whole webhook, minus HTTP plumbing: verify, map, apply. `apply` is the app's
- * `applyPaymentEvent` (src/lib/commerce.ts), which also refunds a late payment with no stock left.
+ * `applyPaymentEvent` (src/server/flows/pay.ts), which also refunds a late payment with no stock left.
  */
 export async function handleStripeWebhook(
   db: Db,

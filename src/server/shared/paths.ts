@@ -18,6 +18,8 @@ export const paths = {
   admin: () => '/admin',
   dashboard: () => '/dashboard',
   rss: () => '/rss.xml',
+  checkout: () => '/checkout',
+  devMail: () => '/dev/mail',
 } as const;
 
 /**

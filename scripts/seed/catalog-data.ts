@@ -6,7 +6,7 @@
  * and a colourless product uses /images/products/<product-slug>.svg. They are written by
  * `npx tsx scripts/generate-images.ts`, which reads this file — rerun it after adding a product or colour.
  */
-import type { BrandSeed, CategorySeed, CreatorSeed, ProductSeed, VariantSeed } from './types.ts';
+import type { BrandSeed, CategorySeed, CreatorSeed, ProductSeed, VariantSeed } from '../../db/factories/types.ts';
 
 export const BRANDS: BrandSeed[] = [
   { slug: 'atelier-nord', name: 'Atelier Nord' },

@@ -1,4 +1,4 @@
-/** Shapes of the demo catalog data (db/seed/catalog-data.ts), shared by the seed and the tests. */
+/** Shapes of the demo catalog data (scripts/seed/catalog-data.ts), shared by the seed and the tests. */
 export interface BrandSeed {
   slug: string;
   name: string;

@@ -3,7 +3,7 @@
  * Each insert goes through the same column mapping, so a test product looks like a seeded one.
  */
 import { eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../src/server/db.ts';
+import type { DbOrTx } from '../types.ts';
 import { brands, categories, creators, products, variants } from '../schema/index.ts';
 import type { ProductSeed, VariantSeed } from './types.ts';
 

@@ -5,9 +5,9 @@
 import { count } from 'drizzle-orm';
 import type { Db } from '../../src/server/db.ts';
 import { hashPassword } from '../../src/server/auth/password.ts';
-import { coupons, creators, products, users } from '../schema/index.ts';
+import { coupons, creators, products, users } from '../../db/schema/index.ts';
 import { BRANDS, CATEGORIES, CREATORS, PRODUCTS } from './catalog-data.ts';
-import { insertProduct, upsertBrand, upsertCategory } from './factories.ts';
+import { insertProduct, upsertBrand, upsertCategory } from '../../db/factories/factories.ts';
 import { DEMO_ADMIN, DEMO_CREATOR_PASSWORD, DEMO_SHOP_COUPON, referralCodeFor } from './fixtures.ts';
 
 const SEEDED_AT = Date.UTC(2026, 9, 1);

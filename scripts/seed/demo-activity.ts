@@ -1,19 +1,15 @@
 /**
  * Demo activity so the creator dashboards and admin pages are not empty on a fresh install:
  * referral clicks, card views, and paid orders placed and credited through the real checkout,
- * payment and commission code (with past times), some refunded. Deterministic in shape (a seeded
+ * payment and commission workflows (with past times), some refunded. Deterministic in shape (a seeded
  * random generator); times are relative to when the seed runs, so "the last 30 days" has data.
  */
-import type { Db } from '../../src/server/db.ts';
-import { cardDaily, clickDaily, clicks, creators } from '../schema/index.ts';
-import { addToBag } from '../../src/server/cart/cart-store.ts';
-import { placeOrder } from '../../src/server/checkout/place-order.ts';
-import { handlePaymentEvent } from '../../src/server/orders/fulfil.ts';
-import { refundOrder } from '../../src/server/orders/refund.ts';
-import { createTestProvider, testPaymentEvent } from '../../src/server/checkout/test-provider.ts';
-import { creditOrderLines, reverseOrderCommissions } from '../../src/server/commissions/ledger.ts';
-import { utcDay } from '../../src/server/attribution/days.ts';
-import type { CheckoutConfig } from '../../src/server/checkout/pricing.ts';
+import { cardDaily, clickDaily, clicks, creators } from '../../db/schema/index.ts';
+import { addToBag } from '../../src/server/cart/index.ts';
+import { placeOrder } from '../../src/server/checkout/index.ts';
+import { applyPaymentEvent, refundOrderByShop, type App } from '../../src/server/flows/index.ts';
+import { testPaymentEvent } from '../../src/server/payments/index.ts';
+import { utcDay } from '../../src/server/shared/index.ts';
 import { referralCodeFor } from './fixtures.ts';
 
 const DAY = 86_400_000;
@@ -36,15 +32,8 @@ export interface DemoPost {
   cards: { position: number; sku: string }[];
 }
 
-const CONFIG: CheckoutConfig = {
-  currency: 'USD',
-  countries: ['US'],
-  reservationTtlMs: 15 * 60_000,
-  shippingMethods: [{ id: 'standard', label: 'Standard delivery', priceCents: 595, freeOverCents: 15000, days: '3–5 business days' }],
-};
-const SETTINGS = { defaultRateBps: 1000, lockDays: 30, attributionWindowMs: 30 * DAY };
-
-export async function seedDemoActivity(db: Db, posts: DemoPost[], now = Date.now()): Promise<{ orders: number; clicks: number }> {
+export async function seedDemoActivity(app: App, posts: DemoPost[], now = Date.now()): Promise<{ orders: number; clicks: number }> {
+  const { db } = app;
   const random = rng(20261123);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const creatorRows = await db.select({ id: creators.id, handle: creators.handle }).from(creators);
@@ -94,7 +83,6 @@ export async function seedDemoActivity(db: Db, posts: DemoPost[], now = Date.now
   });
 
   // Orders: mostly from post cards, some with a creator code, a few refunded.
-  const provider = createTestProvider();
   let orderCount = 0;
   for (let i = 0; i < 36; i++) {
     const at = now - Math.floor((55 - i * 1.5) * DAY) - Math.floor(random() * DAY * 0.5);
@@ -121,31 +109,21 @@ export async function seedDemoActivity(db: Db, posts: DemoPost[], now = Date.now
         line1: `${10 + i} Demo Street`,
         line2: null,
         city: 'Springfield',
-        region: null,
-        postcode: '12345',
+        region: 'IL',
+        postcode: '62701',
         country: 'US',
         shippingMethod: 'standard',
         couponCode: kind === 'code' ? `${referralCodeFor(post.creator)}15` : null,
       },
-      config: CONFIG,
+      config: app.config.checkout,
       provider: 'test',
       now: at,
     });
     if (!placed.ok) continue;
-    await handlePaymentEvent(db, testPaymentEvent(placed.orderId, `test_cs_demo_${String(i).padStart(4, '0')}_seed`, 'pay'), {
-      now: at + 60_000,
-      hooks: { onPaid: async (tx, id) => void (await creditOrderLines(tx, id, SETTINGS, at + 60_000)) },
-    });
+    await applyPaymentEvent(app, testPaymentEvent(placed.orderId, `test_cs_demo_${String(i).padStart(4, '0')}_seed`, 'pay'), { now: at + 60_000 });
     orderCount++;
     if (i % 9 === 4) {
-      await refundOrder(db, provider, {
-        orderId: placed.orderId,
-        request: 'all',
-        restock: true,
-        actor: 'admin:admin@lookbook.test',
-        now: at + 3 * DAY,
-        hooks: { onRefunded: async (tx, id) => void (await reverseOrderCommissions(tx, id, at + 3 * DAY)) },
-      });
+      await refundOrderByShop(app, { orderId: placed.orderId, request: 'all', restock: true, actor: 'admin:admin@lookbook.test', now: at + 3 * DAY });
     }
   }
   return { orders: orderCount, clicks: clickCount };

@@ -1,0 +1,5 @@
+/**
+ * The admin capability's public face: other capabilities, workflows, pages and tests import
+ * from here, never from the files behind it (docs/architecture.md).
+ */
+export * from './overview.ts';

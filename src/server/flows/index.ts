@@ -1,0 +1,11 @@
+/**
+ * The application layer's face: one workflow per user action, composing the capabilities with
+ * every dependency required (docs/architecture.md, docs/decisions/0011-application-layer.md).
+ * Pages, scripts, the seed and tests call these; nothing else wires capabilities together.
+ */
+export * from './app.ts';
+export * from './pay.ts';
+export * from './checkout.ts';
+export * from './order-admin.ts';
+export * from './sweep.ts';
+export * from './invites.ts';

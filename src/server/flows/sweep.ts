@@ -1,0 +1,27 @@
+/**
+ * Workflow: the sweepers (docs/architecture.md, rule 8). They only tidy up: lapsed reservations
+ * already stop counting where read and commission approval is derived where read. Each step is
+ * idempotent, so several instances may run them at once.
+ */
+import { deleteExpiredSessions, deleteStaleThrottles } from '../auth/index.ts';
+import { deliverPending } from '../mail/index.ts';
+import { cancelLapsedOrders } from '../orders/index.ts';
+import type { App } from './app.ts';
+import { retryLateRefunds } from './pay.ts';
+
+export interface SweepReport {
+  lapsedOrdersCanceled: number;
+  lateRefundsRetried: number;
+  lateRefundsFailed: number;
+  mailSent: number;
+  mailFailed: number;
+}
+
+export async function runSweepers(app: App, now = Date.now()): Promise<SweepReport> {
+  const lapsedOrdersCanceled = await cancelLapsedOrders(app.db, now);
+  const refunds = await retryLateRefunds(app, now);
+  const mail = await deliverPending(app.db, app.mail, { now });
+  await deleteExpiredSessions(app.db, now);
+  await deleteStaleThrottles(app.db, now);
+  return { lapsedOrdersCanceled, lateRefundsRetried: refunds.ok, lateRefundsFailed: refunds.failed, mailSent: mail.sent, mailFailed: mail.failed };
+}
