@@ -4,6 +4,7 @@
  */
 export * from './admin-creators.ts';
 export * from './commission.ts';
+export * from './creator-emails.ts';
 export * from './csv.ts';
 export * from './dashboard-range.ts';
 export * from './dashboard.ts';

@@ -26,6 +26,7 @@
  * with only three buckets — the creator dashboard — shows in-payout entries as approved: owed,
  * not yet paid.)
  */
+import { enqueuePayoutPaidEmail, type CreatorEmailContext } from './creator-emails.ts';
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
@@ -428,15 +429,23 @@ export type MarkPaidResult =
  * so a double submit changes nothing twice; repeating it with the same reference is a no-op
  * success, with a different one it is refused (the first reference stands).
  */
-export async function markPayoutPaid(db: DbOrTx, { payoutId, reference, now = Date.now() }: { payoutId: number; reference: unknown; now?: number }): Promise<MarkPaidResult> {
+export async function markPayoutPaid(
+  db: DbOrTx,
+  { payoutId, reference, now = Date.now(), email }: { payoutId: number; reference: unknown; now?: number; email?: CreatorEmailContext & { currency: string } },
+): Promise<MarkPaidResult> {
   const ref = parsePayoutReference(reference);
   if (!ref.ok) return { ok: false, reason: 'invalid', message: ref.message };
   if (!Number.isSafeInteger(payoutId) || payoutId < 1) return { ok: false, reason: 'not_found', message: 'No such payout.' };
-  const updated = await db
-    .update(payouts)
-    .set({ status: 'paid', reference: ref.reference, paidAt: now })
-    .where(and(eq(payouts.id, payoutId), eq(payouts.status, 'pending')))
-    .returning({ batchId: payouts.batchId });
+  // Marked paid and the creator's "payout sent" email queued together, or neither (ADR 0005).
+  const updated = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(payouts)
+      .set({ status: 'paid', reference: ref.reference, paidAt: now })
+      .where(and(eq(payouts.id, payoutId), eq(payouts.status, 'pending')))
+      .returning({ batchId: payouts.batchId });
+    if (rows[0] && email) await enqueuePayoutPaidEmail(tx, payoutId, email, now);
+    return rows;
+  });
   if (updated[0]) return { ok: true, alreadyPaid: false, batchId: updated[0].batchId };
   const row = await db.select({ status: payouts.status, reference: payouts.reference, batchId: payouts.batchId }).from(payouts).where(eq(payouts.id, payoutId)).get();
   if (!row) return { ok: false, reason: 'not_found', message: 'No such payout.' };

@@ -4,7 +4,7 @@
  * the outbox. Built here, once, and handed to the orders capability by the workflows; the orders
  * capability requires them (no optional hooks), so nothing can record a payment without crediting.
  */
-import { creditOrderLines, reverseOrderCommissions } from '../commissions/index.ts';
+import { creditOrderLines, enqueueCreatorSaleEmails, reverseOrderCommissions } from '../commissions/index.ts';
 import { enqueueConfirmation, enqueueRefunded, orderTotals, type FulfilHooks, type RefundHooks } from '../orders/index.ts';
 import { emailContext, type App } from './app.ts';
 
@@ -15,6 +15,7 @@ export async function paymentEffects(app: App, now: number): Promise<FulfilHooks
       // Attribution is decided once, per line, at payment (docs/architecture.md, rule 4); the sale
       // entries of the ledger follow (rule 5).
       await creditOrderLines(tx, orderId, app.config.credit, now);
+      await enqueueCreatorSaleEmails(tx, orderId, { shopName: app.config.shop.name, locale: app.config.shop.locale, siteUrl: app.config.shop.siteUrl }, now);
       await enqueueConfirmation(tx, orderId, ctx, now);
     },
     onRefundRecorded: async (tx, orderId) => {

@@ -77,6 +77,8 @@ export const EMAIL_KINDS = {
   orderShipped: 'order_shipped',
   orderRefunded: 'order_refunded',
   orderLink: 'order_link',
+  creatorSale: 'creator_sale',
+  creatorPayout: 'creator_payout',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -456,4 +458,76 @@ ${htmlParagraph(html`<span style="color:${C.muted};">${ignore}</span>`)}`;
     text,
     html: emailDocument({ shopName: d.shopName, title: subject, preheader: `The link to order ${d.number}`, body, footer: `Sent because the link for an order placed with ${d.email} was requested at ${d.shopName}.` }),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creator emails: a new credited sale, a payout sent
+
+export interface CreatorSaleEmailData {
+  shopName: string;
+  creatorName: string;
+  to: string;
+  orderNumber: string;
+  currency: string;
+  locale: string;
+  lines: { title: string; variantLabel: string; qty: number; source: 'post' | 'code' | 'link'; code?: string | null }[];
+  /** The creator's commission on these lines (pending until approvedAt). */
+  commissionCents: number;
+  approvedAt: number;
+  /** Absolute link to the creator dashboard. */
+  dashboardUrl: string;
+}
+
+const SOURCE_WORDS = { post: 'from a card in your post', code: 'with your code', link: 'through your referral link' } as const;
+
+/** Sent once per creator per paid order with lines credited to them. */
+export function creatorSaleEmail(d: CreatorSaleEmailData): RenderedEmail {
+  const m = (c: number) => formatMoney(c, { currency: d.currency, locale: d.locale });
+  const url = safeHttpUrl(d.dashboardUrl);
+  if (!url) throw new TypeError(`dashboardUrl must be an absolute http(s) URL, got ${JSON.stringify(d.dashboardUrl)}`);
+  const when = new Intl.DateTimeFormat(d.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(d.approvedAt);
+  const items = d.lines.reduce((n, l) => n + l.qty, 0);
+  const subject = `New sale: ${m(d.commissionCents)} commission — ${d.shopName}`;
+  const intro = `Good news, ${d.creatorName}: order ${d.orderNumber} was paid and ${items === 1 ? '1 item was' : `${items} items were`} credited to you.`;
+  const approval = `Your commission of ${m(d.commissionCents)} is pending until ${when} (the return window), then approved for your next payout.`;
+  const what = d.lines.map((l) => `${l.qty} × ${lineName(l)}, ${SOURCE_WORDS[l.source]}${l.source === 'code' && l.code ? ` ${l.code}` : ''}`);
+  const footer = `You are receiving this email because you are a creator at ${d.shopName}.`;
+  const text = joinText([intro, '', ...what.map((w) => `- ${w}`), '', approval, '', `Your dashboard: ${url}`, '', '-- ', d.shopName, footer]);
+  const body = html`${htmlHeading('You made a sale.')}
+${htmlParagraph(intro)}
+<ul style="margin:0 0 16px;padding-left:20px;font:400 15px/1.6 ${SANS};color:${C.ink2};">${what.map((w) => html`<li>${w}</li>`)}</ul>
+${htmlTotals([{ label: 'Your commission', value: m(d.commissionCents), strong: true }])}
+${htmlParagraph(html`<span style="color:${C.muted};">${approval}</span>`)}
+${htmlButton(url, 'Open your dashboard')}`;
+  return { subject, text, html: emailDocument({ shopName: d.shopName, title: subject, preheader: intro, body, footer }) };
+}
+
+export interface CreatorPayoutEmailData {
+  shopName: string;
+  creatorName: string;
+  to: string;
+  currency: string;
+  locale: string;
+  amountCents: number;
+  reference: string;
+  entries: number;
+  dashboardUrl: string;
+}
+
+/** Sent when the shop marks a creator's payout paid. */
+export function creatorPayoutEmail(d: CreatorPayoutEmailData): RenderedEmail {
+  const amount = formatMoney(d.amountCents, { currency: d.currency, locale: d.locale });
+  const url = safeHttpUrl(d.dashboardUrl);
+  if (!url) throw new TypeError(`dashboardUrl must be an absolute http(s) URL, got ${JSON.stringify(d.dashboardUrl)}`);
+  const subject = `Payout sent: ${amount} — ${d.shopName}`;
+  const intro = `${d.creatorName}, we have paid you ${amount} for ${d.entries === 1 ? '1 approved commission entry' : `${d.entries} approved commission entries`}.`;
+  const ref = `Payment reference: ${d.reference}. Depending on your bank it can take a few business days to arrive.`;
+  const footer = `You are receiving this email because you are a creator at ${d.shopName}.`;
+  const text = joinText([intro, '', ref, '', `Your dashboard: ${url}`, '', '-- ', d.shopName, footer]);
+  const body = html`${htmlHeading('Your payout is on its way.')}
+${htmlParagraph(intro)}
+${htmlTotals([{ label: 'Paid to you', value: amount, strong: true }])}
+${htmlParagraph(html`<span style="color:${C.muted};">${ref}</span>`)}
+${htmlButton(url, 'Open your dashboard')}`;
+  return { subject, text, html: emailDocument({ shopName: d.shopName, title: subject, preheader: intro, body, footer }) };
 }
