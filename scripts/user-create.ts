@@ -6,6 +6,7 @@
  * terminal. Every input is validated before anything is written; bad input prints a clear error
  * and exits non-zero (1 = invalid input, 2 = wrong usage).
  */
+import { ensureCreatorCodes } from '../src/server/commissions/index.ts';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDb } from '../src/server/db.ts';
@@ -84,6 +85,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return fail(`${hint}${result.message} Nothing was written.`);
     }
     const { user } = result;
+    // A creator made outside an invitation gets their referral and personal codes here.
+    if (user.creatorId !== null) await ensureCreatorCodes(db, user.creatorId);
     io.stdout.write(`Created ${user.role} ${user.email} (user id ${user.id})${values.creator ? ` for creator @${values.creator.trim()}` : ''}.\n`);
     return 0;
   } catch (error) {

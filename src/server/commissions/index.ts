@@ -4,7 +4,9 @@
  */
 export * from './admin-creators.ts';
 export * from './commission.ts';
+export * from './creator-codes.ts';
 export * from './creator-emails.ts';
+export * from './creator-profile.ts';
 export * from './csv.ts';
 export * from './dashboard-range.ts';
 export * from './dashboard.ts';

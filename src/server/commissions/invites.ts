@@ -22,6 +22,7 @@
  *
  * Pure helpers first (unit-tested), then the database functions (integration-tested).
  */
+import { ensureCreatorCodes } from './creator-codes.ts';
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { sha256 } from '@oslojs/crypto/sha2';
@@ -327,6 +328,8 @@ export async function acceptInvite(
         .values({ handle: row.handle, displayName: row.displayName, createdAt: now, invitedByCreatorId: inviterId })
         .returning({ id: creators.id })
         .get();
+      // A referral code and a personal code from day one (no "ask the shop" on the dashboard).
+      await ensureCreatorCodes(tx, creator.id, now);
       const created = await createUser(tx, { email: row.email, password, role: 'creator', creatorHandle: row.handle, now });
       if (!created.ok) {
         throw new AcceptAbort(

@@ -1,0 +1,27 @@
+/**
+ * A creator's public profile as the database knows it: enough for /creators/<handle> to exist from
+ * the day they join, before anyone writes a profile file for them (src/content/creators/*.json
+ * adds the bio, avatar and links).
+ */
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db.ts';
+import { creators } from '../../../db/schema/index.ts';
+
+export interface PublicCreator {
+  handle: string;
+  displayName: string;
+  joinedAt: number;
+}
+
+/** The creator with this handle, or null. Handles are matched exactly, as they appear in URLs. */
+export async function publicCreatorByHandle(db: DbOrTx, handle: string): Promise<PublicCreator | null> {
+  if (!/^[a-z0-9-]{1,60}$/.test(handle)) return null;
+  const row = await db.select({ handle: creators.handle, displayName: creators.displayName, joinedAt: creators.createdAt }).from(creators).where(eq(creators.handle, handle)).get();
+  return row ?? null;
+}
+
+/** Initials for an avatar placeholder: "Ana Test" → "AT". */
+export function initialsOf(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase() || '?';
+}
