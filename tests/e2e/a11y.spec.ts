@@ -7,7 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { login, newPage } from './helpers/browser.ts';
-import { DEMO_CREATOR_PASSWORD } from '../../db/seed/fixtures.ts';
+import { DEMO_CREATOR_PASSWORD } from '../../scripts/seed/fixtures.ts';
 
 async function seriousProblems(page: Page, path: string): Promise<string[]> {
   const res = await page.goto(path);

@@ -1,18 +1,19 @@
 /**
- * Browse (issue 2): posts with live product cards, the product page's colour and size picker, shop
+ * Browse: posts with live product cards, the product page's colour and size picker, shop
  * filters, sign-in for admins and creators, feeds, keyboard and an axe check — in real Chromium
  * against the built server and its seeded database.
  *
- * Shared server and DB: every change this file makes (a price, a product's active flag) is undone
- * before its test ends. It buys nothing. Products touched: merino-crewneck (price), leather-shoulder-bag
- * (active flag) — keep other spec files off those two.
+ * Shared server and DB: every test stands alone (runnable by itself, in any order). A test that needs
+ * a piece sold out or low sets that stock itself (helpers/fixtures.ts `setStock`), and every change
+ * (stock, a price, a product's active flag) is undone before its test ends. It buys nothing.
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { DEMO_CREATOR_PASSWORD } from '../../db/seed/fixtures.ts';
-import { CREATORS, PRODUCTS } from '../../db/seed/catalog-data.ts';
+import { DEMO_CREATOR_PASSWORD } from '../../scripts/seed/fixtures.ts';
+import { CREATORS, PRODUCTS } from '../../scripts/seed/catalog-data.ts';
 import { collectPageErrors, e2eDb, login, newPage } from './helpers/browser.ts';
+import { setStock } from './helpers/fixtures.ts';
 
 const POST = 'autumn-capsule-wardrobe';
 
@@ -26,6 +27,12 @@ interface VariantRow {
   available: number;
   active: boolean;
   productActive: boolean;
+}
+
+/** Sets every variant of these products to `n` on hand; returns the undo (see setStock). */
+async function stockAll(slugs: string[], n: number): Promise<() => Promise<void>> {
+  const skus = (await Promise.all(slugs.map(variantsOf))).flat().map((v) => v.sku);
+  return setStock(Object.fromEntries(skus.map((sku) => [sku, n])));
 }
 
 /** Variants as the database has them now, with availability = on hand − live reservations. */
@@ -162,9 +169,10 @@ describe('browse', () => {
       expect(await form.locator('input[name*="price" i]').count()).toBe(0);
     }
 
-    // The card preselects the SKU the creator named: MCN-OAT-M on the first card.
+    // The card shows the colour of the SKU the creator named (MCN-OAT-M: Oat); the size is the reader's.
     const first = card(page, 'merino-crewneck');
-    expect(await first.locator('input[name="sku"]:checked').inputValue()).toBe('MCN-OAT-M');
+    expect(await first.locator('input[name="colour"]').inputValue()).toBe('Oat');
+    expect(await first.locator('input[name="sku"]:checked').count()).toBe(0);
     expect((await variantsOf('merino-crewneck')).find((v) => v.sku === 'MCN-OAT-M')?.priceCents).toBe(
       cents(await first.locator('.price__now').innerText()),
     );
@@ -210,27 +218,32 @@ describe('browse', () => {
 
   test('stock badges: a sold-out piece cannot be added, a low one says how many are left, a removed one is "no longer available"', async () => {
     const page = await newPage();
+    const tanSku = (await variantsOf('leather-shoulder-bag')).find((v) => v.colour === 'Tan')!.sku;
+    const restoreVest = await stockAll(['alpaca-blend-vest'], 0);
+    const restoreTan = await setStock({ [tanSku]: 2 });
+    try {
+      // Sold out (every alpaca vest variant has 0 on hand).
+      await page.goto('/posts/how-to-layer-knitwear');
+      const vest = card(page, 'alpaca-blend-vest');
+      expect((await variantsOf('alpaca-blend-vest')).every((v) => v.available === 0)).toBe(true);
+      expect(await vest.locator('.badge').innerText()).toBe('Sold out');
+      const add = vest.locator('button[type="submit"]');
+      expect(await add.isDisabled()).toBe(true);
+      expect(await add.innerText()).toBe('Sold out');
+      for (const r of await vest.locator('input[name="sku"][type="radio"]').all()) expect(await r.isDisabled()).toBe(true);
+      // A well-stocked card on the same post shows no badge and can be added.
+      const shirt = card(page, 'poplin-oversized-shirt');
+      expect(await shirt.locator('.badge').count()).toBe(0);
+      expect(await shirt.locator('button[type="submit"]').isEnabled()).toBe(true);
 
-    // Sold out (every alpaca vest variant has 0 on hand).
-    await page.goto('/posts/how-to-layer-knitwear');
-    const vest = card(page, 'alpaca-blend-vest');
-    expect((await variantsOf('alpaca-blend-vest')).every((v) => v.available === 0)).toBe(true);
-    expect(await vest.locator('.badge').innerText()).toBe('Sold out');
-    const add = vest.locator('button[type="submit"]');
-    expect(await add.isDisabled()).toBe(true);
-    expect(await add.innerText()).toBe('Sold out');
-    for (const r of await vest.locator('input[name="sku"][type="radio"]').all()) expect(await r.isDisabled()).toBe(true);
-    // A well-stocked card on the same post shows no badge and can be added.
-    const shirt = card(page, 'poplin-oversized-shirt');
-    expect(await shirt.locator('.badge').count()).toBe(0);
-    expect(await shirt.locator('button[type="submit"]').isEnabled()).toBe(true);
-
-    // Low stock: the tan shoulder bag has 2 (seed) — the product page says so, from the database.
-    const tan = (await variantsOf('leather-shoulder-bag')).find((v) => v.colour === 'Tan')!;
-    expect(tan.available).toBeGreaterThan(0);
-    expect(tan.available).toBeLessThanOrEqual(3);
-    await page.goto('/products/leather-shoulder-bag?colour=Tan');
-    expect(await page.locator('.pdp__info .badge').innerText()).toBe(`Only ${tan.available} left`);
+      // Low stock: the tan shoulder bag has 2 — the product page says so, from the database.
+      expect((await variantsOf('leather-shoulder-bag')).find((v) => v.sku === tanSku)?.available).toBe(2);
+      await page.goto('/products/leather-shoulder-bag?colour=Tan');
+      expect(await page.locator('.pdp__info .badge').innerText()).toBe('Only 2 left');
+    } finally {
+      await restoreTan();
+      await restoreVest();
+    }
 
     // Removed from sale in the admin: the card gives way to a calm notice; the product page is a 410.
     try {
@@ -255,90 +268,102 @@ describe('browse', () => {
   });
 
   test('from a card to the product page: colour swatches change the URL and the image, sold-out sizes are disabled', async () => {
-    const page = await newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`/posts/${POST}`);
-    await Promise.all([page.waitForURL('**/products/merino-crewneck'), card(page, 'merino-crewneck').getByRole('link', { name: 'Fine Merino Crewneck' }).click()]);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Fine Merino Crewneck');
+    // Forest L and XL sold out, S in stock, whatever ran before.
+    const forestSkus = (await variantsOf('merino-crewneck')).filter((v) => v.colour === 'Forest');
+    const restore = await setStock(Object.fromEntries(forestSkus.map((v) => [v.sku, v.size === 'L' || v.size === 'XL' ? 0 : 3])));
+    try {
+      const page = await newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(`/posts/${POST}`);
+      await Promise.all([page.waitForURL('**/products/merino-crewneck'), card(page, 'merino-crewneck').getByRole('link', { name: 'Fine Merino Crewneck' }).click()]);
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Fine Merino Crewneck');
 
-    const main = page.locator('img.pdp__main');
-    const firstSrc = await main.getAttribute('src');
-    expect(firstSrc).toContain('merino-crewneck-oat');
-    expect(await page.locator('.picker__label').first().innerText()).toBe('Colour: Oat');
+      const main = page.locator('img.pdp__main');
+      const firstSrc = await main.getAttribute('src');
+      expect(firstSrc).toContain('merino-crewneck-oat');
+      expect(await page.locator('.picker__label').first().innerText()).toBe('Colour: Oat');
 
-    // Pick Forest: a plain link, so the choice is in the URL.
-    await Promise.all([page.waitForURL((u) => u.searchParams.get('colour') === 'Forest'), page.getByRole('link', { name: 'Forest', exact: true }).click()]);
-    expect(new URL(page.url()).pathname).toBe('/products/merino-crewneck');
-    expect(await page.locator('.picker__label').first().innerText()).toBe('Colour: Forest');
-    expect(await page.getByRole('link', { name: 'Forest', exact: true }).getAttribute('aria-current')).toBe('true');
-    const src = await main.getAttribute('src');
-    expect(src).not.toBe(firstSrc);
-    expect(src).toContain('merino-crewneck-forest');
-    expect(await main.getAttribute('alt')).toBe('Fine Merino Crewneck in Forest');
-    expect(await main.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      // Pick Forest: a plain link, so the choice is in the URL.
+      await Promise.all([page.waitForURL((u) => u.searchParams.get('colour') === 'Forest'), page.getByRole('link', { name: 'Forest', exact: true }).click()]);
+      expect(new URL(page.url()).pathname).toBe('/products/merino-crewneck');
+      expect(await page.locator('.picker__label').first().innerText()).toBe('Colour: Forest');
+      expect(await page.getByRole('link', { name: 'Forest', exact: true }).getAttribute('aria-current')).toBe('true');
+      const src = await main.getAttribute('src');
+      expect(src).not.toBe(firstSrc);
+      expect(src).toContain('merino-crewneck-forest');
+      expect(await main.getAttribute('alt')).toBe('Fine Merino Crewneck in Forest');
+      expect(await main.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
 
-    // Sizes of the Forest colourway; the ones with nothing available are disabled (L and XL in the seed).
-    const forest = (await variantsOf('merino-crewneck')).filter((v) => v.colour === 'Forest');
-    const radios = page.locator('form.buy input[type="radio"][name="sku"]');
-    expect(await radios.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(forest.map((v) => v.sku));
-    const soldOut = forest.filter((v) => v.available <= 0).map((v) => v.sku);
-    expect(soldOut.length).toBeGreaterThan(0);
-    for (const v of forest) {
-      const radio = page.locator(`form.buy input[name="sku"][value="${v.sku}"]`);
-      expect(await radio.isDisabled(), v.sku).toBe(v.available <= 0);
-      if (v.available <= 0) expect(await radio.locator('xpath=..').innerText()).toMatch(/Sold out/);
+      // Sizes of the Forest colourway; the ones with nothing available (L and XL) are disabled.
+      const forest = (await variantsOf('merino-crewneck')).filter((v) => v.colour === 'Forest');
+      const radios = page.locator('form.buy input[type="radio"][name="sku"]');
+      expect(await radios.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(forest.map((v) => v.sku));
+      const soldOut = forest.filter((v) => v.available <= 0).map((v) => v.sku);
+      expect(forest.filter((v) => v.available <= 0).map((v) => v.size)).toEqual(['L', 'XL']);
+      for (const v of forest) {
+        const radio = page.locator(`form.buy input[name="sku"][value="${v.sku}"]`);
+        expect(await radio.isDisabled(), v.sku).toBe(v.available <= 0);
+        if (v.available <= 0) expect(await radio.locator('xpath=..').innerText()).toMatch(/Sold out/);
+      }
+      // Pick a size that is in stock (click its chip, as a person would).
+      const pick = forest.find((v) => v.available > 0 && v.size === 'S')!;
+      await page.locator('form.buy label.size', { has: page.locator(`input[value="${pick.sku}"]`) }).click();
+      expect(await page.locator('form.buy input[name="sku"]:checked').inputValue()).toBe(pick.sku);
+      // Clicking a disabled chip changes nothing.
+      await page.locator(`form.buy input[name="sku"][value="${soldOut[0]}"]`).locator('xpath=..').click({ force: true });
+      expect(await page.locator('form.buy input[name="sku"]:checked').inputValue()).toBe(pick.sku);
+      expect(await page.getByRole('button', { name: 'Add to bag' }).isEnabled()).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await restore();
     }
-    // Pick a size that is in stock (click its chip, as a person would).
-    const pick = forest.find((v) => v.available > 0 && v.size === 'S')!;
-    await page.locator('form.buy label.size', { has: page.locator(`input[value="${pick.sku}"]`) }).click();
-    expect(await page.locator('form.buy input[name="sku"]:checked').inputValue()).toBe(pick.sku);
-    // Clicking a disabled chip changes nothing.
-    await page.locator(`form.buy input[name="sku"][value="${soldOut[0]}"]`).locator('xpath=..').click({ force: true });
-    expect(await page.locator('form.buy input[name="sku"]:checked').inputValue()).toBe(pick.sku);
-    expect(await page.getByRole('button', { name: 'Add to bag' }).isEnabled()).toBe(true);
-    expect(errors).toEqual([]);
   });
 
   test('the shop filters by category and stock and sorts by price, all in the URL', async () => {
-    const page = await newPage();
-    await page.goto('/shop');
-    const form = page.getByRole('form', { name: 'Filter products' });
-    await form.getByRole('checkbox', { name: /^Knitwear/ }).check();
-    await form.getByRole('checkbox', { name: 'In stock only' }).check();
-    await form.getByLabel('Sort by').selectOption({ label: 'Price: low to high' });
-    const [res] = await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Apply' }).click()]);
-    expect(res?.status()).toBe(200);
+    const restore = await stockAll(['alpaca-blend-vest'], 0); // one knitwear piece sold out
+    try {
+      const page = await newPage();
+      await page.goto('/shop');
+      const form = page.getByRole('form', { name: 'Filter products' });
+      await form.getByRole('checkbox', { name: /^Knitwear/ }).check();
+      await form.getByRole('checkbox', { name: 'In stock only' }).check();
+      await form.getByLabel('Sort by').selectOption({ label: 'Price: low to high' });
+      const [res] = await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Apply' }).click()]);
+      expect(res?.status()).toBe(200);
 
-    const url = new URL(page.url());
-    expect(url.pathname).toBe('/shop');
-    expect(url.searchParams.getAll('category')).toEqual(['knitwear']);
-    expect(url.searchParams.get('instock')).toBe('1');
-    expect(url.searchParams.get('sort')).toBe('price-asc');
+      const url = new URL(page.url());
+      expect(url.pathname).toBe('/shop');
+      expect(url.searchParams.getAll('category')).toEqual(['knitwear']);
+      expect(url.searchParams.get('instock')).toBe('1');
+      expect(url.searchParams.get('sort')).toBe('price-asc');
 
-    // What the database says: active knitwear with something available, cheapest first.
-    const knitwear = PRODUCTS.filter((p) => p.category === 'knitwear');
-    const expected: { slug: string; fromCents: number }[] = [];
-    for (const p of knitwear) {
-      const rows = (await variantsOf(p.slug)).filter((r) => r.active && r.productActive && r.available > 0);
-      if (rows.length) expected.push({ slug: p.slug, fromCents: Math.min(...rows.map((r) => r.priceCents)) });
+      // What the database says: active knitwear with something available, cheapest first.
+      const knitwear = PRODUCTS.filter((p) => p.category === 'knitwear');
+      const expected: { slug: string; fromCents: number }[] = [];
+      for (const p of knitwear) {
+        const rows = (await variantsOf(p.slug)).filter((r) => r.active && r.productActive && r.available > 0);
+        if (rows.length) expected.push({ slug: p.slug, fromCents: Math.min(...rows.map((r) => r.priceCents)) });
+      }
+      expected.sort((a, b) => a.fromCents - b.fromCents);
+      expect(expected.length).toBeGreaterThan(1);
+      expect(expected.length).toBeLessThan(knitwear.length); // the sold-out vest is filtered out
+
+      const tiles = page.locator('article.tile[data-product]');
+      expect(await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-product')))).toEqual(expected.map((e) => e.slug));
+      const shown = (await tiles.locator('.price__now').allInnerTexts()).map(cents);
+      expect(shown).toEqual(expected.map((e) => e.fromCents));
+      expect(await page.locator('.shop__head [role="status"]').innerText()).toBe(`${expected.length} pieces`);
+      // The form remembers the choice; the active filter can be removed with one link.
+      expect(await form.getByRole('checkbox', { name: /^Knitwear/ }).isChecked()).toBe(true);
+      expect(await form.getByLabel('Sort by').inputValue()).toBe('price-asc');
+      expect(await page.getByRole('link', { name: 'Remove filter Knitwear' }).count()).toBe(1);
+
+      // Without "in stock only" the sold-out vest is back.
+      await page.goto('/shop?category=knitwear&sort=price-asc');
+      expect(await page.locator('article.tile[data-product="alpaca-blend-vest"]').count()).toBe(1);
+    } finally {
+      await restore();
     }
-    expected.sort((a, b) => a.fromCents - b.fromCents);
-    expect(expected.length).toBeGreaterThan(1);
-    expect(expected.length).toBeLessThan(knitwear.length); // the sold-out vest is filtered out
-
-    const tiles = page.locator('article.tile[data-product]');
-    expect(await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-product')))).toEqual(expected.map((e) => e.slug));
-    const shown = (await tiles.locator('.price__now').allInnerTexts()).map(cents);
-    expect(shown).toEqual(expected.map((e) => e.fromCents));
-    expect(await page.locator('.shop__head [role="status"]').innerText()).toBe(`${expected.length} pieces`);
-    // The form remembers the choice; the active filter can be removed with one link.
-    expect(await form.getByRole('checkbox', { name: /^Knitwear/ }).isChecked()).toBe(true);
-    expect(await form.getByLabel('Sort by').inputValue()).toBe('price-asc');
-    expect(await page.getByRole('link', { name: 'Remove filter Knitwear' }).count()).toBe(1);
-
-    // Without "in stock only" the sold-out vest is back.
-    await page.goto('/shop?category=knitwear&sort=price-asc');
-    expect(await page.locator('article.tile[data-product="alpaca-blend-vest"]').count()).toBe(1);
   });
 
   test('a value a shared link cannot use falls back to the default with a quiet note, never an error page', async () => {

@@ -3,13 +3,14 @@
  * email in the dev mailbox and the signed order link in it, the admin shipping the order, a bad
  * checkout form, and a declined test payment — against the built server and its seeded database.
  *
- * Shared server and DB: every buyer has a unique email; the stock used is small (one unit of a few
- * well-stocked SKUs) except the decline test, which holds and then frees the single Sage
- * mini-crossbody bag (MCB-SGE-OS) — keep other spec files off that SKU.
+ * Shared server and DB: every test stands alone (runnable by itself, in any order). Buyers have
+ * unique emails; the purchases from posts take one unit of a few well-stocked SKUs; the shipping and
+ * decline tests buy a product of their own, made for them (helpers/fixtures.ts).
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { e2eDb, login, newPage, openEmail, readOutbox, waitForEmail } from './helpers/browser.ts';
+import { e2eProduct } from './helpers/fixtures.ts';
 
 interface Buyer {
   email: string;
@@ -217,7 +218,7 @@ async function checkOut(page: Page, b: Buyer): Promise<{ number: string; totalCe
   const number = heading.replace(/^Pay for order\s+/, '').trim();
   expect(number).toMatch(/\S+/);
   const totalCents = cents(await page.locator('.amount').innerText());
-  // No surprises in the total (DESIGN): the payment page asks what the checkout showed. Soft, so the
+  // No surprises in the total: the payment page asks what the checkout showed. Soft, so the
   // rest of the purchase is still checked when this fails.
   expect.soft(buttonTotal, `checkout button said ${buttonTotal}, pay page asks ${totalCents} (${b.shipping} shipping)`).toBe(totalCents);
   expect.soft(shownTotal, `checkout summary said ${shownTotal}, pay page asks ${totalCents} (${b.shipping} shipping)`).toBe(totalCents);
@@ -310,10 +311,18 @@ async function buyFromPost(page: Page, o: { post: string; cards: { position: num
   return { number, totalCents, orderPath: signed.pathname + signed.search };
 }
 
-describe('buy', () => {
-  // The no-JS purchase, shipped by the admin in the test after it.
-  let shipped: { page: Page; number: string; orderPath: string; email: string } | undefined;
+/** A paid order of one unit of `product`, bought on its product page; ends on the signed order page. */
+async function buyOnProductPage(page: Page, product: { slug: string }, b: Buyer): Promise<{ number: string; orderPath: string }> {
+  await page.goto(`/products/${product.slug}`);
+  await clickAdd(page, page.getByRole('button', { name: 'Add to bag' }));
+  await openBag(page);
+  const { number } = await checkOut(page, b);
+  await pay(page);
+  const at = new URL(page.url());
+  return { number, orderPath: at.pathname + at.search };
+}
 
+describe('buy', () => {
   test('with JavaScript: two cards from a post → bag → checkout → test payment → confirmation, email and order link', async () => {
     const page = await newPage();
     const errors: string[] = [];
@@ -345,9 +354,10 @@ describe('buy', () => {
     expect(await count.count()).toBe(1);
     expect(await count.innerText()).toBe('0');
 
-    // First add: the blazer card, as preselected.
+    // First add: the blazer card, the creator's size picked on its chips (cards preselect none).
     const blazer = tileAt(page, 5);
     expect(await blazer.getAttribute('data-product')).toBe('oversized-wool-blazer');
+    await blazer.locator('label', { has: page.locator('input[value="OWB-CHA-M"]') }).click();
     const blazerSku = await blazer.locator('input[name="sku"]:checked').inputValue();
     const blazerPrice = (await stockOf(blazerSku)).priceCents;
     const added = page.waitForResponse((r) => new URL(r.url()).pathname === '/bag/add');
@@ -403,20 +413,23 @@ describe('buy', () => {
 
   test('without JavaScript: the same purchase with plain forms', async () => {
     const page = await newPage({ javaScriptEnabled: false });
-    const b = buyer('nojs');
-    const done = await buyFromPost(page, {
+    await buyFromPost(page, {
       post: 'slip-dress-after-dark',
       cards: [
         { position: 4, sku: 'SBD-MID-XS' },
         { position: 7, sku: 'LWD-BGR-M' },
       ],
-      buyer: b,
+      buyer: buyer('nojs'),
     });
-    shipped = { page, number: done.number, orderPath: done.orderPath, email: b.email };
   });
 
-  test('the admin marks that order shipped; the buyer’s signed order page shows the tracking number', async () => {
-    if (!shipped) throw new Error('needs the order of the no-JS purchase above');
+  test('the admin marks a paid order shipped; the buyer’s signed order page shows the tracking number', async () => {
+    // A paid order of its own, bought without JavaScript.
+    const buyerPage = await newPage({ javaScriptEnabled: false });
+    const b = buyer('ship');
+    const shipped = { page: buyerPage, email: b.email, ...(await buyOnProductPage(buyerPage, await e2eProduct({ stock: 5 }), b)) };
+    expect((await orderByNumber(shipped.number))?.status).toBe('paid');
+
     const tracking = `1Z999AA1${Date.now().toString().slice(-10)}`;
     const admin = await newPage();
     await login(admin);
@@ -497,10 +510,11 @@ describe('buy', () => {
   });
 
   test('"Decline payment" cancels the order and frees the stock it held', async () => {
-    const sku = 'MCB-SGE-OS'; // one in stock (seed): held at checkout, free again after the decline
+    const made = await e2eProduct({ stock: 1 }); // its last unit: held at checkout, free again after the decline
+    const sku = made.sku;
     const start = await stockOf(sku);
-    expect(start.available, `${sku} must be in stock for this test`).toBeGreaterThan(0);
-    const product = '/products/mini-crossbody-bag?colour=Sage';
+    expect(start).toEqual({ onHand: 1, available: 1, priceCents: made.priceCents });
+    const product = `/products/${made.slug}`;
 
     const page = await newPage();
     await page.goto(product);

@@ -23,7 +23,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, inject } from 'vitest';
-import { DEMO_ADMIN } from '../../../db/seed/fixtures.ts';
+import { DEMO_ADMIN } from '../../../scripts/seed/fixtures.ts';
 import { openDb, type Db } from '../../../src/server/db.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/lib/serve-built.ts';
 
