@@ -342,7 +342,7 @@ describe('cancelOrder', () => {
       ['paid', 'canceled'],
     ]);
     // In people's words: money formatted, product titles (never line ids or cents).
-    expect(history.at(-1)!.note).toMatch(new RegExp(`^Canceled by the shop before shipping\\. Refunded \\$${(placed.totalCents / 100).toFixed(2).replace('.', '\\.')} for 2 × ${knit.title} \\(${knit.variantLabel}\\), 1 × ${scarf.title} \\(${scarf.variantLabel}\\), returned to stock\\. Payment reference \\S+\\.$`));
+    expect(history.at(-1)!.note).toMatch(new RegExp(`^Canceled by the shop before shipping\\. Refunded \\$${(placed.totalCents / 100).toFixed(2).replace('.', '\\.')} for 2 × ${knit!.title} \\(${knit!.variantLabel}\\), 1 × ${scarf!.title} \\(${scarf!.variantLabel}\\), returned to stock\\. Payment reference \\S+\\.$`));
     expect(history.at(-1)!.actor).toBe(ACTOR);
 
     // Nothing more to cancel or refund; a second cancel moves no money.
