@@ -21,7 +21,7 @@ const port = config.PORT;
 // Security headers on every response, set before anyone writes (ADR 0023): static files and
 // render-cache hits are answered here without Astro's middleware. Pages replace the fallback
 // Content-Security-Policy with their own (hashes of their inline scripts and styles).
-const SECURITY_HEADERS = securityHeaders({ secure: process.env.SECURE_COOKIES === 'true' });
+const SECURITY_HEADERS = securityHeaders({ secure: config.SECURE_COOKIES });
 
 const server = http.createServer((req, res) => {
   for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
