@@ -3,7 +3,7 @@ import type { APIRoute } from 'astro';
 import { getDb, money } from '../lib/runtime.ts';
 import { bagId } from '../lib/bag.ts';
 import { loadBag } from '../server/cart/cart-store.ts';
-import { bagCount, bagSubtotal, lineWarning } from '../server/cart/cart.ts';
+import { bagCount, bagSubtotal, lineWarning, lineWarningText } from '../server/cart/cart.ts';
 import { paths } from '../server/paths.ts';
 
 export const GET: APIRoute = async ({ cookies }) => {
@@ -21,7 +21,7 @@ export const GET: APIRoute = async ({ cookies }) => {
       price: money(l.unitPriceCents * l.qty),
       image: l.imagePath,
       href: paths.product(l.productSlug),
-      warning: lineWarning(l)?.kind ?? null,
+      warning: ((w) => (w ? lineWarningText(w) : null))(lineWarning(l)),
     })),
   };
   return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json', 'cache-control': 'private, no-store' } });

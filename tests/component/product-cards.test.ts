@@ -65,7 +65,27 @@ describe('ProductTile', () => {
     });
     expect(html).toContain('Only 2 left');
     expect(html).toMatch(/value="K-S"[^>]*disabled/);
-    expect(html).toMatch(/value="K-M"[^>]*checked/);
+  });
+  it('preselects no size when there is more than one: the reader is asked (a message slot next to the button)', async () => {
+    const html = await render(ProductTile, { product: product('tee') });
+    expect(html).toMatch(/name="sku" value="tee-S"/);
+    expect(html).not.toMatch(/name="sku"[^>]*checked/);
+    expect(html).not.toMatch(/name="sku"[^>]*required/);
+    // What the size question needs without JavaScript: the product and the way back to this card.
+    expect(html).toMatch(/name="product" value="tee"/);
+    expect(html).toMatch(/name="back" value="\/[^"]*#card-tee"/);
+    expect(html).toMatch(/<p class="tile__msg"[^>]*role="status"[^>]*data-add-message/);
+  });
+  it('one size only: it is the one added (a hidden field, nothing to ask)', async () => {
+    const html = await render(ProductTile, { product: product('belt', { variants: [variant({ sku: 'B-OS', size: null })] }) });
+    expect(html).toMatch(/type="hidden" name="sku" value="B-OS"/);
+  });
+  it('a size the reader filtered by is preselected when the card has it in stock, and only then', async () => {
+    const p = product('knit', { variants: [variant({ sku: 'K-S', size: 'S' }), variant({ sku: 'K-M', size: 'M' }), variant({ sku: 'K-L', size: 'L', available: 0 })] });
+    expect(await render(ProductTile, { product: p, sizes: ['M'] })).toMatch(/value="K-M"[^>]*checked/);
+    // Sold out in that size, or two of the filtered sizes fit: nothing is chosen for the reader.
+    expect(await render(ProductTile, { product: p, sizes: ['L'] })).not.toMatch(/name="sku"[^>]*checked/);
+    expect(await render(ProductTile, { product: p, sizes: ['S', 'M'] })).not.toMatch(/name="sku"[^>]*checked/);
   });
   it('says Sold out and cannot be added when nothing is left', async () => {
     const html = await render(ProductTile, { product: product('gone', { variants: [variant({ sku: 'G', available: 0 })] }) });
@@ -83,7 +103,9 @@ describe('<ProductCard> in a post', () => {
     expect(first).toMatch(/name="post" value="my-post"/);
     expect(first).toMatch(/name="card" value="0"/);
     expect(second).toMatch(/name="card" value="1"/);
-    expect(second).toMatch(/value="coat-S"[^>]*checked/);
+    // The creator's variant picks the colour shown; the size is still the reader's to choose.
+    expect(second).not.toMatch(/name="sku"[^>]*checked/);
+    expect(second).toMatch(/name="back" value="[^"]*#card-my-post-1"/);
   });
   it('renders "no longer available" for an unknown product instead of crashing', async () => {
     const html = await render(ProductCard, { product: 'vanished' }, cardsFor('<ProductCard product="vanished" />', []));

@@ -7,8 +7,8 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { DEMO_CREATOR_PASSWORD } from '../../db/seed/fixtures.ts';
-import { login, newPage } from './helpers/browser.ts';
+import { DEMO_CREATOR_PASSWORD } from '../../scripts/seed/fixtures.ts';
+import { e2eDb, login, newPage } from './helpers/browser.ts';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 900 };
@@ -93,4 +93,169 @@ describe('signed-in header on a phone', () => {
       expect(width).toBeLessThanOrEqual(390);
     });
   }
+});
+
+const POST = 'autumn-capsule-wardrobe';
+/** The post's first card: merino-crewneck in Oat, five sizes (the creator named MCN-OAT-M). */
+const MERINO = `article.tile[data-product="merino-crewneck"]`;
+
+/** A variant with a few units free right now (on hand − live holds), sized, on an active product. */
+async function lowStockVariant(): Promise<{ sku: string; product: string; colour: string | null; available: number }> {
+  const db = await e2eDb();
+  const rs = await db.$client.execute({
+    sql: `select v.sku, p.slug, v.colour, v.stock_on_hand - coalesce((select sum(r.qty) from stock_reservations r
+            where r.variant_id = v.id and r.status = 'active' and r.expires_at > ?), 0) as available
+          from variants v join products p on p.id = v.product_id
+          where v.active = 1 and p.active = 1 and v.size is not null and p.slug not like 'e2e-%'
+          and (select count(*) from variants o where o.product_id = p.id and o.colour is v.colour) > 1
+          group by v.id having available between 2 and 4 order by p.slug desc, v.sku limit 1`,
+    args: [Date.now()],
+  });
+  const r = rs.rows[0];
+  if (!r) throw new Error('the seed has no sized variant with 2–4 units free');
+  return { sku: String(r.sku), product: String(r.slug), colour: r.colour === null ? null : String(r.colour), available: Number(r.available) };
+}
+
+describe('size choice', () => {
+  test('cards preselect no size; without JavaScript "Add to bag" asks on a page of its own, then adds what was chosen', async () => {
+    const page = await newPage({ viewport: PHONE, javaScriptEnabled: false });
+    await page.goto(`/posts/${POST}`);
+    const tile = page.locator(MERINO).first();
+    expect(await tile.locator('input[name="sku"]').count()).toBeGreaterThan(1);
+    expect(await tile.locator('input[name="sku"]:checked').count()).toBe(0);
+    expect(await page.locator('.prose input[type="radio"][name="sku"]:checked').count()).toBe(0);
+
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag/add'), tile.getByRole('button', { name: 'Add to bag' }).click()]);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Choose a size');
+    expect(await page.locator('[data-bag-count]').innerText()).toBe('0'); // nothing was added
+    const ask = page.locator(MERINO);
+    expect(await ask.locator('input[name="sku"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(
+      await tile.locator('input[name="sku"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    );
+    // The way back leads to the card the reader was at, in the post.
+    const back = page.getByRole('link', { name: /^Back to “/ });
+    expect(await back.getAttribute('href')).toBe(`/posts/${POST}#card-${POST}-0`);
+    // Its form still carries the card, so the line is credited to the post.
+    expect(await ask.locator('input[name="post"]').inputValue()).toBe(POST);
+    expect(await ask.locator('input[name="card"]').inputValue()).toBe('0');
+
+    await ask.locator('label', { has: page.locator('input[value="MCN-OAT-M"]') }).click();
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), ask.getByRole('button', { name: 'Add to bag' }).click()]);
+    expect(await page.locator('li.line[data-sku]').evaluateAll((els) => els.map((e) => e.getAttribute('data-sku')))).toEqual(['MCN-OAT-M']);
+  });
+
+  test('with JavaScript: the question is an inline message at the card, nothing is posted until a size is picked', async () => {
+    const page = await newPage({ viewport: LAPTOP });
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`/posts/${POST}`);
+    const tile = page.locator(MERINO).first();
+    await tile.getByRole('button', { name: 'Add to bag' }).click();
+    const message = tile.locator('[data-add-message]');
+    await expect.poll(() => message.innerText()).toBe('Choose a size first.');
+    expect(await message.getAttribute('role')).toBe('status');
+    // Focus goes to the sizes, described by the message.
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('sku');
+    expect(await tile.locator('fieldset').getAttribute('aria-describedby')).toBe(await message.getAttribute('id'));
+    expect(posts).toEqual([]);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
+    await tile.locator('label', { has: page.locator('input[value="MCN-OAT-S"]') }).click();
+    expect(await message.innerText()).toBe('');
+    await tile.getByRole('button', { name: 'Add to bag' }).click();
+    await expect.poll(() => page.locator('[data-bag-count]').innerText()).toBe('1');
+    expect(posts).toEqual(['/bag/add']);
+    expect(dialogs).toEqual([]);
+  });
+
+  test('a shop filter by size preselects that size on the tiles that have it', async () => {
+    const page = await newPage({ viewport: LAPTOP, javaScriptEnabled: false });
+    await page.goto('/shop?size=M');
+    const tiles = page.locator('.grid article.tile');
+    const chosen = await tiles.evaluateAll((els) =>
+      els
+        .filter((t) => t.querySelectorAll('input[type="radio"][name="sku"]').length > 1)
+        .map((t) => {
+          const checked = t.querySelector<HTMLInputElement>('input[name="sku"]:checked');
+          return checked ? checked.closest('label')?.querySelector('span')?.textContent : null;
+        }),
+    );
+    // Tiles with M in stock have it chosen; the others (M sold out) have nothing chosen, never another size.
+    expect(chosen.filter((c) => c === 'M').length).toBeGreaterThan(0);
+    expect(chosen.filter((c) => c !== 'M' && c !== null)).toEqual([]);
+    const mInStockUnchosen = await tiles.evaluateAll(
+      (els) =>
+        els.filter((t) => {
+          const m = [...t.querySelectorAll<HTMLInputElement>('input[type="radio"][name="sku"]')].find((r) => r.closest('label')?.querySelector('span')?.textContent === 'M');
+          return m !== undefined && !m.disabled && !m.checked;
+        }).length,
+    );
+    expect(mInStockUnchosen).toBe(0);
+    // Without the filter, none is chosen.
+    await page.goto('/shop');
+    expect(await page.locator('.grid input[type="radio"][name="sku"]:checked').count()).toBe(0);
+  });
+});
+
+describe('stock messages', () => {
+  test('with JavaScript, adding more than is left is an inline message at the card, never an alert()', async () => {
+    const v = await lowStockVariant();
+    const page = await newPage({ viewport: PHONE });
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`/products/${v.product}?colour=${encodeURIComponent(v.colour ?? '')}&sku=${v.sku}`);
+    const form = page.locator('form.buy');
+    expect(await form.locator('input[name="sku"]:checked').inputValue()).toBe(v.sku);
+    // The quantity field offers no more than there is of any size shown.
+    expect(Number(await page.getByLabel('Quantity').getAttribute('max'))).toBeLessThanOrEqual(10);
+    await page.getByLabel('Quantity').fill(String(v.available));
+    await form.getByRole('button', { name: 'Add to bag' }).click();
+    await expect.poll(() => page.locator('[data-bag-count]').first().innerText()).toBe(String(v.available));
+    await page.getByRole('dialog').waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByLabel('Quantity').fill('1');
+    await form.getByRole('button', { name: 'Add to bag' }).click();
+    const message = form.locator('[data-add-message]');
+    await expect.poll(() => message.innerText()).toBe(`Only ${v.available} left — there is not enough stock for that quantity.`);
+    expect(await message.getAttribute('role')).toBe('status');
+    expect(await page.locator('[data-bag-count]').first().innerText()).toBe(String(v.available));
+    expect(dialogs).toEqual([]);
+  });
+
+  test('the bag offers quantities up to what can be bought; a larger one is refused at its line', async () => {
+    const v = await lowStockVariant();
+    const page = await newPage({ viewport: PHONE, javaScriptEnabled: false });
+    await page.goto(`/products/${v.product}?colour=${encodeURIComponent(v.colour ?? '')}&sku=${v.sku}`);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), page.locator('form.buy').getByRole('button', { name: 'Add to bag' }).click()]);
+    const line = page.locator(`li.line[data-sku="${v.sku}"]`);
+    const select = line.getByLabel('Quantity');
+    const offered = await select.locator('option').evaluateAll((els) => els.map((e) => Number((e as HTMLOptionElement).value)));
+    expect(offered).toEqual(Array.from({ length: v.available }, (_, i) => i + 1));
+
+    // A hand-made request for more (an old tab, a crafted form): refused next to the line, nothing changed.
+    await select.evaluate((s, n) => {
+      const o = document.createElement('option');
+      o.value = String(n);
+      o.textContent = String(n);
+      s.append(o);
+      (s as HTMLSelectElement).value = String(n);
+    }, v.available + 1);
+    await Promise.all([page.waitForLoadState('load'), line.getByRole('button', { name: 'Update' }).click()]);
+    const refused = page.locator(`li.line[data-sku="${v.sku}"] .line__error[role="alert"]`);
+    expect(await refused.innerText()).toBe(`Only ${v.available} left — choose ${v.available} or fewer. Nothing was changed.`);
+    expect(await page.locator(`li.line[data-sku="${v.sku}"]`).getByLabel('Quantity').inputValue()).toBe('1');
+    const o = await overflow(page);
+    expect(o.scrollWidth, JSON.stringify(o.wide)).toBe(390);
+  });
 });

@@ -14,6 +14,7 @@ interface DrawerLine {
   price: string;
   image: string;
   href: string;
+  /** What is wrong with the line, in the bag's own words ("Only 2 left — …"), or null. */
   warning: string | null;
 }
 interface DrawerBag {
@@ -101,7 +102,7 @@ function BagDrawer() {
                     <p>
                       {l.variant} · {l.qty} × <span>{l.price}</span>
                     </p>
-                    {l.warning && <p className="drawer__warn">Check this item in your bag</p>}
+                    {l.warning && <p className="drawer__warn">{l.warning}</p>}
                   </div>
                 </li>
               ))}
@@ -109,6 +110,7 @@ function BagDrawer() {
             <p className="drawer__subtotal">
               <span>Subtotal</span> <strong>{bag.subtotal}</strong>
             </p>
+            {bag.blocked && <p className="drawer__warn">Fix the items marked above in your bag to check out.</p>}
             <div className="drawer__actions">
               <a className="button button--ghost" href="/bag">
                 View bag

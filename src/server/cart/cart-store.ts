@@ -103,18 +103,29 @@ export async function addToBag(
   });
 }
 
-/** Sets a line's quantity (0 removes it). Only lines of this bag can be changed. */
+/**
+ * Sets a line's quantity (0 removes it). Only lines of this bag can be changed, and never to more
+ * than can be bought now (the bag offers no more; a hand-made request is refused, writing nothing).
+ */
 export async function setLineQty(
   db: Db,
   cartId: string,
   lineId: number,
   qty: number,
   now = Date.now(),
-): Promise<{ ok: true } | { ok: false; reason: 'unknown_line' }> {
+): Promise<{ ok: true } | { ok: false; reason: 'unknown_line' } | { ok: false; reason: 'not_enough_stock' | 'sold_out'; available: number }> {
   if (qty === 0) {
     const res = await db.delete(cartLines).where(and(eq(cartLines.id, lineId), eq(cartLines.cartId, cartId))).returning({ id: cartLines.id });
     return res.length ? { ok: true } : { ok: false, reason: 'unknown_line' };
   }
+  const line = await db
+    .select({ available: availableSql(now) })
+    .from(cartLines)
+    .innerJoin(variants, eq(variants.id, cartLines.variantId))
+    .where(and(eq(cartLines.id, lineId), eq(cartLines.cartId, cartId)))
+    .get();
+  if (!line) return { ok: false, reason: 'unknown_line' };
+  if (qty > line.available) return { ok: false, reason: line.available <= 0 ? 'sold_out' : 'not_enough_stock', available: Math.max(0, line.available) };
   const res = await db
     .update(cartLines)
     .set({ qty, updatedAt: now })

@@ -3,6 +3,7 @@
  * A request carries SKUs and quantities only — prices always come from the server (rule 1).
  */
 import { z } from 'zod';
+import { safeNextPath } from '../shared/paths.ts';
 
 export const MAX_QTY_PER_LINE = 10;
 export const MAX_LINES_PER_BAG = 50;
@@ -54,6 +55,39 @@ export function parseAddToBag(fields: Record<string, string | undefined>): Parse
   return { ok: true, value: { sku: s, qty: q, source: post !== undefined && card !== undefined ? { kind: 'post', post, card } : { kind: 'direct' } } };
 }
 
+/**
+ * "Add to bag" without a size (cards preselect none, so a reader who did not pick one gets asked):
+ * the card to ask again — its product, the colour it showed, where it sat, and the page the reader
+ * was on (a path on this site only). Null when a size was sent or the card cannot be named.
+ */
+export interface SizeQuestion {
+  product: string;
+  colour: string | undefined;
+  source: LineSource;
+  back: string | undefined;
+}
+const sizeQuestionSchema = z.object({
+  product: z.string().trim().regex(/^[a-z0-9-]{1,120}$/),
+  colour: z.string().trim().min(1).max(60).optional().catch(undefined),
+  post: z.string().trim().regex(/^[a-z0-9-]{1,120}$/).optional().catch(undefined),
+  card: z.string().trim().regex(/^\d{1,3}$/).transform(Number).optional().catch(undefined),
+  back: z.string().max(500).optional().catch(undefined),
+});
+export function sizeQuestion(fields: Record<string, string | undefined>): SizeQuestion | null {
+  if ((fields.sku ?? '').trim() !== '') return null;
+  const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== ''));
+  const r = sizeQuestionSchema.safeParse(clean);
+  if (!r.success) return null;
+  const { product, colour, post, card, back } = r.data;
+  const safeBack = back === undefined ? undefined : safeNextPath(back, '');
+  return {
+    product,
+    colour,
+    source: post !== undefined && card !== undefined ? { kind: 'post', post, card } : { kind: 'direct' },
+    back: safeBack || undefined,
+  };
+}
+
 export const updateLineSchema = z.object({
   line: z.string().regex(/^\d{1,12}$/, 'Unknown bag line.').transform(Number),
   qty: z
@@ -103,6 +137,29 @@ export function lineWarning(line: Pick<BagLineView, 'qty' | 'available' | 'purch
   if (line.available <= 0) return { kind: 'sold_out' };
   if (line.qty > line.available) return { kind: 'short', available: line.available };
   return null;
+}
+
+/** What the bag (page and drawer) says about a line's warning, in one wording. */
+export function lineWarningText(w: LineWarning): string {
+  if (w.kind === 'unavailable') return 'This item is no longer sold — please remove it.';
+  if (w.kind === 'sold_out') return 'Sold out — please remove it.';
+  return `Only ${w.available} left — lower the quantity to continue.`;
+}
+
+/**
+ * The quantities the bag offers for a line: 1 up to what can be bought (stock now, and the per-line
+ * limit), with the line's quantity selected — or, when it is more than is left, the most there is.
+ * @example qtyChoices({ qty: 3, available: 2 }) // { options: [1, 2], selected: 2 }
+ */
+export function qtyChoices(line: Pick<BagLineView, 'qty' | 'available'>): { options: number[]; selected: number } {
+  const cap = Math.max(1, Math.min(MAX_QTY_PER_LINE, line.available));
+  return { options: Array.from({ length: cap }, (_, i) => i + 1), selected: Math.min(line.qty, cap) };
+}
+
+/** An add or quantity change refused for stock, in people's words. */
+export function stockMessage(reason: 'sold_out' | 'not_enough_stock', available: number | undefined): string {
+  if (reason === 'sold_out' || available === 0) return ADD_ERRORS.sold_out;
+  return available === undefined ? ADD_ERRORS.not_enough_stock : `Only ${available} left — choose ${available} or fewer.`;
 }
 
 export function bagSubtotal(lines: readonly Pick<BagLineView, 'unitPriceCents' | 'qty' | 'purchasable'>[]): number {
