@@ -259,3 +259,53 @@ describe('stock messages', () => {
     expect(o.scrollWidth, JSON.stringify(o.wide)).toBe(390);
   });
 });
+
+describe('bag drawer and the way back', () => {
+  test('the drawer keeps focus inside while open; Escape closes it and focus returns to the button used', async () => {
+    const page = await newPage({ viewport: PHONE });
+    await page.goto(`/posts/${POST}`);
+    const tile = page.locator(MERINO).first();
+    await tile.locator('label', { has: page.locator('input[value="MCN-OAT-L"]') }).click();
+    const add = tile.getByRole('button', { name: 'Add to bag' });
+    await add.click();
+    const dialog = page.getByRole('dialog', { name: /Your bag/ });
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.getByRole('link', { name: 'Check out' }).waitFor();
+    const inside = () => page.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null);
+    // Forwards past the last control and backwards past the first: focus never leaves the panel.
+    const seen = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect(await inside(), `Tab ${i + 1}`).toBe(true);
+      seen.add(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+    }
+    expect(seen.has('Check out')).toBe(true);
+    expect(seen.has('View bag')).toBe(true);
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Shift+Tab');
+      expect(await inside(), `Shift+Tab ${i + 1}`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await add.evaluate((b) => b === document.activeElement)).toBe(true);
+  });
+
+  test('without JavaScript the bag has "Continue shopping" back to the post (and card) or product of the newest line', async () => {
+    const page = await newPage({ viewport: PHONE, javaScriptEnabled: false });
+    // From the product page first, then from the post: the newest line is the post's.
+    await page.goto('/products/merino-crewneck?colour=Oat&sku=MCN-OAT-XS');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), page.locator('form.buy').getByRole('button', { name: 'Add to bag' }).click()]);
+    const back = page.locator('[data-continue-shopping]');
+    expect(await back.innerText()).toBe('Continue shopping');
+    expect(await back.getAttribute('href')).toBe('/products/merino-crewneck');
+
+    await page.goto(`/posts/${POST}`);
+    const tile = page.locator(MERINO).first();
+    await tile.locator('label', { has: page.locator('input[value="MCN-OAT-M"]') }).click();
+    await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), tile.getByRole('button', { name: 'Add to bag' }).click()]);
+    expect(await back.getAttribute('href')).toBe(`/posts/${POST}#card-${POST}-0`);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/posts/${POST}`), back.click()]);
+    expect(new URL(page.url()).hash).toBe(`#card-${POST}-0`);
+    expect(await page.locator(`#card-${POST}-0`).count()).toBe(1);
+  });
+});

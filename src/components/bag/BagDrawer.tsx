@@ -63,20 +63,58 @@ function BagDrawer() {
     };
   }, [refresh]);
 
+  // Off while closing, so giving focus back to the opener is not pulled into the panel again.
+  const trapping = useRef(false);
+  const close = useCallback(() => {
+    trapping.current = false;
+    setOpen(false);
+    if (opener.current instanceof HTMLElement && opener.current.isConnected) opener.current.focus();
+  }, []);
+
+  // A modal dialog (aria-modal): while open, Tab and Shift+Tab cycle inside the panel, focus that
+  // lands outside is brought back, Escape closes, and closing returns focus to what opened it
+  // (WAI-ARIA Authoring Practices, dialog pattern).
   useEffect(() => {
     if (!open) return;
+    trapping.current = true;
     panel.current?.focus();
+    const focusables = () =>
+      [...(panel.current?.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])') ?? [])];
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false);
+      if (!trapping.current) return;
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close();
+        return;
+      }
+      if (e.key !== 'Tab' || !panel.current) return;
+      const items = focusables();
+      if (items.length === 0) {
+        e.preventDefault();
+        panel.current.focus();
+        return;
+      }
+      const first = items[0]!;
+      const last = items[items.length - 1]!;
+      const active = document.activeElement;
+      if (e.shiftKey && (active === first || active === panel.current || !panel.current.contains(active))) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (active === last || !panel.current.contains(active))) {
+        e.preventDefault();
+        first.focus();
+      }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    if (opener.current instanceof HTMLElement) opener.current.focus();
-  };
+    const onFocusIn = (e: FocusEvent) => {
+      if (trapping.current && panel.current && e.target instanceof Node && !panel.current.contains(e.target)) panel.current.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('focusin', onFocusIn);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('focusin', onFocusIn);
+    };
+  }, [open, close]);
 
   if (!open) return null;
   return (
