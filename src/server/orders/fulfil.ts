@@ -9,16 +9,20 @@
  *   honoured from free stock, or, if stock is short, marked `needs_refund` — never sold below zero.
  * - failed / expired → the pending order is canceled and its reservation released; on a paid order
  *   these change nothing.
- * - refunded / disputed → recorded against the order.
+ * - refunded / disputed → recorded against the order. A refund may be reported before the payment
+ *   (Stripe does not order its events): it is recorded on the pending order, and when the payment
+ *   then lands `fulfil` applies it — refunded in full → 'refunded', no stock taken, no commission;
+ *   in part → paid, then partially refunded with the commission reversed in proportion
+ *   (docs/decisions/0035-payment-events-in-any-order.md).
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db.ts';
 import { cartLines, orderEvents, orderLines, orders, paymentEvents, stockReservations, variants } from '../../../db/schema/index.ts';
-import { availableSql, bumpCatalogVersion } from '../catalog/catalog-store.ts';
+import { availableSql, bumpCatalogVersion } from '../catalog/index.ts';
 import type { PaymentEvent } from '../payments/index.ts';
 import { releaseOrder } from './release.ts';
 import { canTransition, statusAfterRefund } from './state.ts';
-import { formatMoney } from '../shared/money.ts';
+import { formatMoney } from '../shared/index.ts';
 
 export type EventOutcome =
   | 'duplicate'
@@ -26,6 +30,7 @@ export type EventOutcome =
   | 'fulfilled'
   | 'fulfilled_late'
   | 'needs_refund'
+  | 'refunded_before_payment'
   | 'already_paid'
   | 'awaiting_payment'
   | 'released'
@@ -135,6 +140,29 @@ export async function fulfil(
   // Paid once already (even if since canceled or refunded): this payment never revives the order.
   if (order.paidAt !== null || (order.status !== 'pending' && order.status !== 'canceled')) return 'already_paid';
   if (order.needsRefund) return 'needs_refund';
+
+  // The provider reported a full refund before this payment: the money is already back, so nothing
+  // is sold — the hold is released, no stock is taken, nothing is credited, nothing is owed back.
+  if (order.refundedCents > 0 && order.refundedCents >= order.totalCents) {
+    await tx
+      .update(stockReservations)
+      .set({ status: 'released' })
+      .where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'active')));
+    await tx
+      .update(orders)
+      .set({ status: 'refunded', needsRefund: false, updatedAt: now, ...(paymentId ? { providerPaymentId: paymentId } : {}) })
+      .where(eq(orders.id, orderId));
+    await tx.insert(orderEvents).values({
+      orderId,
+      at: now,
+      fromStatus: order.status,
+      toStatus: 'refunded',
+      actor,
+      note: 'Paid, but the payment had already been refunded in full: no stock taken, no commission',
+    });
+    await bumpCatalogVersion(tx);
+    return 'refunded_before_payment';
+  }
   // The shop canceled this order on purpose: a payment that still arrives goes back, it does not revive it.
   const canceledByShop =
     order.status === 'canceled' &&
@@ -210,6 +238,19 @@ export async function fulfil(
   if (order.cartId) await tx.delete(cartLines).where(eq(cartLines.cartId, order.cartId));
   await bumpCatalogVersion(tx);
   await hooks.onPaid(tx, orderId);
+  if (order.refundedCents > 0) {
+    // Part of this payment was refunded before it was reported: the sale stands, the refund follows.
+    await tx.update(orders).set({ status: 'partially_refunded', updatedAt: now }).where(eq(orders.id, orderId));
+    await tx.insert(orderEvents).values({
+      orderId,
+      at: now,
+      fromStatus: 'paid',
+      toStatus: 'partially_refunded',
+      actor,
+      note: `The refund reported before the payment is applied: ${formatMoney(order.refundedCents, { currency: order.currency, locale: 'en-US' })} refunded in total`,
+    });
+    await hooks.onRefundRecorded(tx, orderId, order.refundedCents);
+  }
   return late ? 'fulfilled_late' : 'fulfilled';
 }
 

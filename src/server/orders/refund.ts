@@ -14,10 +14,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db.ts';
 import { orderEvents, orderLines, orders, variants } from '../../../db/schema/index.ts';
-import { bumpCatalogVersion } from '../catalog/catalog-store.ts';
+import { bumpCatalogVersion } from '../catalog/index.ts';
 import type { PaymentProvider } from '../payments/index.ts';
 import { statusAfterRefund } from './state.ts';
-import { formatMoney } from '../shared/money.ts';
+import { formatMoney } from '../shared/index.ts';
 
 export interface RefundLineRequest {
   lineId: number;
@@ -162,7 +162,10 @@ export async function refundLatePayment(
   const order = await db.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!order || !order.needsRefund) return { ok: false, message: 'nothing to refund' };
   if (order.status === 'refunded') return { ok: true, message: 'already refunded' };
-  const moved = await provider.refund({ orderId, paymentId: order.providerPaymentId, amountCents: order.totalCents, idempotencyKey: `late-refund:${orderId}` });
+  // What is still held: a part the provider already refunded (reported before the payment) is not asked for twice.
+  const owed = order.totalCents - order.refundedCents;
+  if (owed <= 0) return { ok: true, message: 'already refunded' };
+  const moved = await provider.refund({ orderId, paymentId: order.providerPaymentId, amountCents: owed, idempotencyKey: `late-refund:${orderId}` });
   if (!moved.ok) return { ok: false, message: moved.error };
   await db.transaction(async (tx) => {
     const res = await tx
@@ -177,9 +180,9 @@ export async function refundLatePayment(
       fromStatus: order.status,
       toStatus: 'refunded',
       actor: 'system',
-      note: `Late payment refunded in full: ${formatMoney(order.totalCents, { currency: order.currency, locale: 'en-US' })}. Payment reference ${moved.refundId}.`,
+      note: `Late payment refunded in full: ${formatMoney(owed, { currency: order.currency, locale: 'en-US' })}. Payment reference ${moved.refundId}.`,
     });
-    await hooks.onRefunded(tx, orderId, [], order.totalCents);
+    await hooks.onRefunded(tx, orderId, [], owed);
   });
   return { ok: true, message: 'refunded' };
 }

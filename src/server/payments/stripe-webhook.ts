@@ -10,25 +10,33 @@
  *    becomes the payment event id, so `handlePaymentEvent` deduplicates redeliveries.
  * 3. `handleStripeWebhook` puts both together with the HTTP answer Stripe needs: 400 for a bad
  *    signature (nothing written), 200 for anything we have taken in — including duplicates and
- *    types we ignore, so Stripe stops retrying — and 500 only when applying failed (Stripe retries).
+ *    types we ignore, so Stripe stops retrying — and 500 when applying failed or the event cannot
+ *    be matched to its order yet (Stripe retries).
  *
  * Which order an event is about:
  * - checkout.session.*: `metadata.order_id`, which the provider set together with
  *   `client_reference_id`; when both are present they must agree. An id that names no order still
  *   maps to an event, so it is recorded once as 'unknown_order' (useful when investigating).
  * - charge.refunded / charge.dispute.created: the order whose `provider_payment_id` is the
- *   charge's PaymentIntent (stored when checkout completed), else the object's `metadata.order_id`.
- *   When neither finds an order the charge is not one of ours (another integration on the same
- *   account) and the event maps to null: acknowledged, not recorded.
+ *   charge's PaymentIntent (stored when checkout completed), else the object's `metadata.order_id`
+ *   (Stripe does not copy the PaymentIntent's metadata onto its charges, so usually there is none).
+ *   When neither finds an order, the rule (docs/decisions/0035-payment-events-in-any-order.md):
+ *   - while one of our Checkout Sessions could still complete without its completion having been
+ *     taken in (an order placed with Stripe in the last 24 hours + margin — Stripe's longest session
+ *     — with no PaymentIntent recorded), the charge may be that payment, whose
+ *     `checkout.session.completed` has not arrived yet: `toPaymentEvent` throws `NotYetMatched`
+ *     and the webhook answers 500, so Stripe delivers the event again later (it retries for days)
+ *     and it is applied once the completion has recorded the PaymentIntent;
+ *   - otherwise no payment of ours can be behind it (another integration on the same account):
+ *     acknowledged with 200, not recorded.
  * Malformed ids map to null as well. Amounts in events are used for refunds and disputes only
  * (what Stripe says was paid back); what the order costs always comes from our own rows.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../db.ts';
 import { orders } from '../../../db/schema/index.ts';
 import type { PaymentEvent } from './provider.ts';
-import type { EventOutcome } from '../orders/fulfil.ts';
 import { PAYMENT_INTENT_PATTERN } from './stripe-provider.ts';
 
 export const STRIPE_EVENT_PATTERN = /^evt_[A-Za-z0-9_]{8,}$/;
@@ -51,7 +59,9 @@ export type VerifyResult =
 
 /**
  * Verifies a delivery and parses it. A wrong signature, a stale or future timestamp (outside
- * `toleranceSeconds`), a malformed header and an unparsable body are all 'bad_signature'.
+ * `toleranceSeconds` either way), a malformed header and an unparsable body are all 'bad_signature'.
+ * Stripe's own check only refuses stale timestamps; a signature dated ahead would stay replayable
+ * until that date, so the future side is checked here.
  */
 export function verifyStripeEvent(
   stripe: Pick<Stripe, 'webhooks'>,
@@ -59,9 +69,14 @@ export function verifyStripeEvent(
   signature: string | null,
   secret: string,
   toleranceSeconds = 300,
+  nowSeconds = Math.floor(Date.now() / 1000),
 ): VerifyResult {
   if (!signature) return { ok: false, reason: 'missing_signature', message: 'Missing Stripe-Signature header.' };
   if (!secret) throw new Error('verifyStripeEvent needs the webhook signing secret');
+  const timestamp = /(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(signature)?.[1];
+  if (timestamp !== undefined && Number(timestamp) > nowSeconds + toleranceSeconds) {
+    return { ok: false, reason: 'bad_signature', message: 'Timestamp is in the future.' };
+  }
   try {
     const event = stripe.webhooks.constructEvent(rawBody, signature, secret, toleranceSeconds);
     if (!event || typeof event.id !== 'string' || typeof event.type !== 'string') {
@@ -117,13 +132,58 @@ async function orderForCharge(
   return null;
 }
 
+/**
+ * Thrown by `toPaymentEvent` for a charge event that may be about a payment whose completion has
+ * not been taken in yet; the webhook answers 500 so Stripe delivers it again later.
+ */
+export class NotYetMatched extends Error {
+  override name = 'NotYetMatched';
+}
+
+/** Stripe's longest Checkout Session (24 h), with margin: older sessions can no longer complete. */
+const SESSION_HORIZON_MS = 24 * 60 * 60_000 + 60 * 60_000;
+
+/** Could a Checkout Session of ours still complete, with no PaymentIntent recorded yet? */
+async function awaitingStripeCompletion(db: Db, now: number): Promise<boolean> {
+  const row = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.provider, 'stripe'),
+        isNotNull(orders.providerSessionId),
+        isNull(orders.providerPaymentId),
+        inArray(orders.status, ['pending', 'canceled']),
+        gt(orders.createdAt, now - SESSION_HORIZON_MS),
+      ),
+    )
+    .limit(1)
+    .get();
+  return row !== undefined;
+}
+
+async function orderForChargeOrRetry(
+  db: Db,
+  eventType: string,
+  paymentId: string | null,
+  metadata: Stripe.Metadata | null | undefined,
+  now: number,
+): Promise<{ id: number; currency: string } | null> {
+  const order = await orderForCharge(db, paymentId, metadata);
+  if (order || !paymentId) return order;
+  if (await awaitingStripeCompletion(db, now)) {
+    throw new NotYetMatched(`${eventType} for ${paymentId}: no order has this PaymentIntent yet; a checkout completion may still be on its way`);
+  }
+  return null;
+}
+
 const isAmount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
 
 /**
  * A verified Stripe event in the shop's words, or null when there is nothing for the shop to do.
  * @example await toPaymentEvent(db, event) // { id: 'evt_…', provider: 'stripe', type: 'checkout_completed', orderId: 12, paymentId: 'pi_…', paid: true }
  */
-export async function toPaymentEvent(db: Db, event: Stripe.Event): Promise<PaymentEvent | null> {
+export async function toPaymentEvent(db: Db, event: Stripe.Event, now = Date.now()): Promise<PaymentEvent | null> {
   if (!STRIPE_EVENT_PATTERN.test(event.id)) return null;
   const base = { id: event.id, provider: 'stripe' as const };
 
@@ -153,7 +213,7 @@ export async function toPaymentEvent(db: Db, event: Stripe.Event): Promise<Payme
     case 'charge.refunded': {
       const charge = event.data.object;
       if (!isAmount(charge.amount_refunded)) return null;
-      const order = await orderForCharge(db, paymentIntentId(charge.payment_intent), charge.metadata);
+      const order = await orderForChargeOrRetry(db, event.type, paymentIntentId(charge.payment_intent), charge.metadata, now);
       // `amount_refunded` is in the charge's currency; it only means minor units of the order's
       // currency when the two agree (Adaptive Pricing is off in stripe-provider.ts for this reason).
       if (!order || charge.currency.toLowerCase() !== order.currency.toLowerCase()) return null;
@@ -162,7 +222,7 @@ export async function toPaymentEvent(db: Db, event: Stripe.Event): Promise<Payme
     case 'charge.dispute.created': {
       const dispute = event.data.object;
       if (!isAmount(dispute.amount)) return null;
-      const order = await orderForCharge(db, paymentIntentId(dispute.payment_intent), dispute.metadata);
+      const order = await orderForChargeOrRetry(db, event.type, paymentIntentId(dispute.payment_intent), dispute.metadata, now);
       if (!order) return null;
       return { ...base, type: 'dispute_created', orderId: order.id, amountCents: dispute.amount };
     }
@@ -171,7 +231,12 @@ export async function toPaymentEvent(db: Db, event: Stripe.Event): Promise<Payme
   }
 }
 
-export type WebhookOutcome = EventOutcome | 'unhandled';
+/**
+ * What applying an event came to, as the orders capability names it ('fulfilled', 'duplicate', …),
+ * or 'unhandled'. A plain string here, so payments does not depend on orders (orders depends on
+ * payments for the provider interface).
+ */
+export type WebhookOutcome = string;
 
 export type WebhookAnswer =
   | { status: 200; body: { received: true; outcome: WebhookOutcome } }
@@ -197,7 +262,7 @@ export async function handleStripeWebhook(
     rawBody: string;
     signature: string | null;
     secret: string;
-    apply: (event: PaymentEvent) => Promise<{ outcome: EventOutcome }>;
+    apply: (event: PaymentEvent) => Promise<{ outcome: string }>;
     toleranceSeconds?: number;
     log?: Pick<Console, 'error' | 'warn'>;
   },
@@ -217,6 +282,10 @@ export async function handleStripeWebhook(
     const { outcome } = await apply(event);
     return { status: 200, body: { received: true, outcome } };
   } catch (err) {
+    if (err instanceof NotYetMatched) {
+      log.warn(`stripe webhook: ${verified.event.type} ${verified.event.id}: ${err.message}; asking Stripe to deliver it again`);
+      return { status: 500, body: { error: 'This event cannot be matched to its order yet; please retry.' } };
+    }
     // handlePaymentEvent runs in one transaction, so a failure there wrote nothing and Stripe's
     // retry applies the event afresh; a retry after it committed is recognised as a duplicate.
     log.error(`stripe webhook: ${verified.event.type} ${verified.event.id} failed`, err);
