@@ -1,6 +1,7 @@
 import './lib/app.ts'; // registers the sweeper for scripts/serve.mjs
 import { sequence } from 'astro:middleware';
 import { auth } from './lib/middleware/auth.ts';
+import { canonicalPaths } from './lib/middleware/canonical-path.ts';
 import { cache } from './lib/middleware/render-cache.ts';
 import { referral } from './lib/middleware/referral.ts';
 import { security } from './lib/middleware/security-headers.ts';
@@ -9,4 +10,5 @@ import { security } from './lib/middleware/security-headers.ts';
 // The cache runs next: a hit is served before any session lookup (it only serves requests
 // without a session or bag cookie).
 // ?ref= runs before it: such a request has a query string, so the cache never answers it.
-export const onRequest = sequence(security, referral, cache, auth);
+// A trailing-slash address redirects to the canonical one before anything is cached.
+export const onRequest = sequence(security, canonicalPaths, referral, cache, auth);
