@@ -110,6 +110,13 @@ export const orders = sqliteTable(
     refClickedAt: integer('ref_clicked_at'),
     /** The creator whose personal code was used. */
     codeCreatorId: integer('code_creator_id'),
+    /**
+     * The buyer placed the same bag again as this later order: this one is superseded (its hold
+     * released, its checkout expired), and a payment that still lands on it is refunded.
+     */
+    supersededByOrderId: integer('superseded_by_order_id'),
+    /** The signed-in account that placed the order, if any (self-referral, ADR 0012). */
+    buyerUserId: integer('buyer_user_id'),
   },
   (t) => [
     index('orders_status_created_idx').on(t.status, t.createdAt),

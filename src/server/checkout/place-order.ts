@@ -5,27 +5,38 @@
  * nothing is written and the buyer learns which line. SQLite runs one write transaction at a time,
  * so two buyers can never both reserve the last unit (see ADR 0006).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db.ts';
 import { couponRedemptions, orderEvents, orderLines, orders, stockReservations, variants } from '../../../db/schema/index.ts';
-import { bumpCatalogVersion } from '../catalog/catalog-store.ts';
-import { loadBag } from '../cart/cart-store.ts';
-import { lineWarning } from '../cart/cart.ts';
+import { bumpCatalogVersion } from '../catalog/index.ts';
+import { loadBag } from '../cart/index.ts';
+import { lineWarning } from '../cart/index.ts';
 import type { CheckoutConfig } from './pricing.ts';
 import { priceBag } from './price-bag.ts';
-import { canonicalEmail, normaliseEmail } from '../shared/email.ts';
+import { canonicalEmail, normaliseEmail } from '../shared/index.ts';
 import type { CheckoutForm } from './checkout-form.ts';
 import type { OrderForPayment } from '../payments/index.ts';
-import { newOrderNumber } from '../orders/order-number.ts';
-import { releaseOrder } from '../orders/release.ts';
+import { newOrderNumber } from '../orders/index.ts';
+import { releaseOrder } from '../orders/index.ts';
 
 export type PlaceOrderResult =
-  | { ok: true; orderId: number; number: string; totalCents: number; expiresAt: number }
+  | {
+      ok: true;
+      orderId: number;
+      number: string;
+      totalCents: number;
+      expiresAt: number;
+      /** Earlier unpaid orders of this bag that this one supersedes, with their checkout sessions to close. */
+      superseded: { orderId: number; sessionId: string | null; provider: 'test' | 'stripe' }[];
+    }
   | { ok: false; reason: 'empty_bag' }
   | { ok: false; reason: 'unavailable'; lines: { sku: string; title: string; variantLabel: string; available: number; wanted: number }[] }
   | { ok: false; reason: 'coupon'; message: string };
 
 export { couponUsage, findCoupon } from './price-bag.ts';
+
+/** How long after placing a canceled attempt could still be paid (Stripe's longest session, 24 h, plus margin). */
+const SUPERSEDE_HORIZON_MS = 25 * 60 * 60_000;
 
 export async function placeOrder(
   db: Db,
@@ -51,13 +62,25 @@ export async function placeOrder(
   const method = config.shippingMethods.find((m) => m.id === form.shippingMethod);
   if (!method) throw new Error(`unknown shipping method ${form.shippingMethod} (validate the form first)`);
   return db.transaction(async (tx) => {
-    // A buyer who goes back and places the order again replaces their earlier unpaid attempt,
-    // so its reservation does not block this one.
+    // A buyer who goes back and places the order again (Back from the payment page, a second tab)
+    // replaces their earlier unpaid attempts: their holds are released so they do not block this
+    // one, and once this order exists they are marked superseded by it — the caller closes their
+    // checkout sessions, and a payment that still lands on one is refunded (fulfil.ts). Canceled
+    // attempts count too while their session could still be paid (a lapsed hold can be paid late;
+    // Stripe keeps a session open up to 24 hours).
     const earlier = await tx
-      .select({ id: orders.id })
+      .select({ id: orders.id, status: orders.status, sessionId: orders.providerSessionId, provider: orders.provider })
       .from(orders)
-      .where(and(eq(orders.cartId, cartId), eq(orders.status, 'pending')));
-    for (const o of earlier) await releaseOrder(tx, o.id, { now, actor: 'buyer', note: 'Replaced by a new checkout attempt' });
+      .where(
+        and(
+          eq(orders.cartId, cartId),
+          isNull(orders.paidAt),
+          isNull(orders.supersededByOrderId),
+          eq(orders.needsRefund, false),
+          or(eq(orders.status, 'pending'), and(eq(orders.status, 'canceled'), gt(orders.createdAt, now - SUPERSEDE_HORIZON_MS))),
+        ),
+      );
+    for (const o of earlier) if (o.status === 'pending') await releaseOrder(tx, o.id, { now, actor: 'buyer', note: 'Replaced by a new checkout attempt for the same bag' });
 
     const lines = await loadBag(tx, cartId, now);
     if (lines.length === 0) return { ok: false, reason: 'empty_bag' } as const;
@@ -145,10 +168,21 @@ export async function placeOrder(
         createdAt: now,
       });
     }
+    if (earlier.length > 0) {
+      await tx.update(orders).set({ supersededByOrderId: order.id, updatedAt: now }).where(inArray(orders.id, earlier.map((o) => o.id)));
+      for (const o of earlier) await tx.insert(orderEvents).values({ orderId: o.id, at: now, actor: 'buyer', note: `Superseded by order ${number} for the same bag` });
+    }
     if (coupon) await tx.insert(couponRedemptions).values({ couponId: coupon.id, orderId: order.id, email: canonicalEmail(form.email), createdAt: now });
     await tx.insert(orderEvents).values({ orderId: order.id, at: now, fromStatus: null, toStatus: 'pending', actor: 'buyer', note: 'Order placed; stock reserved' });
     await bumpCatalogVersion(tx);
-    return { ok: true, orderId: order.id, number, totalCents: totals.totalCents, expiresAt } as const;
+    return {
+      ok: true,
+      orderId: order.id,
+      number,
+      totalCents: totals.totalCents,
+      expiresAt,
+      superseded: earlier.map((o) => ({ orderId: o.id, sessionId: o.sessionId, provider: o.provider })),
+    } as const;
   });
 }
 
@@ -168,6 +202,30 @@ export async function orderForPayment(db: Db, orderId: number): Promise<OrderFor
     shippingLabel: o.shippingLabel,
     expiresAt: o.reservationExpiresAt,
     lines: lines.map((l) => ({ title: l.title, variantLabel: l.variantLabel, unitPriceCents: l.unitPriceCents, qty: l.qty, discountCents: l.discountCents })),
+  };
+}
+
+/** What deciding on a new payment for an order needs (retryPayment). */
+export async function paymentState(db: Db, orderId: number, now: number) {
+  const o = await db.select().from(orders).where(eq(orders.id, orderId)).get();
+  if (!o) return undefined;
+  const held = await db
+    .select({ id: stockReservations.id })
+    .from(stockReservations)
+    .where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'active'), gt(stockReservations.expiresAt, now)))
+    .limit(1)
+    .get();
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    provider: o.provider,
+    sessionId: o.providerSessionId,
+    wasPaid: o.paidAt !== null || o.needsRefund || o.refundedCents > 0,
+    superseded: o.supersededByOrderId !== null,
+    /** The order's stock is still reserved for it. */
+    holdLive: o.status === 'pending' && o.reservationExpiresAt > now && held !== undefined,
+    reservationExpiresAt: o.reservationExpiresAt,
   };
 }
 

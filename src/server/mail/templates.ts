@@ -9,9 +9,9 @@
  *   so a name like `<script>` in an address cannot become markup.
  * - All money goes through formatMoney (the one formatter).
  */
-import { formatMoney } from '../catalog/money.ts';
-import { formatAddressLines, type PostalAddress } from '../shared/address.ts';
-import { trackingUrl as trackingUrlFor } from '../shared/tracking.ts';
+import { formatMoney } from '../shared/index.ts';
+import { formatAddressLines, type PostalAddress } from '../shared/index.ts';
+import { trackingUrl as trackingUrlFor } from '../shared/index.ts';
 
 export interface OrderEmailLine {
   title: string;
@@ -63,6 +63,8 @@ export interface OrderRefundedEmailData extends OrderEmailData {
   refundedLines: RefundedLine[];
   /** Everything refunded on the order so far, this refund included (defaults to `refundedCents`). */
   totalRefundedCents?: number;
+  /** Why the shop refunded it, in the buyer's words, when it was not asked for (e.g. a replaced order paid). */
+  reason?: string;
 }
 
 export interface RenderedEmail {
@@ -400,6 +402,7 @@ export function orderRefundedEmail(d: OrderRefundedEmailData): RenderedEmail {
     '',
     intro,
     '',
+    ...(d.reason ? [d.reason, ''] : []),
     ...(refundedText.length > 0 ? ['This refund covers:', ...refundedText, ''] : []),
     `Refunded now: ${amount}`,
     summary,
@@ -418,6 +421,7 @@ export function orderRefundedEmail(d: OrderRefundedEmailData): RenderedEmail {
 
   const body = html`${htmlHeading(full ? 'Your order has been refunded.' : 'We have refunded part of your order.')}
 ${htmlParagraph(html`Order <strong style="color:${C.ink};">${d.number}</strong>. ${intro}`)}
+${d.reason ? htmlParagraph(d.reason) : ''}
 ${
   refundedRows.length > 0
     ? html`${htmlSubheading('This refund covers')}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;border-top:1px solid ${C.line};">${refundedRows}</table>`

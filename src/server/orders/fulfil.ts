@@ -163,6 +163,21 @@ export async function fulfil(
     await bumpCatalogVersion(tx);
     return 'refunded_before_payment';
   }
+  // The buyer placed the same bag again: that later order is the one they meant to pay. A payment
+  // that still lands here goes back in full (the payment workflow refunds it and tells the buyer).
+  if (order.supersededByOrderId !== null) {
+    const later = await tx.select({ number: orders.number }).from(orders).where(eq(orders.id, order.supersededByOrderId)).get();
+    if (paymentId) await tx.update(orders).set({ providerPaymentId: paymentId }).where(eq(orders.id, orderId));
+    if (order.status === 'pending') await releaseOrder(tx, orderId, { now, actor, note: 'Paid after being superseded' });
+    await tx.update(orders).set({ needsRefund: true, updatedAt: now }).where(eq(orders.id, orderId));
+    await tx.insert(orderEvents).values({
+      orderId,
+      at: now,
+      actor,
+      note: `Paid after the buyer placed the same bag again${later ? ` as order ${later.number}` : ''}: this payment is refunded automatically`,
+    });
+    return 'needs_refund';
+  }
   // The shop canceled this order on purpose: a payment that still arrives goes back, it does not revive it.
   const canceledByShop =
     order.status === 'canceled' &&

@@ -5,8 +5,8 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
 import { orderLines, orders } from '../../../db/schema/index.ts';
-import { enqueueEmail } from '../mail/outbox.ts';
-import { orderConfirmationEmail, orderRefundedEmail, orderShippedEmail, type OrderEmailData } from '../mail/templates.ts';
+import { enqueueEmail } from '../mail/index.ts';
+import { orderConfirmationEmail, orderRefundedEmail, orderShippedEmail, type OrderEmailData } from '../mail/index.ts';
 import { orderPath, orderToken } from './order-links.ts';
 
 export interface EmailContext {
@@ -65,9 +65,13 @@ export async function enqueueRefunded(
 ): Promise<void> {
   const d = await emailData(tx, orderId, ctx);
   const all = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId));
-  const o = await tx.select({ refundedCents: orders.refundedCents }).from(orders).where(eq(orders.id, orderId)).get();
+  const o = await tx.select({ refundedCents: orders.refundedCents, supersededBy: orders.supersededByOrderId }).from(orders).where(eq(orders.id, orderId)).get();
+  const later = o?.supersededBy ? await tx.select({ number: orders.number }).from(orders).where(eq(orders.id, o.supersededBy)).get() : undefined;
   const mail = orderRefundedEmail({
     ...d,
+    ...(later
+      ? { reason: `You placed the same bag again as order ${later.number}, so this earlier order was replaced and is not sent. Its payment came in afterwards, so we have refunded it in full. Order ${later.number} is not affected.` }
+      : {}),
     refundedCents: refund.amountCents,
     totalRefundedCents: o?.refundedCents ?? refund.amountCents,
     refundedLines: refund.lines.map((r) => {

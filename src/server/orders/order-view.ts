@@ -28,6 +28,12 @@ export interface BuyerOrderView {
   reservationExpiresAt: number;
   provider: 'test' | 'stripe';
   providerSessionId: string | null;
+  /** The money moved at some point (so a confirmation or refund email exists). */
+  wasPaid: boolean;
+  /** A payment came in that the shop owes back (late or superseded), not refunded yet. */
+  needsRefund: boolean;
+  /** The buyer placed the same bag again as this order: this one was replaced. */
+  supersededBy: { number: string } | null;
   lines: { id: number; title: string; variantLabel: string; productSlug: string; imagePath: string | null; qty: number; unitPriceCents: number; subtotalCents: number; refundedQty: number }[];
   history: { at: number; status: OrderStatus }[];
 }
@@ -60,6 +66,10 @@ async function view(db: Db, where: ReturnType<typeof eq>, now: number): Promise<
     reservationExpiresAt: o.reservationExpiresAt,
     provider: o.provider,
     providerSessionId: o.providerSessionId,
+    wasPaid: o.paidAt !== null || o.refundedCents > 0 || o.needsRefund || o.providerPaymentId !== null,
+    needsRefund: o.needsRefund,
+    supersededBy:
+      o.supersededByOrderId === null ? null : ((await db.select({ number: orders.number }).from(orders).where(eq(orders.id, o.supersededByOrderId)).get()) ?? null),
     lines: lines.map((l) => ({
       id: l.id,
       title: l.title,

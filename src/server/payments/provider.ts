@@ -28,8 +28,18 @@ export type RefundOutcome = { ok: true; refundId: string } | { ok: false; error:
 
 export interface PaymentProvider {
   readonly name: 'test' | 'stripe';
-  createCheckout(order: OrderForPayment, urls: { successUrl: string; cancelUrl: string }): Promise<CheckoutSession>;
+  /**
+   * A checkout session for the order. `attempt` names a new payment for the same order (a retry
+   * after the previous session was closed); without it, asking again returns the same session.
+   */
+  createCheckout(order: OrderForPayment, urls: { successUrl: string; cancelUrl: string }, opts?: { attempt?: string }): Promise<CheckoutSession>;
   refund(args: { orderId: number; paymentId: string | null; amountCents: number; idempotencyKey: string }): Promise<RefundOutcome>;
+  /**
+   * Closes a checkout session that must no longer be paid (its order was superseded by a new one
+   * for the same bag). Throws if the provider refuses (e.g. the session is already complete); a
+   * payment that still lands is refunded by the payment workflow.
+   */
+  expireCheckout(sessionId: string): Promise<void>;
 }
 
 /**

@@ -22,7 +22,7 @@
  * not in the order's minor units.
  */
 import Stripe from 'stripe';
-import { formatMoney } from '../shared/money.ts';
+import { formatMoney } from '../shared/index.ts';
 import type { CheckoutSession, OrderForPayment, PaymentProvider, RefundOutcome } from './provider.ts';
 
 /** Stripe: `expires_at` must be 30 minutes to 24 hours after the session is created. */
@@ -137,13 +137,14 @@ export function createStripeProvider({
   return {
     name: 'stripe',
 
-    async createCheckout(order, { successUrl, cancelUrl }): Promise<CheckoutSession> {
+    async createCheckout(order, { successUrl, cancelUrl }, { attempt } = {}): Promise<CheckoutSession> {
       const currency = order.currency.toLowerCase();
       const metadata = { order_id: String(order.id), order_number: order.number };
       // One session per order: a retried request (network retry, double submit) gets the same
       // session back instead of a second one. Stripe refuses a reused key with different
       // parameters, so callers must reuse the stored session (orders.provider_session_id) rather
-      // than ask again later for the same order.
+      // than ask again later for the same order. A retry (`attempt`, after the previous session was
+      // expired) is a new payment with its own key.
       const session = await stripe.checkout.sessions.create(
         {
           mode: 'payment',
@@ -168,10 +169,15 @@ export function createStripeProvider({
           success_url: absoluteUrl(successUrl, siteUrl),
           cancel_url: absoluteUrl(cancelUrl, siteUrl),
         },
-        { idempotencyKey: `checkout-${order.id}` },
+        { idempotencyKey: attempt ? `checkout-${order.id}-${attempt}` : `checkout-${order.id}` },
       );
       if (!session.url) throw new Error(`Stripe returned Checkout Session ${session.id} without a URL`);
       return { redirectUrl: session.url, sessionId: session.id };
+    },
+
+    async expireCheckout(sessionId: string): Promise<void> {
+      // https://docs.stripe.com/api/checkout/sessions/expire — only an open session can be expired.
+      await stripe.checkout.sessions.expire(sessionId, {}, { idempotencyKey: `expire-${sessionId}` });
     },
 
     async refund({ paymentId, amountCents, idempotencyKey }): Promise<RefundOutcome> {

@@ -19,6 +19,8 @@ export function createTestProvider(): PaymentProvider {
       const sessionId = randomId('test_cs_');
       return { sessionId, redirectUrl: `/pay/test/${sessionId}` };
     },
+    // The test payment page reads the order's state, so a superseded order's page no longer offers Pay.
+    async expireCheckout() {},
     async refund({ amountCents }) {
       if (!Number.isInteger(amountCents) || amountCents <= 0) return { ok: false, error: 'refund amount must be a positive integer' };
       return { ok: true, refundId: randomId('test_re_') };
