@@ -4,9 +4,9 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
 import { brands, cardDaily, cartLines, carts, creators, products, variants } from '../../../db/schema/index.ts';
-import { utcDay } from '../attribution/days.ts';
-import { availableSql } from '../catalog/catalog-store.ts';
-import { variantLabel } from '../catalog/catalog.ts';
+import { utcDay } from '../shared/index.ts';
+import { availableSql } from '../catalog/index.ts';
+import { variantLabel } from '../catalog/index.ts';
 import { MAX_LINES_PER_BAG, mergeQty, type AddError, type AddToBagInput, type BagLineView } from './cart.ts';
 
 /** 144 random bits, URL-safe: unguessable, so a bag cannot be read by enumerating ids. */
@@ -134,6 +134,11 @@ export async function setLineQty(
   return res.length ? { ok: true } : { ok: false, reason: 'unknown_line' };
 }
 
+/** Units of the variant held by live reservations of this bag's own pending orders. */
+function ownHoldSql(cartId: string, now: number) {
+  return sql<number>`coalesce((select sum(r."qty") from "stock_reservations" r join "orders" o on o."id" = r."order_id" where r."variant_id" = "variants"."id" and r."status" = 'active' and r."expires_at" > ${now} and o."status" = 'pending' and o."cart_id" = ${cartId}), 0)`;
+}
+
 /** The bag with live prices and availability, oldest line first. Unknown bag → no lines. */
 export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now = Date.now()): Promise<BagLineView[]> {
   if (!cartId || !CART_ID_PATTERN.test(cartId)) return [];
@@ -150,6 +155,7 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
       variantImage: variants.imagePath,
       priceCents: variants.priceCents,
       compareAtCents: variants.compareAtCents,
+      stockOnHand: variants.stockOnHand,
       variantActive: variants.active,
       productSlug: products.slug,
       title: products.name,
@@ -157,6 +163,8 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
       productActive: products.active,
       brand: brands.name,
       available: availableSql(now),
+      ownHeld: ownHoldSql(cartId, now),
+      heldAll: sql<number>`coalesce((select sum(r."qty") from "stock_reservations" r where r."variant_id" = "variants"."id" and r."status" = 'active' and r."expires_at" > ${now}), 0)`,
     })
     .from(cartLines)
     .innerJoin(variants, eq(variants.id, cartLines.variantId))
@@ -175,7 +183,9 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
     unitPriceCents: r.priceCents,
     compareAtCents: r.compareAtCents,
     qty: r.qty,
-    available: Number(r.available),
+    // The buyer's own unpaid order holds these units for them: they count as available to this bag
+    // (placing again releases that hold first, place-order.ts).
+    available: Number(r.ownHeld) > 0 ? Math.max(0, r.stockOnHand - (Number(r.heldAll) - Number(r.ownHeld))) : Number(r.available),
     purchasable: r.variantActive && r.productActive,
     source: r.sourcePost !== null && r.sourceCard !== null ? { kind: 'post', post: r.sourcePost, card: r.sourceCard } : { kind: 'direct' },
     sourceCreatorId: r.sourceCreatorId,
