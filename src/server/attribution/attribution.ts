@@ -6,10 +6,13 @@
  *   (b) else a creator's personal code was used        → that creator          ("code")
  *   (c) else the last counted referral click within the window → that creator ("link")
  *   (d) else nobody                                                            ("none")
- * A creator never earns on their own purchase (same email as their account): the line is
- * "excluded" with the reason. The decision, its source, the post/code/click behind it and a human
+ * A creator never earns on their own purchase: the buyer signed in as the creator, or used an
+ * address whose canonical form (docs/decisions/0012-canonical-email.md: no +tag, Gmail dots
+ * ignored) is that of the creator's account. The line is "excluded" with the reason. The decision, its source, the post/code/click behind it and a human
  * reason are stored on the line and never recomputed.
  */
+
+import { canonicalEmail } from '../shared/email.ts';
 
 export type AttributionSource = 'post' | 'code' | 'link' | 'none' | 'excluded';
 
@@ -27,6 +30,8 @@ export interface LineInput {
 
 export interface OrderInput {
   buyerEmail: string;
+  /** The creator the buyer was signed in as at checkout, if any. */
+  buyerCreatorId?: number | null;
   code: { code: string; creator: CreatorRef } | null;
   click: { id: string; creator: CreatorRef; at: number } | null;
   paidAt: number;
@@ -43,9 +48,10 @@ export interface Decision {
 const DAY = 86_400_000;
 const days = (ms: number) => Math.round(ms / DAY);
 
-function isSelf(creator: CreatorRef, buyerEmail: string): boolean {
-  const email = buyerEmail.trim().toLowerCase();
-  return creator.emails.some((e) => e.toLowerCase() === email);
+function selfBy(creator: CreatorRef, order: Pick<OrderInput, 'buyerEmail' | 'buyerCreatorId'>): 'signed_in' | 'email' | null {
+  if (order.buyerCreatorId != null && order.buyerCreatorId === creator.id) return 'signed_in';
+  const email = canonicalEmail(order.buyerEmail);
+  return creator.emails.some((e) => canonicalEmail(e) === email) ? 'email' : null;
 }
 
 export function decideLine(line: LineInput, order: OrderInput): Decision {
@@ -88,12 +94,13 @@ export function decideLine(line: LineInput, order: OrderInput): Decision {
   if (!candidate) return { creatorId: null, source: 'none', ref: null, reason: 'Not added from a post, no creator code, no referral click.' };
   if (candidate.creatorId === null) return candidate;
   const creator = candidate.source === 'post' ? line.sourceCreator! : candidate.source === 'code' ? order.code!.creator : order.click!.creator;
-  if (isSelf(creator, order.buyerEmail)) {
+  const self = selfBy(creator, order);
+  if (self) {
     return {
       creatorId: null,
       source: 'excluded',
       ref: candidate.ref,
-      reason: `Self-referral: the buyer is ${creator.handle} (same email as the creator's account), so no commission. Would have been “${candidate.source}”.`,
+      reason: `Self-referral: the buyer is ${creator.handle} (${self === 'signed_in' ? 'signed in as the creator' : "same email as the creator's account"}), so no commission. Would have been “${candidate.source}”.`,
     };
   }
   return candidate;

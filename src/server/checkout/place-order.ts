@@ -48,6 +48,7 @@ export async function placeOrder(
     now = Date.now(),
     formatMoney,
     ref = null,
+    buyerUserId = null,
   }: {
     cartId: string;
     form: CheckoutForm;
@@ -57,6 +58,8 @@ export async function placeOrder(
     formatMoney?: (c: number) => string;
     /** The verified attribution cookie (last referral click), if any. */
     ref?: { clickId: string; creatorId: number; at: number } | null;
+    /** The signed-in account placing the order, if any (self-referral, ADR 0012). */
+    buyerUserId?: number | null;
   },
 ): Promise<PlaceOrderResult> {
   const method = config.shippingMethods.find((m) => m.id === form.shippingMethod);
@@ -136,6 +139,7 @@ export async function placeOrder(
         refCreatorId: ref?.creatorId ?? null,
         refClickedAt: ref?.at ?? null,
         codeCreatorId: coupon?.creatorId ?? null,
+        buyerUserId,
       })
       .returning({ id: orders.id })
       .get();

@@ -17,8 +17,8 @@ import {
   users,
   variants,
 } from '../../../db/schema/index.ts';
-import { decideLine, type CreatorRef } from '../attribution/attribution.ts';
-import { toDecimalString } from '../catalog/money.ts';
+import { decideLine, type CreatorRef } from '../attribution/index.ts';
+import { canonicalEmail, toDecimalString } from '../shared/index.ts';
 import { approvalAt, commissionFor, effectiveRateBps, lineNet, overrideApplies, overrideFor, reversalTarget } from './commission.ts';
 
 export interface CreditSettings {
@@ -81,8 +81,12 @@ export async function creditOrderLines(tx: DbOrTx, orderId: number, settings: Cr
   ];
   const refs = await creatorRefs(tx, ids);
   const paidAt = order.paidAt ?? now;
+  // A creator signed in at checkout is themselves whatever email they typed (ADR 0012).
+  const buyerCreatorId =
+    order.buyerUserId !== null ? ((await tx.select({ creatorId: users.creatorId }).from(users).where(eq(users.id, order.buyerUserId)).get())?.creatorId ?? null) : null;
   const orderInput = {
     buyerEmail: order.email,
+    buyerCreatorId,
     code: order.codeCreatorId !== null && order.couponCode && refs.get(order.codeCreatorId) ? { code: order.couponCode, creator: refs.get(order.codeCreatorId)! } : null,
     click:
       order.refClickId && order.refCreatorId !== null && order.refClickedAt !== null && refs.get(order.refCreatorId)
@@ -126,7 +130,7 @@ export async function creditOrderLines(tx: DbOrTx, orderId: number, settings: Cr
     if (!sale || creator.invitedBy === null || !overrideApplies(creator.joinedAt, paidAt)) continue;
     // No override on the inviter's own purchase (self-referral, rule 4).
     const inviter = (await creatorRefs(tx, [creator.invitedBy])).get(creator.invitedBy);
-    if (inviter && inviter.emails.includes(order.email.trim().toLowerCase())) continue;
+    if (inviter && (inviter.id === buyerCreatorId || inviter.emails.some((e) => canonicalEmail(e) === canonicalEmail(order.email)))) continue;
     const override = overrideFor(amount);
     if (override <= 0) continue;
     await tx

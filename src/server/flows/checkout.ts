@@ -36,9 +36,12 @@ export async function startCheckout(
     cartId,
     fields,
     ref,
+    user = null,
     now = Date.now(),
   }: {
     cartId: string;
+    /** The signed-in account (Astro.locals.user), recorded on the order: a creator is themselves. */
+    user?: { id: number } | null;
     /** The posted form, as strings; `expectedTotal` is the total the buyer was shown, in minor units. */
     fields: Record<string, string>;
     ref: { clickId: string; creatorId: number; at: number } | null;
@@ -57,7 +60,7 @@ export async function startCheckout(
       `Your total is now ${app.fmt.money(seen.totals.totalCents)} (shipping, code or prices changed). Nothing was ordered — check the summary and place the order again.`,
     );
   }
-  const placed = await placeOrder(app.db, { cartId, form, config, provider: app.provider.name, formatMoney: app.fmt.money, ref, now });
+  const placed = await placeOrder(app.db, { cartId, form, config, provider: app.provider.name, formatMoney: app.fmt.money, ref, buyerUserId: user?.id ?? null, now });
   if (!placed.ok) {
     if (placed.reason === 'empty_bag') return refuse('empty_bag', 'Your bag is empty.');
     if (placed.reason === 'unavailable') {
