@@ -29,8 +29,8 @@ import { parseArgs } from 'node:util';
 import type { InStatement } from '@libsql/client';
 import { migrateDb, openDb, type Db } from '../src/server/db.ts';
 import { insertProduct } from '../db/factories/factories.ts';
-import { presetRange, type DashboardRange } from '../src/server/commissions/dashboard-range.ts';
-import * as dash from '../src/server/commissions/dashboard.ts';
+import { presetRange, type DashboardRange } from '../src/server/commissions/index.ts';
+import * as dash from '../src/server/commissions/index.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb } from '../src/server/db.ts';
-import { bumpCatalogVersion } from '../src/server/catalog/catalog-store.ts';
+import { bumpCatalogVersion } from '../src/server/catalog/index.ts';
 import {
   buildSite,
   freePort,

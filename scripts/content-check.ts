@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { openDb } from '../src/server/db.ts';
-import { listCatalogEntries } from '../src/server/catalog/catalog-store.ts';
-import { checkContentRefs } from '../src/server/content/content-check.ts';
+import { listCatalogEntries } from '../src/server/catalog/index.ts';
+import { checkContentRefs } from '../src/server/content/index.ts';
 import { loadScriptEnv } from './env.ts';
 
 const env = loadScriptEnv();

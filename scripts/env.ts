@@ -3,7 +3,7 @@
  * variables and rules as the server (src/server/shared/config.ts), validated at start-up; a bad
  * value stops the script with a message naming the variable.
  */
-import { loadConfig, type ConfigValues } from '../src/server/shared/config.ts';
+import { loadConfig, type ConfigValues } from '../src/server/shared/index.ts';
 
 export type ScriptEnv = ConfigValues;
 

@@ -10,8 +10,8 @@ import { ensureCreatorCodes } from '../src/server/commissions/index.ts';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDb } from '../src/server/db.ts';
-import { checkPasswordStrength } from '../src/server/auth/password.ts';
-import { ROLES, createUser, isRole, isValidEmail } from '../src/server/auth/users.ts';
+import { checkPasswordStrength } from '../src/server/auth/index.ts';
+import { ROLES, createUser, isRole, isValidEmail } from '../src/server/auth/index.ts';
 import { loadScriptEnv } from './env.ts';
 
 const USAGE = `Usage: npm run user:create -- --role <${ROLES.join('|')}> --email <address> [--password <password>] [--creator <handle>]

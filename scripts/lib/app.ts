@@ -10,5 +10,5 @@ import { createTestProvider } from '../../src/server/payments/index.ts';
 import type { ScriptEnv } from '../env.ts';
 
 export function scriptApp(db: Db, env: ScriptEnv): App {
-  return createApp({ db, provider: createTestProvider(), mail: createMailTransport({ from: env.MAIL_FROM }), config: appConfigFrom(env) });
+  return createApp({ db, provider: createTestProvider(), mail: createMailTransport({ from: env.MAIL_FROM }), config: appConfigFrom(env), deliverMailAfterCommit: false });
 }

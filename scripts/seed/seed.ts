@@ -4,7 +4,7 @@
  */
 import { count } from 'drizzle-orm';
 import type { Db } from '../../src/server/db.ts';
-import { hashPassword } from '../../src/server/auth/password.ts';
+import { hashPassword } from '../../src/server/auth/index.ts';
 import { coupons, creators, products, users } from '../../db/schema/index.ts';
 import { BRANDS, CATEGORIES, CREATORS, PRODUCTS } from './catalog-data.ts';
 import { insertProduct, upsertBrand, upsertCategory } from '../../db/factories/factories.ts';

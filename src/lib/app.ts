@@ -25,7 +25,7 @@ let provider: Promise<PaymentProvider> | undefined;
 export function getPaymentProvider(): Promise<PaymentProvider> {
   provider ??= (async () => {
     if (!STRIPE_SECRET_KEY) return createTestProvider();
-    const { createStripeProvider } = await import('../server/payments/stripe-provider.ts');
+    const { createStripeProvider } = await import('../server/payments/index.ts');
     return createStripeProvider({ secretKey: STRIPE_SECRET_KEY, siteUrl: SITE_URL, apiUrl: STRIPE_API_URL });
   })().catch((err: unknown) => {
     provider = undefined; // do not cache a failed start
@@ -37,7 +37,7 @@ export function getPaymentProvider(): Promise<PaymentProvider> {
 let app: Promise<App> | undefined;
 /** The process-wide application context for workflows. */
 export function getApp(): Promise<App> {
-  app ??= (async () => createApp({ db: await getDb(), provider: await getPaymentProvider(), mail: getMailTransport(), config: appConfig }))().catch((err: unknown) => {
+  app ??= (async () => createApp({ db: await getDb(), provider: await getPaymentProvider(), mail: getMailTransport(), config: appConfig, deliverMailAfterCommit: true }))().catch((err: unknown) => {
     app = undefined;
     throw err;
   });

@@ -4,7 +4,7 @@
 import type { AstroCookies } from 'astro';
 import { shop } from './runtime.ts';
 import { publishedPosts } from './content.ts';
-import type { SourceCheck } from '../server/cart/cart-store.ts';
+import type { SourceCheck } from '../server/cart/index.ts';
 
 export const BAG_COOKIE = 'lb_bag';
 const BAG_MAX_AGE_S = 60 * 60 * 24 * 30;

@@ -2,8 +2,8 @@
  * The per-request context the MDX card components read: the products of every card on the page,
  * loaded in one query by the page before it renders the post body.
  */
-import type { ProductView } from '../server/catalog/catalog.ts';
-import type { ProductRef } from '../server/content/product-refs.ts';
+import type { ProductView } from '../server/catalog/index.ts';
+import type { ProductRef } from '../server/content/index.ts';
 
 export interface CardContext {
   postSlug: string;

@@ -3,8 +3,8 @@
  * process (the collections are fixed at build time) as plain data for src/server/content.
  */
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { extractProductRefs } from '../server/content/product-refs.ts';
-import { newestFirst, type PostSummary } from '../server/content/posts.ts';
+import { extractProductRefs } from '../server/content/index.ts';
+import { newestFirst, type PostSummary } from '../server/content/index.ts';
 
 export type CreatorEntry = CollectionEntry<'creators'>;
 

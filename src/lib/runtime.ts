@@ -14,8 +14,8 @@ import {
   SMTP_URL,
 } from 'astro:env/server';
 import { openDb, type Db } from '../server/db.ts';
-import { formatMoney } from '../server/catalog/money.ts';
-import { createMailTransport, type MailTransport } from '../server/mail/transport.ts';
+import { formatMoney } from '../server/shared/index.ts';
+import { createMailTransport, type MailTransport } from '../server/mail/index.ts';
 
 export const shop = {
   name: SHOP_NAME,

@@ -2,9 +2,9 @@
 import type { APIRoute } from 'astro';
 import { getDb, money } from '../lib/runtime.ts';
 import { bagId } from '../lib/bag.ts';
-import { loadBag } from '../server/cart/cart-store.ts';
-import { bagCount, bagSubtotal, lineWarning, lineWarningText } from '../server/cart/cart.ts';
-import { paths } from '../server/paths.ts';
+import { loadBag } from '../server/cart/index.ts';
+import { bagCount, bagSubtotal, lineWarning, lineWarningText } from '../server/cart/index.ts';
+import { paths } from '../server/shared/index.ts';
 
 export const GET: APIRoute = async ({ cookies }) => {
   const lines = await loadBag(await getDb(), bagId(cookies));

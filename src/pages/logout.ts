@@ -5,8 +5,8 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../lib/runtime.ts';
 import { clearSessionCookie } from '../lib/session-cookie.ts';
-import { logOut } from '../server/auth/login.ts';
-import { paths } from '../server/paths.ts';
+import { logOut } from '../server/auth/index.ts';
+import { paths } from '../server/shared/index.ts';
 
 export const POST: APIRoute = async ({ locals, cookies, redirect }) => {
   await logOut(await getDb(), locals.session?.id);

@@ -5,8 +5,8 @@
 import type { APIRoute } from 'astro';
 import { creatorsByHandle, publishedPosts } from '../lib/content.ts';
 import { getDb } from '../lib/runtime.ts';
-import { listProductSlugs } from '../server/catalog/catalog-store.ts';
-import { paths } from '../server/paths.ts';
+import { listProductSlugs } from '../server/catalog/index.ts';
+import { paths } from '../server/shared/index.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import ProductCard from '../../src/components/mdx/ProductCard.astro';
 import ShopTheLook from '../../src/components/mdx/ShopTheLook.astro';
 import ProductTile from '../../src/components/product/ProductTile.astro';
-import type { ProductView, VariantView } from '../../src/server/catalog/catalog.ts';
+import type { ProductView, VariantView } from '../../src/server/catalog/index.ts';
 import type { CardContext } from '../../src/lib/cards.ts';
-import { extractProductRefs } from '../../src/server/content/product-refs.ts';
+import { extractProductRefs } from '../../src/server/content/index.ts';
 
 let container: AstroContainer;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import type { Db } from '../../src/server/db.ts';
 import { appConfigFrom, createApp, type App, type AppConfig } from '../../src/server/flows/index.ts';
 import { createMailTransport } from '../../src/server/mail/index.ts';
 import { createTestProvider, type PaymentProvider } from '../../src/server/payments/index.ts';
-import { loadConfig } from '../../src/server/shared/config.ts';
+import { loadConfig } from '../../src/server/shared/index.ts';
 import { TEST_CHECKOUT } from './checkout.ts';
 
 const defaults = loadConfig({});
@@ -18,5 +18,5 @@ if (!defaults.ok) throw new Error(defaults.errors.join('; '));
 export const TEST_CONFIG: AppConfig = { ...appConfigFrom(defaults.values), checkout: TEST_CHECKOUT };
 
 export function testApp(db: Db, { provider = createTestProvider(), config = {} }: { provider?: PaymentProvider; config?: Partial<AppConfig> } = {}): App {
-  return createApp({ db, provider, mail: createMailTransport({ from: 'Lookbook <orders@lookbook.test>' }), config: { ...TEST_CONFIG, ...config } });
+  return createApp({ db, provider, mail: createMailTransport({ from: 'Lookbook <orders@lookbook.test>' }), config: { ...TEST_CONFIG, ...config }, deliverMailAfterCommit: false });
 }

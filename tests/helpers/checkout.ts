@@ -3,10 +3,10 @@
  * helper that fills a bag and places an order through the real domain functions.
  */
 import type { Db } from '../../src/server/db.ts';
-import { addToBag } from '../../src/server/cart/cart-store.ts';
-import type { CheckoutConfig } from '../../src/server/checkout/pricing.ts';
-import type { CheckoutForm } from '../../src/server/checkout/checkout-form.ts';
-import { placeOrder } from '../../src/server/checkout/place-order.ts';
+import { addToBag } from '../../src/server/cart/index.ts';
+import type { CheckoutConfig } from '../../src/server/checkout/index.ts';
+import type { CheckoutForm } from '../../src/server/checkout/index.ts';
+import { placeOrder } from '../../src/server/checkout/index.ts';
 
 export const TEST_CHECKOUT: CheckoutConfig = {
   currency: 'USD',

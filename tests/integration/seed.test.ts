@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import type { Db } from '../../src/server/db.ts';
 import { createTestDb } from '../helpers/db.ts';
-import { isEmpty, seedDemo } from '../../db/seed/seed.ts';
-import { CREATORS, PRODUCTS } from '../../db/seed/catalog-data.ts';
-import { listCatalogEntries } from '../../src/server/catalog/catalog-store.ts';
-import { checkContentRefs } from '../../src/server/content/content-check.ts';
+import { isEmpty, seedDemo } from '../../scripts/seed/seed.ts';
+import { CREATORS, PRODUCTS } from '../../scripts/seed/catalog-data.ts';
+import { listCatalogEntries } from '../../src/server/catalog/index.ts';
+import { checkContentRefs } from '../../src/server/content/index.ts';
 import { creators, products, users, variants } from '../../db/schema/index.ts';
 
 const CONTENT = join(import.meta.dirname, '../../src/content');

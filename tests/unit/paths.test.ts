@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeNextPath } from '../../src/server/paths.ts';
+import { safeNextPath } from '../../src/server/shared/index.ts';
 
 describe('safeNextPath (no open redirect)', () => {
   it.each(['//evil.example', '/\\evil.example', '/.//evil.example', '/..//evil.example', '/./\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/%0a/evil', '/\t/evil.example'])(

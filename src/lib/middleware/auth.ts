@@ -9,8 +9,8 @@
  *   so no shared cache (or the render cache) ever stores one person's page for another.
  */
 import { defineMiddleware } from 'astro:middleware';
-import { decideAccess } from '../../server/auth/access.ts';
-import { validateSessionToken } from '../../server/auth/session.ts';
+import { decideAccess } from '../../server/auth/index.ts';
+import { validateSessionToken } from '../../server/auth/index.ts';
 import { getDb } from '../runtime.ts';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 

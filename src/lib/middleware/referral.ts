@@ -10,10 +10,10 @@
  */
 import type { APIContext, AstroCookies } from 'astro';
 import { defineMiddleware } from 'astro:middleware';
-import { ClickQueue } from '../../server/attribution/click-queue.ts';
-import { CardEventQueue } from '../../server/attribution/card-events.ts';
-import { recordReferral, type ReferralInput } from '../../server/attribution/referral.ts';
-import { REF_COOKIE, signRef } from '../../server/attribution/ref-cookie.ts';
+import { ClickQueue } from '../../server/attribution/index.ts';
+import { CardEventQueue } from '../../server/attribution/index.ts';
+import { recordReferral, type ReferralInput } from '../../server/attribution/index.ts';
+import { REF_COOKIE, signRef } from '../../server/attribution/index.ts';
 import type { Db } from '../../server/db.ts';
 import { creditSettings, refSecret } from '../credit.ts';
 import { publishedPosts } from '../content.ts';

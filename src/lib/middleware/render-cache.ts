@@ -9,9 +9,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineMiddleware } from 'astro:middleware';
-import { getCatalogVersion, nextReservationExpiry } from '../../server/catalog/catalog-store.ts';
-import { isCacheableRequest, RenderCache } from '../../server/catalog/render-cache.ts';
-import { VersionReader } from '../../server/catalog/version-reader.ts';
+import { getCatalogVersion, nextReservationExpiry } from '../../server/catalog/index.ts';
+import { isCacheableRequest, RenderCache } from '../../server/catalog/index.ts';
+import { VersionReader } from '../../server/catalog/index.ts';
 import { getDb, shop } from '../runtime.ts';
 
 /** Cookies that make a page personal: a signed-in session or a bag. */

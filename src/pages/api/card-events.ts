@@ -13,9 +13,9 @@
  * bots are answered 200 `{ ok, ignored: "bot" }` and not counted.
  */
 import type { APIRoute } from 'astro';
-import { MAX_CARD_EVENTS_BYTES, parseCardEvents, type PostCards } from '../../server/attribution/card-events.ts';
-import { classifyUserAgent } from '../../server/attribution/clicks.ts';
-import { normaliseIp } from '../../server/auth/rate-limit.ts';
+import { MAX_CARD_EVENTS_BYTES, parseCardEvents, type PostCards } from '../../server/attribution/index.ts';
+import { classifyUserAgent } from '../../server/attribution/index.ts';
+import { normaliseIp } from '../../server/auth/index.ts';
 import { publishedPosts } from '../../lib/content.ts';
 import { cardQueue } from '../../lib/middleware/referral.ts';
 

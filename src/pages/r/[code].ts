@@ -8,9 +8,9 @@
  * points — an on-site `to`, else the home page — without a cookie: a shared link must not 500.
  */
 import type { APIRoute } from 'astro';
-import { recordReferral, type ReferralResult } from '../../server/attribution/referral.ts';
-import { safeTarget } from '../../server/attribution/clicks.ts';
-import { paths } from '../../server/paths.ts';
+import { recordReferral, type ReferralResult } from '../../server/attribution/index.ts';
+import { safeTarget } from '../../server/attribution/index.ts';
+import { paths } from '../../server/shared/index.ts';
 import { clickQueue, referralRequest, setRefCookie } from '../../lib/middleware/referral.ts';
 import { getDb } from '../../lib/runtime.ts';
 

@@ -16,7 +16,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db.ts';
 import { cardDaily, creators } from '../../../db/schema/index.ts';
-import { utcDay } from './days.ts';
+import { utcDay } from '../shared/index.ts';
 import { BatchWriter, type BatchOptions } from './click-queue.ts';
 import { DEDUPE_WINDOW_MS } from './clicks.ts';
 

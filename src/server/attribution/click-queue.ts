@@ -20,7 +20,7 @@
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
 import { clickDaily, clicks } from '../../../db/schema/index.ts';
-import { utcDay } from './days.ts';
+import { utcDay } from '../shared/index.ts';
 import { DEDUPE_WINDOW_MS, type UaClass } from './clicks.ts';
 
 export interface BatchOptions {

@@ -5,10 +5,10 @@
  *
  * No I/O here: the queue (click-queue.ts) writes, referral.ts composes, pages adapt.
  */
-import { sign } from '../shared/secrets.ts';
+import { sign } from '../shared/index.ts';
 import { isbot } from 'isbot';
-import { normaliseIp } from '../auth/rate-limit.ts';
-import { safeNextPath } from '../paths.ts';
+import { normaliseIp } from '../auth/index.ts';
+import { safeNextPath } from '../shared/index.ts';
 
 export type UaClass = 'browser' | 'bot' | 'preview';
 

@@ -3,7 +3,7 @@
  * it cannot be forged or edited to credit someone else. Value: `<clickId>.<creatorId>.<at>.<mac>`.
  * The last click wins: each counted click replaces the cookie.
  */
-import { sign, signatureMatches } from '../shared/secrets.ts';
+import { sign, signatureMatches } from '../shared/index.ts';
 
 export const REF_COOKIE = 'lb_ref';
 

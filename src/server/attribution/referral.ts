@@ -9,8 +9,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db.ts';
 import { creators } from '../../../db/schema/index.ts';
-import { getAppSecret } from '../orders/order-links.ts';
-import { paths } from '../paths.ts';
+import { getAppSecret } from '../shared/index.ts';
+import { paths } from '../shared/index.ts';
 import { classifyUserAgent, newClickId, normaliseCode, postFromPath, referrerHost, safeTarget, shouldCount, visitorHash, type UaClass } from './clicks.ts';
 import { lastCountedClickAt, type ClickQueue } from './click-queue.ts';
 

@@ -9,7 +9,7 @@
  *   is there — buyers' signed order links, creator invitations — so it is as sensitive as the admin.
  * - Everything else is public.
  */
-import { paths } from '../paths.ts';
+import { paths } from '../shared/index.ts';
 import type { Role, SessionUser } from './types.ts';
 
 export type Area = 'admin' | 'dashboard' | 'mailbox';

@@ -3,7 +3,7 @@
  * A request carries SKUs and quantities only — prices always come from the server (rule 1).
  */
 import { z } from 'zod';
-import { safeNextPath } from '../shared/paths.ts';
+import { safeNextPath } from '../shared/index.ts';
 
 export const MAX_QTY_PER_LINE = 10;
 export const MAX_LINES_PER_BAG = 50;

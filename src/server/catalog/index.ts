@@ -3,9 +3,9 @@
  * from here, never from the files behind it (docs/architecture.md).
  */
 export * from './admin-products.ts';
+export * from './catalog.ts';
 export * from './catalog-admin.ts';
 export * from './catalog-store.ts';
-export * from './catalog.ts';
 export * from './money-input.ts';
 export * from './render-cache.ts';
 export * from './shop-query.ts';

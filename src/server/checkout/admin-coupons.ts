@@ -13,8 +13,8 @@ import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db.ts';
 import { couponRedemptions, coupons } from '../../../db/schema/index.ts';
-import { parseIsoDay } from '../orders/admin-query.ts';
-import { parseMoneyInput, parseOptionalMoneyInput } from '../catalog/money-input.ts';
+import { parseIsoDay } from '../orders/index.ts';
+import { parseMoneyInput, parseOptionalMoneyInput } from '../catalog/index.ts';
 
 const DAY_MS = 86_400_000;
 /** Highest total or per-email limit an admin can type (a sanity cap, not a business rule). */

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { CheckoutConfig } from './pricing.ts';
-import { checkPostcode, checkRegion } from '../shared/address.ts';
+import { checkPostcode, checkRegion } from '../shared/index.ts';
 
 export interface CheckoutForm {
   email: string;

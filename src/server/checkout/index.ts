@@ -5,6 +5,6 @@
 export * from './admin-coupons.ts';
 export * from './checkout-form.ts';
 export * from './place-order.ts';
-export * from './pricing.ts';
 export * from './price-bag.ts';
+export * from './pricing.ts';
 export * from './quote.ts';

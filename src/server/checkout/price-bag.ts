@@ -9,7 +9,7 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
 import { couponRedemptions, coupons } from '../../../db/schema/index.ts';
 import type { BagLineView } from '../cart/index.ts';
-import { canonicalEmail } from '../shared/email.ts';
+import { canonicalEmail } from '../shared/index.ts';
 import { computeTotals, evaluateCoupon, type CheckoutConfig, type CouponRule, type ShippingMethod, type Totals } from './pricing.ts';
 
 /** Codes are matched without regard to case or surrounding spaces: " maya15 " is MAYA15. */

@@ -4,8 +4,8 @@
  * total charged (no surprises in the total: what the buyer confirms is what is charged).
  */
 import type { Db } from '../db.ts';
-import { loadBag } from '../cart/cart-store.ts';
-import { lineWarning, type BagLineView } from '../cart/cart.ts';
+import { loadBag } from '../cart/index.ts';
+import { lineWarning, type BagLineView } from '../cart/index.ts';
 import type { CheckoutConfig, Totals } from './pricing.ts';
 import { priceBag } from './price-bag.ts';
 

@@ -8,8 +8,8 @@
 import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
 import { commissionEntries, creators, orderLines, orders, outboxEmails, payoutItems, payouts, users } from '../../../db/schema/index.ts';
-import { enqueueEmail } from '../mail/outbox.ts';
-import { EMAIL_KINDS, creatorPayoutEmail, creatorSaleEmail } from '../mail/templates.ts';
+import { enqueueEmail } from '../mail/index.ts';
+import { EMAIL_KINDS, creatorPayoutEmail, creatorSaleEmail } from '../mail/index.ts';
 
 export interface CreatorEmailContext {
   shopName: string;

@@ -12,8 +12,8 @@
  * creator: the creator always comes from the session (see dashboard.ts).
  */
 import { z } from 'zod';
-import { DAY_MS, isoDay, utcDay } from '../attribution/days.ts';
-import { safeTarget } from '../attribution/clicks.ts';
+import { DAY_MS, isoDay, utcDay } from '../shared/index.ts';
+import { safeTarget } from '../attribution/index.ts';
 
 export const DASHBOARD_PATH = '/dashboard';
 export const DASHBOARD_PRESETS = [7, 30, 90] as const;

@@ -38,8 +38,8 @@ import {
   payouts,
   products,
 } from '../../../db/schema/index.ts';
-import { DAY_MS } from '../attribution/days.ts';
-import { formatMoney, type MoneyFormat } from '../shared/money.ts';
+import { DAY_MS } from '../shared/index.ts';
+import { formatMoney, type MoneyFormat } from '../shared/index.ts';
 import { settlementStatus, type LedgerBalances, type SettlementStatus } from './payouts.ts';
 import { csvFilename, decimal, toCsv, type CsvValue } from './csv.ts';
 import { fillDays, referralUrl, type DailyPoint, type DashboardRange } from './dashboard-range.ts';

@@ -29,12 +29,12 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db, DbOrTx } from '../db.ts';
 import { commissionEntries, creatorInvites, creators, users } from '../../../db/schema/index.ts';
-import { enqueueEmail } from '../mail/outbox.ts';
-import { creatorInviteEmail, INVITE_EMAIL_KIND } from '../mail/invite-template.ts';
-import { createUser, EMAIL_MAX, isValidEmail, normaliseEmail } from '../auth/users.ts';
-import { checkPasswordStrength } from '../auth/password.ts';
-import { createSession, invalidateSession } from '../auth/session.ts';
-import type { SessionUser } from '../auth/types.ts';
+import { enqueueEmail } from '../mail/index.ts';
+import { creatorInviteEmail, INVITE_EMAIL_KIND } from '../mail/index.ts';
+import { createUser, EMAIL_MAX, isValidEmail, normaliseEmail } from '../auth/index.ts';
+import { checkPasswordStrength } from '../auth/index.ts';
+import { createSession, invalidateSession } from '../auth/index.ts';
+import type { SessionUser } from '../auth/index.ts';
 import { overrideEndsAt } from './commission.ts';
 
 export const INVITE_TTL_MS = 7 * 86_400_000;

@@ -2,11 +2,11 @@
  * Structured data (schema.org) for posts and products, built from plain values.
  * https://developers.google.com/search/docs/appearance/structured-data/article
  */
-import type { ProductView } from '../catalog/catalog.ts';
-import { priceSummary, totalAvailable } from '../catalog/catalog.ts';
-import { toDecimalString } from '../catalog/money.ts';
+import type { ProductView } from '../catalog/index.ts';
+import { priceSummary, totalAvailable } from '../catalog/index.ts';
+import { toDecimalString } from '../shared/index.ts';
 import type { PostSummary } from './posts.ts';
-import { paths } from '../paths.ts';
+import { paths } from '../shared/index.ts';
 
 interface ShopInfo {
   name: string;

@@ -11,10 +11,10 @@ import { parseCountryList, type CheckoutConfig } from '../checkout/index.ts';
 import type { CreditSettings } from '../commissions/index.ts';
 import { deliverPending, type MailTransport } from '../mail/index.ts';
 import type { EmailContext } from '../orders/index.ts';
-import { createFormatter, type Formatter } from '../shared/format.ts';
-import { getAppSecret } from '../shared/secrets.ts';
-import type { ConfigValues } from '../shared/config.ts';
-import { DAY_MS, MINUTE_MS } from '../shared/time.ts';
+import { createFormatter, type Formatter } from '../shared/index.ts';
+import { getAppSecret } from '../shared/index.ts';
+import type { ConfigValues } from '../shared/index.ts';
+import { DAY_MS, MINUTE_MS } from '../shared/index.ts';
 
 export interface ShopConfig {
   name: string;
@@ -36,6 +36,11 @@ export interface App {
   mail: MailTransport;
   config: AppConfig;
   fmt: Formatter;
+  /**
+   * Send the outbox right after a workflow commits (the server), or leave it to the sweeper and
+   * explicit `deliverPending` calls (tests and the seed, which close the database when done).
+   */
+  deliverMailAfterCommit: boolean;
 }
 
 /**
@@ -84,7 +89,7 @@ type AppConfigVar =
   | 'ATTRIBUTION_WINDOW_DAYS'
   | 'PAYOUT_THRESHOLD_CENTS';
 
-export function createApp(parts: { db: Db; provider: PaymentProvider; mail: MailTransport; config: AppConfig }): App {
+export function createApp(parts: { db: Db; provider: PaymentProvider; mail: MailTransport; config: AppConfig; deliverMailAfterCommit: boolean }): App {
   return { ...parts, fmt: createFormatter(parts.config.shop) };
 }
 
@@ -99,5 +104,6 @@ export async function emailContext(app: App): Promise<EmailContext> {
  * stays in the outbox and is retried by the next call or the mail sweeper (ADR 0005).
  */
 export function deliverMailSoon(app: App): void {
+  if (!app.deliverMailAfterCommit) return;
   void deliverPending(app.db, app.mail).catch((err) => console.error('mail delivery failed; will retry', err));
 }

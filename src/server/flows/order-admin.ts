@@ -18,7 +18,7 @@ import {
   parseRefundForm,
   refundFormFields,
 } from '../orders/index.ts';
-import { refuse, type Refusal } from '../shared/result.ts';
+import { refuse, type Refusal } from '../shared/index.ts';
 import { deliverMailSoon, emailContext, type App } from './app.ts';
 import { refundEffects } from './effects.ts';
 

@@ -6,6 +6,7 @@ export * from './admin-orders.ts';
 export * from './admin-query.ts';
 export * from './fulfil.ts';
 export * from './order-emails.ts';
+export * from './order-link-request.ts';
 export * from './order-links.ts';
 export * from './order-number.ts';
 export * from './order-view.ts';

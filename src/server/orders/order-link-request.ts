@@ -14,10 +14,10 @@ import { and, count, eq, gte } from 'drizzle-orm';
 import type { Db } from '../db.ts';
 import { loginThrottles } from '../../../db/schema/auth.ts';
 import { orders, outboxEmails } from '../../../db/schema/index.ts';
-import { checkBucket, countAttempt, normaliseIp, type ThrottleBucket, type ThrottlePolicy } from '../auth/rate-limit.ts';
-import { enqueueEmail } from '../mail/outbox.ts';
-import { EMAIL_KINDS, orderLinkEmail } from '../mail/templates.ts';
-import { normaliseEmail } from '../shared/email.ts';
+import { checkBucket, countAttempt, normaliseIp, type ThrottleBucket, type ThrottlePolicy } from '../auth/index.ts';
+import { enqueueEmail } from '../mail/index.ts';
+import { EMAIL_KINDS, orderLinkEmail } from '../mail/index.ts';
+import { normaliseEmail } from '../shared/index.ts';
 import { normaliseOrderNumber } from './order-number.ts';
 import { orderPath, orderToken } from './order-links.ts';
 

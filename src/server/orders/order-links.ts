@@ -4,7 +4,7 @@
  * buyer may read aloud) does not open the page. The secret is generated on first use and kept in
  * the database, so every instance shares it and a fresh install needs no configuration.
  */
-import { getAppSecret, sign, signatureMatches } from '../shared/secrets.ts';
+import { getAppSecret, sign, signatureMatches } from '../shared/index.ts';
 
 /** Re-exported for callers that still import it from here; it lives in shared/secrets.ts. */
 export { getAppSecret };

@@ -5,7 +5,7 @@
 import { and, eq, lte } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
 import { couponRedemptions, orderEvents, orders, stockReservations } from '../../../db/schema/index.ts';
-import { bumpCatalogVersion } from '../catalog/catalog-store.ts';
+import { bumpCatalogVersion } from '../catalog/index.ts';
 
 export async function releaseOrder(
   tx: DbOrTx,

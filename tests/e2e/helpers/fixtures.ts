@@ -13,8 +13,8 @@ import { eq } from 'drizzle-orm';
 import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { DEMO_CREATOR_PASSWORD } from '../../../scripts/seed/fixtures.ts';
 import { creators, variants } from '../../../db/schema/index.ts';
-import { createUser } from '../../../src/server/auth/users.ts';
-import { bumpCatalogVersion } from '../../../src/server/catalog/catalog-store.ts';
+import { createUser } from '../../../src/server/auth/index.ts';
+import { bumpCatalogVersion } from '../../../src/server/catalog/index.ts';
 import { e2eDb } from './browser.ts';
 
 let n = 0;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCreator, makeProduct } from '../../../db/seed/factories.ts';
+import { makeCreator, makeProduct } from '../../../db/factories/factories.ts';
 import type { Db } from '../../../src/server/db.ts';
-import { getAdminOverview } from '../../../src/server/admin/overview.ts';
-import { logIn, logOut } from '../../../src/server/auth/login.ts';
-import { createSession, validateSessionToken } from '../../../src/server/auth/session.ts';
-import { createUser } from '../../../src/server/auth/users.ts';
+import { getAdminOverview } from '../../../src/server/admin/index.ts';
+import { logIn, logOut } from '../../../src/server/auth/index.ts';
+import { createSession, validateSessionToken } from '../../../src/server/auth/index.ts';
+import { createUser } from '../../../src/server/auth/index.ts';
 import { createTestDb } from '../../helpers/db.ts';
 
 const t0 = Date.UTC(2026, 5, 1, 12);

@@ -9,7 +9,7 @@ import {
   ipKey,
   pairKey,
   recordLoginSuccess,
-} from '../../../src/server/auth/rate-limit.ts';
+} from '../../../src/server/auth/index.ts';
 import { createTestDb, MIGRATIONS } from '../../helpers/db.ts';
 import { openDb, migrateDb } from '../../../src/server/db.ts';
 import { mkdtempSync } from 'node:fs';

@@ -11,7 +11,7 @@ import {
   invalidateSession,
   invalidateUserSessions,
   validateSessionToken,
-} from '../../../src/server/auth/session.ts';
+} from '../../../src/server/auth/index.ts';
 import { createTestDb } from '../../helpers/db.ts';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -10,9 +10,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { users } from '../../../db/schema/auth.ts';
-import { makeCreator } from '../../../db/seed/factories.ts';
+import { makeCreator } from '../../../db/factories/factories.ts';
 import { migrateDb, openDb, type Db } from '../../../src/server/db.ts';
-import { verifyPassword } from '../../../src/server/auth/password.ts';
+import { verifyPassword } from '../../../src/server/auth/index.ts';
 import { MIGRATIONS } from '../../helpers/db.ts';
 import { main } from '../../../scripts/user-create.ts';
 

@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Count argon2 verifications (the real function still runs) to prove unknown emails cost one too.
 vi.mock('../../../src/server/auth/password.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/server/auth/password.ts')>();
+  const real = await importOriginal<typeof import('../../../src/server/auth/index.ts')>();
   return { ...real, verifyPassword: vi.fn(real.verifyPassword) };
 });
 import { count, eq } from 'drizzle-orm';
 import { users } from '../../../db/schema/auth.ts';
 import { makeCreator } from '../../../db/factories/factories.ts';
 import type { Db } from '../../../src/server/db.ts';
-import { verifyPassword } from '../../../src/server/auth/password.ts';
-import { getThrottle, pairKey } from '../../../src/server/auth/rate-limit.ts';
-import { authenticate, createUser, getCreatorForUser } from '../../../src/server/auth/users.ts';
+import { verifyPassword } from '../../../src/server/auth/index.ts';
+import { getThrottle, pairKey } from '../../../src/server/auth/index.ts';
+import { authenticate, createUser, getCreatorForUser } from '../../../src/server/auth/index.ts';
 import { createTestDb } from '../../helpers/db.ts';
 
 const MIN = 60_000;

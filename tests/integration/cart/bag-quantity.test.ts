@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
-import { addToBag, loadBag, setLineQty } from '../../../src/server/cart/cart-store.ts';
-import { qtyChoices, stockMessage } from '../../../src/server/cart/cart.ts';
+import { addToBag, loadBag, setLineQty } from '../../../src/server/cart/index.ts';
+import { qtyChoices, stockMessage } from '../../../src/server/cart/index.ts';
 import { cartLines, variants } from '../../../db/schema/index.ts';
 
 let db: Db;

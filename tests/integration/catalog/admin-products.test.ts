@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
-import { makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { orders, products, stockReservations, variants } from '../../../db/schema/index.ts';
-import { getCatalogVersion } from '../../../src/server/catalog/catalog-store.ts';
-import { listAdminProducts, parseVariantForm, saveProductActiveForm, saveVariantForm } from '../../../src/server/catalog/admin-products.ts';
+import { getCatalogVersion } from '../../../src/server/catalog/index.ts';
+import { listAdminProducts, parseVariantForm, saveProductActiveForm, saveVariantForm } from '../../../src/server/catalog/index.ts';
 
 const T0 = Date.UTC(2026, 2, 10, 12);
 let db: Db;

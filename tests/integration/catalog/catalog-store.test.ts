@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
-import { makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import {
   getCatalogVersion,
   getProductsBySlug,
   getShopFacets,
   listCatalogEntries,
   listShop,
-} from '../../../src/server/catalog/catalog-store.ts';
-import { setProductActive, updateVariant } from '../../../src/server/catalog/catalog-admin.ts';
-import { parseShopQuery, type ShopQuery } from '../../../src/server/catalog/shop-query.ts';
-import { RenderCache } from '../../../src/server/catalog/render-cache.ts';
+} from '../../../src/server/catalog/index.ts';
+import { setProductActive, updateVariant } from '../../../src/server/catalog/index.ts';
+import { parseShopQuery, type ShopQuery } from '../../../src/server/catalog/index.ts';
+import { RenderCache } from '../../../src/server/catalog/index.ts';
 
 let db: Db;
 const q = (qs: string): ShopQuery => {
@@ -156,7 +156,7 @@ describe('catalog writes and the render cache', () => {
 
 describe('availability expression', () => {
   it('is right in a select from variants alone (no join to qualify the columns)', async () => {
-    const { availableSql } = await import('../../../src/server/catalog/catalog-store.ts');
+    const { availableSql } = await import('../../../src/server/catalog/index.ts');
     const { variants: v } = await import('../../../db/schema/index.ts');
     const { eq } = await import('drizzle-orm');
     const { fillBag, placeTestOrder } = await import('../../helpers/checkout.ts');

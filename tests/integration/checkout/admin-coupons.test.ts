@@ -3,11 +3,11 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { fillBag, placeTestOrder } from '../../helpers/checkout.ts';
-import { makeCreator, makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { couponRedemptions, coupons } from '../../../db/schema/index.ts';
-import { createShopCoupon, listShopCoupons, setShopCouponActive } from '../../../src/server/checkout/admin-coupons.ts';
-import { couponUsage } from '../../../src/server/checkout/place-order.ts';
-import { evaluateCoupon } from '../../../src/server/checkout/pricing.ts';
+import { createShopCoupon, listShopCoupons, setShopCouponActive } from '../../../src/server/checkout/index.ts';
+import { couponUsage } from '../../../src/server/checkout/index.ts';
+import { evaluateCoupon } from '../../../src/server/checkout/index.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 12);
 const FIELDS = { code: '', kind: 'percent', percentOff: '', amountOff: '', minSubtotal: '', startsOn: '', endsOn: '', maxRedemptions: '', perEmailLimit: '', active: 'on' };

@@ -6,18 +6,19 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
-import { makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { fillBag, placeTestOrder, TEST_CHECKOUT, BUYER_FORM } from '../../helpers/checkout.ts';
-import { addToBag, loadBag } from '../../../src/server/cart/cart-store.ts';
-import { parseAddToBag } from '../../../src/server/cart/cart.ts';
-import { placeOrder } from '../../../src/server/checkout/place-order.ts';
-import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
-import { refundLatePayment } from '../../../src/server/orders/refund.ts';
-import { createTestProvider, testPaymentEvent } from '../../../src/server/checkout/test-provider.ts';
-import { getProductsBySlug, getCatalogVersion } from '../../../src/server/catalog/catalog-store.ts';
+import { addToBag, loadBag } from '../../../src/server/cart/index.ts';
+import { parseAddToBag } from '../../../src/server/cart/index.ts';
+import { placeOrder } from '../../../src/server/checkout/index.ts';
+import { applyPaymentEvent, refundOrderByShop, retryLateRefunds, type App } from '../../../src/server/flows/index.ts';
+import { testApp } from '../../helpers/app.ts';
+import { createTestProvider, testPaymentEvent } from '../../../src/server/payments/index.ts';
+import { getProductsBySlug, getCatalogVersion } from '../../../src/server/catalog/index.ts';
 import { cartLines, coupons, orderLines, orders, paymentEvents, stockReservations, variants } from '../../../db/schema/index.ts';
 
 let db: Db;
+let app: App;
 const T0 = Date.UTC(2026, 10, 1, 12);
 const MIN = 60_000;
 
@@ -30,10 +31,11 @@ async function available(slug: string, sku: string, now: number) {
 async function orderRow(id: number) {
   return (await db.select().from(orders).where(eq(orders.id, id)).get())!;
 }
-const pay = (orderId: number, session: string, now: number) => handlePaymentEvent(db, testPaymentEvent(orderId, session, 'pay'), { now });
+const pay = (orderId: number, session: string, now: number) => applyPaymentEvent(app, testPaymentEvent(orderId, session, 'pay'), { now });
 
 beforeAll(async () => {
   db = await createTestDb();
+  app = testApp(db);
   await makeProduct(db, { slug: 'last-five', variants: [makeVariant({ sku: 'FIVE', priceCents: 5000, stock: 5 })] });
   await makeProduct(db, { slug: 'tee', variants: [makeVariant({ sku: 'TEE', priceCents: 2500, stock: 100 })] });
   await makeProduct(db, { slug: 'single', variants: [makeVariant({ sku: 'ONE', priceCents: 9900, stock: 1 })] });
@@ -116,7 +118,7 @@ describe('fulfilment is idempotent and order-independent (rule 3)', () => {
     expect((await pay(placed.orderId, 'test_cs_idem_aaaaaaaaaaaaaa', T0 + MIN)).outcome).toBe('duplicate');
     // a different event id for the same payment (e.g. async succeeded after completed)
     expect(
-      (await handlePaymentEvent(db, { id: 'evt_other', provider: 'test', type: 'payment_succeeded', orderId: placed.orderId, paymentId: null }, { now: T0 + MIN }))
+      (await applyPaymentEvent(app, { id: 'evt_other', provider: 'test', type: 'payment_succeeded', orderId: placed.orderId, paymentId: null }, { now: T0 + MIN }))
         .outcome,
     ).toBe('already_paid');
     expect(await stock('TEE')).toBe(before - 3);
@@ -130,7 +132,7 @@ describe('fulfilment is idempotent and order-independent (rule 3)', () => {
     if (!placed.ok) throw new Error('expected order');
     await pay(placed.orderId, 'test_cs_expafter_aaaaaaaaa', T0 + MIN);
     const s = await stock('TEE');
-    const r = await handlePaymentEvent(db, { id: 'evt_exp_after', provider: 'test', type: 'checkout_expired', orderId: placed.orderId }, { now: T0 + 20 * MIN });
+    const r = await applyPaymentEvent(app, { id: 'evt_exp_after', provider: 'test', type: 'checkout_expired', orderId: placed.orderId }, { now: T0 + 20 * MIN });
     expect(r.outcome).toBe('ignored');
     expect((await orderRow(placed.orderId)).status).toBe('paid');
     expect(await stock('TEE')).toBe(s);
@@ -151,7 +153,7 @@ describe('fulfilment is idempotent and order-independent (rule 3)', () => {
     const slow = await placeTestOrder(db, await fillBag(db, [{ sku: 'RARE', qty: 1 }], T0), { now: T0 });
     if (!slow.ok) throw new Error('expected order');
     // the reservation lapses; the expiry event cancels the order; someone else buys the last unit
-    await handlePaymentEvent(db, { id: 'evt_rare_exp', provider: 'test', type: 'checkout_expired', orderId: slow.orderId }, { now: T0 + 16 * MIN });
+    await applyPaymentEvent(app, { id: 'evt_rare_exp', provider: 'test', type: 'checkout_expired', orderId: slow.orderId }, { now: T0 + 16 * MIN });
     const fast = await placeTestOrder(db, await fillBag(db, [{ sku: 'RARE', qty: 1 }], T0 + 16 * MIN), { now: T0 + 16 * MIN });
     if (!fast.ok) throw new Error('expected order');
     expect((await pay(fast.orderId, 'test_cs_rare_fast_aaaaaaaa', T0 + 17 * MIN)).outcome).toBe('fulfilled');
@@ -159,24 +161,26 @@ describe('fulfilment is idempotent and order-independent (rule 3)', () => {
     const late = await pay(slow.orderId, 'test_cs_rare_slow_aaaaaaaa', T0 + 18 * MIN);
     expect(late.outcome).toBe('needs_refund');
     expect(await stock('RARE')).toBe(0);
-    expect(await refundLatePayment(db, createTestProvider(), slow.orderId, { now: T0 + 18 * MIN })).toEqual({ ok: true, message: 'refunded' });
+    // The payment workflow refunds it at once, in full.
     expect(await orderRow(slow.orderId)).toMatchObject({ status: 'refunded', refundedCents: slow.totalCents, needsRefund: false });
-    // running it again is harmless
-    expect((await refundLatePayment(db, createTestProvider(), slow.orderId)).ok).toBe(false);
+    // The sweeper's retry and a redelivered event are harmless.
+    expect(await retryLateRefunds(app, T0 + 19 * MIN)).toEqual({ ok: 0, failed: 0 });
+    expect((await pay(slow.orderId, 'test_cs_rare_slow_aaaaaaaa', T0 + 20 * MIN)).outcome).toBe('duplicate');
+    expect(await orderRow(slow.orderId)).toMatchObject({ status: 'refunded', refundedCents: slow.totalCents });
   });
 
   it('a declined payment releases the reservation at once', async () => {
     const placed = await placeTestOrder(db, await fillBag(db, [{ sku: 'PAIR', qty: 2 }], T0 + 20 * MIN), { now: T0 + 20 * MIN });
     if (!placed.ok) throw new Error('expected order');
     expect(await available('pair', 'PAIR', T0 + 21 * MIN)).toBe(0);
-    const r = await handlePaymentEvent(db, testPaymentEvent(placed.orderId, 'test_cs_decline_aaaaaaaaa', 'decline'), { now: T0 + 21 * MIN });
+    const r = await applyPaymentEvent(app, testPaymentEvent(placed.orderId, 'test_cs_decline_aaaaaaaaa', 'decline'), { now: T0 + 21 * MIN });
     expect(r.outcome).toBe('released');
     expect(await available('pair', 'PAIR', T0 + 21 * MIN)).toBe(2);
     expect((await orderRow(placed.orderId)).status).toBe('canceled');
   });
 
   it('an event for an unknown order is recorded once and changes nothing', async () => {
-    const r = await handlePaymentEvent(db, { id: 'evt_ghost', provider: 'test', type: 'checkout_expired', orderId: 999999 }, { now: T0 });
+    const r = await applyPaymentEvent(app, { id: 'evt_ghost', provider: 'test', type: 'checkout_expired', orderId: 999999 }, { now: T0 });
     expect(r.outcome).toBe('unknown_order');
     expect(await db.select().from(paymentEvents).where(eq(paymentEvents.id, 'evt_ghost')).get()).toMatchObject({ outcome: 'unknown_order' });
   });
@@ -247,21 +251,21 @@ describe('payments and refunds that arrive at awkward times', () => {
   it('a payment on an order the shop canceled is refunded, not revived', async () => {
     const placed = await placeTestOrder(db, await fillBag(db, [{ sku: 'TEE', qty: 1 }], T0), { now: T0 });
     if (!placed.ok) throw new Error('expected order');
-    const { releaseOrder } = await import('../../../src/server/orders/release.ts');
+    const { releaseOrder } = await import('../../../src/server/orders/index.ts');
     await db.transaction((tx) => releaseOrder(tx, placed.orderId, { now: T0 + MIN, actor: 'admin:boss@lookbook.test', note: 'Canceled by the shop' }));
     const s = await stock('TEE');
     expect((await pay(placed.orderId, 'test_cs_shopcancel_aaaaaa', T0 + 2 * MIN)).outcome).toBe('needs_refund');
     expect(await stock('TEE')).toBe(s);
-    expect((await orderRow(placed.orderId)).status).toBe('canceled');
+    // Not revived: the payment goes straight back.
+    expect(await orderRow(placed.orderId)).toMatchObject({ status: 'refunded', refundedCents: placed.totalCents, needsRefund: false, paidAt: null });
   });
   it('a second payment on a refunded order never sells the stock again', async () => {
     const placed = await placeTestOrder(db, await fillBag(db, [{ sku: 'TEE', qty: 1 }], T0), { now: T0 });
     if (!placed.ok) throw new Error('expected order');
     await pay(placed.orderId, 'test_cs_refunded_aaaaaaaaa', T0 + MIN);
-    const { refundOrder } = await import('../../../src/server/orders/refund.ts');
-    expect((await refundOrder(db, createTestProvider(), { orderId: placed.orderId, request: 'all', restock: true, actor: 'admin:x', now: T0 + 2 * MIN })).ok).toBe(true);
+    expect((await refundOrderByShop(app, { orderId: placed.orderId, request: 'all', restock: true, actor: 'admin:x', now: T0 + 2 * MIN })).ok).toBe(true);
     const s = await stock('TEE');
-    const again = await handlePaymentEvent(db, { id: 'evt_second_pay', provider: 'test', type: 'payment_succeeded', orderId: placed.orderId, paymentId: null }, { now: T0 + 3 * MIN });
+    const again = await applyPaymentEvent(app, { id: 'evt_second_pay', provider: 'test', type: 'payment_succeeded', orderId: placed.orderId, paymentId: null }, { now: T0 + 3 * MIN });
     expect(again.outcome).toBe('already_paid');
     expect(await stock('TEE')).toBe(s);
     expect((await orderRow(placed.orderId)).status).toBe('refunded');
@@ -270,10 +274,11 @@ describe('payments and refunds that arrive at awkward times', () => {
     const placed = await placeTestOrder(db, await fillBag(db, [{ sku: 'TEE', qty: 2 }], T0), { now: T0 });
     if (!placed.ok) throw new Error('expected order');
     await pay(placed.orderId, 'test_cs_doublerefund_aaaaa', T0 + MIN);
-    const { refundOrder } = await import('../../../src/server/orders/refund.ts');
+    const { refundOrder } = await import('../../../src/server/orders/index.ts');
     const line = await db.select().from(orderLines).where(eq(orderLines.orderId, placed.orderId)).get();
     const s = await stock('TEE');
-    const req = { orderId: placed.orderId, request: [{ lineId: line!.id, qty: 1 }], restock: true, actor: 'admin:x', now: T0 + 2 * MIN };
+    // The orders capability alone (no effects needed to test its own race).
+    const req = { orderId: placed.orderId, request: [{ lineId: line!.id, qty: 1 }], restock: true, actor: 'admin:x', now: T0 + 2 * MIN, hooks: { onRefunded: async () => {} } };
     const results = await Promise.all([refundOrder(db, createTestProvider(), req), refundOrder(db, createTestProvider(), req)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.find((r) => !r.ok)).toMatchObject({ reason: 'conflict' });
@@ -285,7 +290,7 @@ describe('payments and refunds that arrive at awkward times', () => {
 
 describe('trending', () => {
   it('ranks products by units sold since a date, net of refunds', async () => {
-    const { bestSellingSlugs } = await import('../../../src/server/catalog/catalog-store.ts');
+    const { bestSellingSlugs } = await import('../../../src/server/catalog/index.ts');
     const since = T0 - 1;
     const top = await bestSellingSlugs(db, since, 5);
     expect(top.length).toBeGreaterThan(0);

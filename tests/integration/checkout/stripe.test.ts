@@ -10,23 +10,24 @@ import { and, eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb } from '../../helpers/db.ts';
-import { makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { schema, type Db } from '../../../src/server/db.ts';
-import { addToBag } from '../../../src/server/cart/cart-store.ts';
-import type { CheckoutForm } from '../../../src/server/checkout/checkout-form.ts';
-import type { PaymentEvent } from '../../../src/server/checkout/payments.ts';
-import { orderForPayment, placeOrder, setProviderSession } from '../../../src/server/checkout/place-order.ts';
-import type { CheckoutConfig } from '../../../src/server/checkout/pricing.ts';
+import { addToBag } from '../../../src/server/cart/index.ts';
+import type { CheckoutForm } from '../../../src/server/checkout/index.ts';
+import type { PaymentEvent } from '../../../src/server/payments/index.ts';
+import { orderForPayment, placeOrder, setProviderSession } from '../../../src/server/checkout/index.ts';
+import type { CheckoutConfig } from '../../../src/server/checkout/index.ts';
 import {
   STRIPE_MIN_SESSION_MS,
   absoluteUrl,
   checkoutLineItems,
   createStripeProvider,
   sessionExpiresAt,
-} from '../../../src/server/checkout/stripe-provider.ts';
-import { handleStripeWebhook, sessionOrderId, toPaymentEvent, verifyStripeEvent } from '../../../src/server/checkout/stripe-webhook.ts';
-import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
-import { refundLatePayment } from '../../../src/server/orders/refund.ts';
+} from '../../../src/server/payments/index.ts';
+import { handleStripeWebhook, sessionOrderId, toPaymentEvent, verifyStripeEvent } from '../../../src/server/payments/index.ts';
+import { applyPaymentEvent, createApp } from '../../../src/server/flows/index.ts';
+import { createMailTransport } from '../../../src/server/mail/index.ts';
+import { testApp } from '../../helpers/app.ts';
 
 const { coupons, orders, outboxEmails, paymentEvents, stockReservations, variants } = schema;
 
@@ -252,11 +253,9 @@ function disputeEvent(paymentIntent: string, amount: number, { id = rid('evt_tes
   };
 }
 
-/** What src/lib/commerce.ts applyPaymentEvent does, with this file's provider (the stub). */
-async function applyLikeTheApp(event: PaymentEvent) {
-  const result = await handlePaymentEvent(db, event);
-  if (result.outcome === 'needs_refund' && result.orderId !== null) await refundLatePayment(db, provider, result.orderId);
-  return result;
+/** The app's payment workflow, with this file's provider (Stripe against the local stub). */
+function applyLikeTheApp(event: PaymentEvent) {
+  return applyPaymentEvent(testApp(db, { provider }), event);
 }
 
 /** Delivers an event through the webhook handler, signed like Stripe signs it. */
@@ -642,11 +641,11 @@ describe('webhook mapping edges', () => {
   });
 });
 
-// The app's composition (src/lib/commerce.ts) imports astro:env; under the vitest Astro config it
+// The pages' composition root (src/lib/app.ts) imports astro:env; under the vitest Astro config it
 // loads. With no STRIPE_SECRET_KEY set it picks the test provider, so no request can leave.
-const commerce = await import('../../../src/lib/commerce.ts');
+const root = await import('../../../src/lib/app.ts');
 
-describe.skipIf(commerce.stripeConfigured)('through src/lib/commerce.ts', () => {
+describe.skipIf(root.stripeConfigured)('through src/lib/app.ts', () => {
   it('applyPaymentEvent fulfils a Stripe completion and queues the confirmation email', async () => {
     const v = await product(5);
     const o = await orderWithSession([{ sku: v.sku, qty: 1 }]);
@@ -656,7 +655,11 @@ describe.skipIf(commerce.stripeConfigured)('through src/lib/commerce.ts', () => 
       rawBody: payload,
       signature: stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
       secret: SECRET,
-      apply: (event) => commerce.applyPaymentEvent(db, event),
+      apply: async (event) =>
+        applyPaymentEvent(
+          createApp({ db, provider: await root.getPaymentProvider(), mail: createMailTransport({ from: 'shop@example.com' }), config: root.appConfig, deliverMailAfterCommit: false }),
+          event,
+        ),
     });
     expect(answer).toEqual({ status: 200, body: { received: true, outcome: 'fulfilled' } });
     expect((await order(o.orderId)).status).toBe('paid');

@@ -11,10 +11,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDbWithUrl } from '../../helpers/db.ts';
-import { makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { fillBag } from '../../helpers/checkout.ts';
 import { variants } from '../../../db/schema/index.ts';
-import { getProductsBySlug } from '../../../src/server/catalog/catalog-store.ts';
+import { getProductsBySlug } from '../../../src/server/catalog/index.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const run = promisify(execFile);

@@ -1,15 +1,16 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
+import { applyPaymentEvent, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
+import { testApp } from '../../helpers/app.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
-import { makeCreator, makeProduct, makeVariant, upsertCategory } from '../../../db/seed/factories.ts';
+import { makeCreator, makeProduct, makeVariant, upsertCategory } from '../../../db/factories/factories.ts';
 import { categoryCommissionRates, clickDaily, commissionEntries, coupons, creators } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/cart-store.ts';
-import { placeOrder } from '../../../src/server/checkout/place-order.ts';
-import { testPaymentEvent } from '../../../src/server/checkout/test-provider.ts';
-import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
-import { creditOrderLines, type CreditSettings } from '../../../src/server/commissions/ledger.ts';
+import { addToBag } from '../../../src/server/cart/index.ts';
+import { placeOrder } from '../../../src/server/checkout/index.ts';
+import { testPaymentEvent } from '../../../src/server/payments/index.ts';
+import { creditOrderLines, type CreditSettings } from '../../../src/server/commissions/index.ts';
 import {
   getCreatorForAdmin,
   listCategoryRates,
@@ -18,10 +19,10 @@ import {
   saveCreatorCoupon,
   setCategoryRate,
   updateCreatorSettings,
-} from '../../../src/server/commissions/admin-creators.ts';
-import { createPayoutBatch, markPayoutPaid, getPayoutBatch } from '../../../src/server/commissions/payouts.ts';
-import { getOrderDetail } from '../../../src/server/orders/admin-orders.ts';
-import { createUser } from '../../../src/server/auth/users.ts';
+} from '../../../src/server/commissions/index.ts';
+import { createPayoutBatch, markPayoutPaid, getPayoutBatch } from '../../../src/server/commissions/index.ts';
+import { getOrderDetail } from '../../../src/server/orders/index.ts';
+import { createUser } from '../../../src/server/auth/index.ts';
 import { orders } from '../../../db/schema/index.ts';
 
 const DAY = 86_400_000;
@@ -29,6 +30,7 @@ const T0 = Date.UTC(2026, 2, 1, 12);
 const SETTINGS: CreditSettings = { defaultRateBps: 1000, lockDays: 30, attributionWindowMs: 30 * DAY };
 
 let db: Db;
+let app: App;
 let seq = 0;
 
 async function paidSale(handle: string, priceCents: number, at: number, { category, coupon }: { category?: string; coupon?: string } = {}): Promise<number> {
@@ -38,9 +40,8 @@ async function paidSale(handle: string, priceCents: number, at: number, { catego
   if (!bag.ok) throw new Error(bag.reason);
   const placed = await placeOrder(db, { cartId: bag.cartId, form: { ...BUYER_FORM, email: `buyer${++seq}@example.com`, couponCode: coupon ?? null }, config: TEST_CHECKOUT, provider: 'test', now: at });
   if (!placed.ok) throw new Error(placed.reason === 'coupon' ? placed.message : placed.reason);
-  await handlePaymentEvent(db, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
+  await applyPaymentEvent(app, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
     now: at,
-    hooks: { onPaid: (tx, id) => creditOrderLines(tx, id, SETTINGS, at).then(() => undefined) },
   });
   return placed.orderId;
 }
@@ -50,6 +51,7 @@ const creatorRow = (id: number) => db.select().from(creators).where(eq(creators.
 beforeEach(async () => {
   db?.$client.close();
   db = await createTestDb();
+  app = testApp(db);
 });
 afterAll(() => db?.$client.close());
 

@@ -11,12 +11,12 @@ import { testApp } from '../../helpers/app.ts';
 import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
 import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { creators, outboxEmails, payouts, users } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/cart-store.ts';
-import { placeOrder } from '../../../src/server/checkout/place-order.ts';
+import { addToBag } from '../../../src/server/cart/index.ts';
+import { placeOrder } from '../../../src/server/checkout/index.ts';
 import { testPaymentEvent } from '../../../src/server/payments/index.ts';
 import { applyPaymentEvent } from '../../../src/server/flows/index.ts';
-import { createPayoutBatch, markPayoutPaid } from '../../../src/server/commissions/payouts.ts';
-import { enqueueCreatorSaleEmails } from '../../../src/server/commissions/creator-emails.ts';
+import { createPayoutBatch, markPayoutPaid } from '../../../src/server/commissions/index.ts';
+import { enqueueCreatorSaleEmails } from '../../../src/server/commissions/index.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.now() - 60 * DAY;

@@ -6,38 +6,32 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/server/db.ts';
+import { applyPaymentEvent, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
+import { testApp } from '../../helpers/app.ts';
 import { createTestDb } from '../../helpers/db.ts';
-import { makeCreator, makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
-import { placeOrder } from '../../../src/server/checkout/place-order.ts';
-import { handlePaymentEvent, type FulfilHooks } from '../../../src/server/orders/fulfil.ts';
-import { refundOrder } from '../../../src/server/orders/refund.ts';
-import { createTestProvider, testPaymentEvent } from '../../../src/server/checkout/test-provider.ts';
-import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/ledger.ts';
+import { placeOrder } from '../../../src/server/checkout/index.ts';
+import { createTestProvider, testPaymentEvent } from '../../../src/server/payments/index.ts';
+import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/index.ts';
 import { commissionEntries, coupons, creators, orderLines, users } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/cart-store.ts';
+import { addToBag } from '../../../src/server/cart/index.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1, 12);
 const settings: CreditSettings = { defaultRateBps: 1000, lockDays: 30, attributionWindowMs: 30 * DAY };
 let db: Db;
+let app: App;
 let maya: { id: number; handle: string };
 let jules: { id: number; handle: string };
 let sam: { id: number; handle: string };
 
-const hooks = (now: number): FulfilHooks => ({
-  onPaid: async (tx, id) => {
-    await creditOrderLines(tx, id, settings, now);
-  },
-  onDispute: async (tx, id) => {
-    await reverseOrderCommissions(tx, id, now, 'all');
-  },
-});
 const entries = (orderId: number) => db.select().from(commissionEntries).where(eq(commissionEntries.orderId, orderId)).orderBy(commissionEntries.id);
 const lines = (orderId: number) => db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id);
 
 beforeAll(async () => {
   db = await createTestDb();
+  app = testApp(db);
   maya = await makeCreator(db, { handle: 'maya' });
   jules = await makeCreator(db, { handle: 'jules' });
   sam = await makeCreator(db, { handle: 'sam' });
@@ -78,7 +72,7 @@ describe('a mixed bag', () => {
       ref: { clickId: 'click-sam-000000001', creatorId: sam.id, at: T0 - 2 * DAY },
     });
     if (!placed.ok) throw new Error(JSON.stringify(placed));
-    const paid = await handlePaymentEvent(db, testPaymentEvent(placed.orderId, 'test_cs_mixed_aaaaaaaaaaaa', 'pay'), { now: T0 + 60_000, hooks: hooks(T0 + 60_000) });
+    const paid = await applyPaymentEvent(app, testPaymentEvent(placed.orderId, 'test_cs_mixed_aaaaaaaaaaaa', 'pay'), { now: T0 + 60_000});
     expect(paid.outcome).toBe('fulfilled');
     const ls = await lines(placed.orderId);
     expect(ls.map((l) => [l.sku, l.creditedCreatorId, l.attributionSource, l.attributionRef])).toEqual([
@@ -95,19 +89,18 @@ describe('a mixed bag', () => {
     ]);
     expect(es.every((e) => e.availableAt === T0 + 60_000 + 30 * DAY)).toBe(true);
     // A redelivered payment event writes nothing more.
-    await handlePaymentEvent(db, testPaymentEvent(placed.orderId, 'test_cs_mixed_aaaaaaaaaaaa', 'pay'), { now: T0 + 120_000, hooks: hooks(T0 + 120_000) });
+    await applyPaymentEvent(app, testPaymentEvent(placed.orderId, 'test_cs_mixed_aaaaaaaaaaaa', 'pay'), { now: T0 + 120_000});
     await db.transaction((tx) => creditOrderLines(tx, placed.orderId, settings, T0 + 120_000));
     expect(await entries(placed.orderId)).toHaveLength(3);
 
     // Refund the tee line only (1 of 2): only Jules's commission is reversed, by half.
     const tee = ls[1]!;
-    const r = await refundOrder(db, createTestProvider(), {
+    const r = await refundOrderByShop(app, {
       orderId: placed.orderId,
       request: [{ lineId: tee.id, qty: 1 }],
       restock: true,
       actor: 'admin:test',
       now: T0 + DAY,
-      hooks: { onRefunded: (tx, id) => reverseOrderCommissions(tx, id, T0 + DAY).then(() => undefined) },
     });
     expect(r.ok).toBe(true);
     const after = await entries(placed.orderId);
@@ -120,7 +113,7 @@ describe('a mixed bag', () => {
     expect((await entries(placed.orderId)).filter((e) => e.kind === 'reversal')).toHaveLength(1);
 
     // A dispute reverses everything that is left.
-    await handlePaymentEvent(db, { id: 'evt_dispute_1', provider: 'test', type: 'dispute_created', orderId: placed.orderId, amountCents: placed.totalCents }, { now: T0 + 2 * DAY, hooks: hooks(T0 + 2 * DAY) });
+    await applyPaymentEvent(app, { id: 'evt_dispute_1', provider: 'test', type: 'dispute_created', orderId: placed.orderId, amountCents: placed.totalCents }, { now: T0 + 2 * DAY});
     const sums = await db
       .select({ creatorId: commissionEntries.creatorId, total: sql<number>`sum(${commissionEntries.amountCents})` })
       .from(commissionEntries)
@@ -136,7 +129,7 @@ describe('codes, self-referral and overrides', () => {
     const cart = await bagWithSources([{ sku: 'BAG', qty: 1 }]);
     const placed = await placeOrder(db, { cartId: cart, form: { ...BUYER_FORM, couponCode: 'JULES15', email: 'fan@example.com' }, config: TEST_CHECKOUT, provider: 'test', now: T0 });
     if (!placed.ok) throw new Error(JSON.stringify(placed));
-    await handlePaymentEvent(db, testPaymentEvent(placed.orderId, 'test_cs_code_aaaaaaaaaaaaa', 'pay'), { now: T0, hooks: hooks(T0) });
+    await applyPaymentEvent(app, testPaymentEvent(placed.orderId, 'test_cs_code_aaaaaaaaaaaaa', 'pay'), { now: T0});
     const [l] = await lines(placed.orderId);
     expect(l).toMatchObject({ creditedCreatorId: jules.id, attributionSource: 'code', attributionRef: 'JULES15', discountCents: 2250 });
     // commission on the net after the discount: 10% of 12750
@@ -145,7 +138,7 @@ describe('codes, self-referral and overrides', () => {
     const self = await bagWithSources([{ sku: 'TEE', qty: 1, post: 'maya-coat-review', creator: 'maya' }]);
     const own = await placeOrder(db, { cartId: self, form: { ...BUYER_FORM, email: 'maya@lookbook.test' }, config: TEST_CHECKOUT, provider: 'test', now: T0 });
     if (!own.ok) throw new Error('expected order');
-    await handlePaymentEvent(db, testPaymentEvent(own.orderId, 'test_cs_self_aaaaaaaaaaaaa', 'pay'), { now: T0, hooks: hooks(T0) });
+    await applyPaymentEvent(app, testPaymentEvent(own.orderId, 'test_cs_self_aaaaaaaaaaaaa', 'pay'), { now: T0});
     const [ol] = await lines(own.orderId);
     expect(ol).toMatchObject({ creditedCreatorId: null, attributionSource: 'excluded' });
     expect(ol?.attributionReason).toMatch(/Self-referral/);
@@ -162,7 +155,7 @@ describe('codes, self-referral and overrides', () => {
       const cart = await bagWithSources([{ sku: 'COAT', qty: 1, post: `${creator}-post`, creator }]);
       const placed = await placeOrder(db, { cartId: cart, form: { ...BUYER_FORM, email: `${session}@example.com` }, config: TEST_CHECKOUT, provider: 'test', now: at });
       if (!placed.ok) throw new Error('expected order');
-      await handlePaymentEvent(db, testPaymentEvent(placed.orderId, `test_cs_${session}_aaaaaaaaaaaa`, 'pay'), { now: at, hooks: hooks(at) });
+      await applyPaymentEvent(app, testPaymentEvent(placed.orderId, `test_cs_${session}_aaaaaaaaaaaa`, 'pay'), { now: at});
       return entries(placed.orderId);
     };
     // C sells: C earns 3000, B (C's inviter) earns 300, A earns nothing (never a second level).
@@ -175,7 +168,7 @@ describe('codes, self-referral and overrides', () => {
     const ownCart = await bagWithSources([{ sku: 'COAT', qty: 1, post: 'invitee-c-post', creator: 'invitee-c' }]);
     const own = await placeOrder(db, { cartId: ownCart, form: { ...BUYER_FORM, email: 'b-inviter@lookbook.test' }, config: TEST_CHECKOUT, provider: 'test', now: T0 });
     if (!own.ok) throw new Error('expected order');
-    await handlePaymentEvent(db, testPaymentEvent(own.orderId, 'test_cs_ownovr_aaaaaaaaaaaa', 'pay'), { now: T0, hooks: hooks(T0) });
+    await applyPaymentEvent(app, testPaymentEvent(own.orderId, 'test_cs_ownovr_aaaaaaaaaaaa', 'pay'), { now: T0});
     expect((await entries(own.orderId)).map((e) => [e.creatorId, e.kind])).toEqual([[c.id, 'sale']]);
     // Seven months after B joined, B's sales give A no override.
     expect((await sale('invitee-b', T0 - 10 * DAY + 214 * DAY, 'ovr2')).map((e) => [e.creatorId, e.kind])).toEqual([[b.id, 'sale']]);

@@ -17,20 +17,20 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadRenderers } from 'astro:container';
 import { getContainerRenderer } from '@astrojs/react/container-renderer';
 import type { Db } from '../../../src/server/db.ts';
+import { applyPaymentEvent, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
+import { testApp } from '../../helpers/app.ts';
 import { schema } from '../../../src/server/db.ts';
 import { createTestDbWithUrl } from '../../helpers/db.ts';
 import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
-import { makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { cardDaily, clickDaily, commissionEntries, coupons, creators, orderLines, orders, payouts, users } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/cart-store.ts';
-import { placeOrder } from '../../../src/server/checkout/place-order.ts';
-import { createTestProvider, testPaymentEvent } from '../../../src/server/checkout/test-provider.ts';
-import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
-import { refundOrder } from '../../../src/server/orders/refund.ts';
-import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/ledger.ts';
-import { createPayoutBatch, creatorBalances, markPayoutPaid } from '../../../src/server/commissions/payouts.ts';
-import { utcDay } from '../../../src/server/attribution/days.ts';
-import { presetRange, rangeOf } from '../../../src/server/commissions/dashboard-range.ts';
+import { addToBag } from '../../../src/server/cart/index.ts';
+import { placeOrder } from '../../../src/server/checkout/index.ts';
+import { createTestProvider, testPaymentEvent } from '../../../src/server/payments/index.ts';
+import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/index.ts';
+import { createPayoutBatch, creatorBalances, markPayoutPaid } from '../../../src/server/commissions/index.ts';
+import { utcDay } from '../../../src/server/shared/index.ts';
+import { presetRange, rangeOf } from '../../../src/server/commissions/index.ts';
 import {
   commissionBalances,
   creditedLines,
@@ -42,7 +42,7 @@ import {
   linkConversion,
   productTitles,
   type Dashboard,
-} from '../../../src/server/commissions/dashboard.ts';
+} from '../../../src/server/commissions/index.ts';
 
 // The page and the CSV routes get their database from src/lib/runtime.ts (DATABASE_URL is fixed when
 // vitest starts): hand them this file's test database instead.
@@ -66,6 +66,7 @@ const B = 7002;
 const C = 7003; // invited by A: A earns an override on C's sales
 
 let db: Db;
+let app: App;
 let seq = 0;
 const sku: Record<'p1' | 'p2' | 'p3', string> = { p1: '', p2: '', p3: '' };
 const num: Record<string, string> = {};
@@ -99,9 +100,8 @@ async function buy(name: string, { items, email, coupon = null, ref = null, at }
     ref: ref ? { clickId: `click_${name}_${'x'.repeat(16)}`, creatorId: ref.creatorId, at: ref.at } : null,
   });
   if (!placed.ok) throw new Error(`placeOrder: ${JSON.stringify(placed)}`);
-  const paid = await handlePaymentEvent(db, testPaymentEvent(placed.orderId, `test_cs_${String(++seq).padStart(16, '0')}`, 'pay'), {
+  const paid = await applyPaymentEvent(app, testPaymentEvent(placed.orderId, `test_cs_${String(++seq).padStart(16, '0')}`, 'pay'), {
     now: at,
-    hooks: { onPaid: (tx, id) => creditOrderLines(tx, id, SETTINGS, at).then(() => undefined) },
   });
   expect(paid.outcome).toBe('fulfilled');
   num[name] = placed.number;
@@ -111,19 +111,19 @@ async function buy(name: string, { items, email, coupon = null, ref = null, at }
 
 async function refund(name: string, request: 'all' | { lineIndex: number; qty: number }[], at: number) {
   const lines = await db.select({ id: orderLines.id }).from(orderLines).where(eq(orderLines.orderId, ids[name]!)).orderBy(orderLines.id);
-  const r = await refundOrder(db, createTestProvider(), {
+  const r = await refundOrderByShop(app, {
     orderId: ids[name]!,
     request: request === 'all' ? 'all' : request.map((x) => ({ lineId: lines[x.lineIndex]!.id, qty: x.qty })),
     restock: false,
     actor: 'admin:test',
     now: at,
-    hooks: { onRefunded: (tx, id) => reverseOrderCommissions(tx, id, at).then(() => undefined) },
   });
   expect(r.ok).toBe(true);
 }
 
 beforeAll(async () => {
   ({ db } = await createTestDbWithUrl());
+  app = testApp(db);
   runtime.db = db;
   const joined = ago(60);
   await db.insert(creators).values([
@@ -239,7 +239,6 @@ describe('loadDashboard figures', () => {
     // Orders from post cards and codes need no click and are not divided by clicks.
     expect(a.figures.convertedClicks).toBe(1);
     expect(a.figures.conversion).toBeCloseTo(1 / 15);
-
     expect(a.lines.total).toBe(o.lines);
     expect(new Set(a.lines.lines.map((l) => l.orderNumber))).toEqual(o.numbers);
   });

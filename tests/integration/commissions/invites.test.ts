@@ -1,18 +1,19 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
+import { applyPaymentEvent, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
+import { testApp } from '../../helpers/app.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
-import { makeCreator, makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { authSessions, commissionEntries, creatorInvites, creators, outboxEmails, users } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/cart-store.ts';
-import { placeOrder } from '../../../src/server/checkout/place-order.ts';
-import { testPaymentEvent } from '../../../src/server/checkout/test-provider.ts';
-import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
-import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/ledger.ts';
-import { overrideEndsAt } from '../../../src/server/commissions/commission.ts';
-import { validateSessionToken } from '../../../src/server/auth/session.ts';
-import { createUser } from '../../../src/server/auth/users.ts';
+import { addToBag } from '../../../src/server/cart/index.ts';
+import { placeOrder } from '../../../src/server/checkout/index.ts';
+import { testPaymentEvent } from '../../../src/server/payments/index.ts';
+import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/index.ts';
+import { overrideEndsAt } from '../../../src/server/commissions/index.ts';
+import { validateSessionToken } from '../../../src/server/auth/index.ts';
+import { createUser } from '../../../src/server/auth/index.ts';
 import {
   acceptInvite,
   createCreatorInvite,
@@ -22,7 +23,7 @@ import {
   listInvitees,
   listPendingInvites,
   type InviteMailContext,
-} from '../../../src/server/commissions/invites.ts';
+} from '../../../src/server/commissions/index.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 15, 12);
@@ -31,6 +32,7 @@ const MAIL: InviteMailContext = { shopName: 'Lookbook', locale: 'en-US', siteUrl
 const PASSWORD = 'a long enough password';
 
 let db: Db;
+let app: App;
 let seq = 0;
 
 async function paidSale(handle: string, priceCents: number, at: number): Promise<number> {
@@ -39,9 +41,8 @@ async function paidSale(handle: string, priceCents: number, at: number): Promise
   if (!bag.ok) throw new Error(bag.reason);
   const placed = await placeOrder(db, { cartId: bag.cartId, form: { ...BUYER_FORM, email: `buyer${++seq}@example.com` }, config: TEST_CHECKOUT, provider: 'test', now: at });
   if (!placed.ok) throw new Error(placed.reason);
-  await handlePaymentEvent(db, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
+  await applyPaymentEvent(app, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
     now: at,
-    hooks: { onPaid: (tx, id) => creditOrderLines(tx, id, SETTINGS, at).then(() => undefined) },
   });
   return placed.orderId;
 }
@@ -78,6 +79,7 @@ const overrides = (creatorId: number) =>
 beforeEach(async () => {
   db?.$client.close();
   db = await createTestDb();
+  app = testApp(db);
 });
 afterAll(() => db?.$client.close());
 

@@ -11,10 +11,10 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { coupons, creators } from '../../../db/schema/index.ts';
-import { acceptInvite, createCreatorInvite, type InviteMailContext } from '../../../src/server/commissions/invites.ts';
-import { ensureCreatorCodes, referralCodeCandidates } from '../../../src/server/commissions/creator-codes.ts';
-import { publicCreatorByHandle } from '../../../src/server/commissions/creator-profile.ts';
-import { creatorSummary } from '../../../src/server/commissions/dashboard.ts';
+import { acceptInvite, createCreatorInvite, type InviteMailContext } from '../../../src/server/commissions/index.ts';
+import { ensureCreatorCodes, referralCodeCandidates } from '../../../src/server/commissions/index.ts';
+import { publicCreatorByHandle } from '../../../src/server/commissions/index.ts';
+import { creatorSummary } from '../../../src/server/commissions/index.ts';
 
 const runtime = vi.hoisted(() => ({ db: undefined as unknown }));
 vi.mock('../../../src/lib/runtime.ts', async (importOriginal) => ({

@@ -4,15 +4,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
+import { applyPaymentEvent, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
+import { testApp } from '../../helpers/app.ts';
 import { createTestDbWithUrl } from '../../helpers/db.ts';
 import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
-import { makeCreator, makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { commissionEntries, payoutBatches, payoutItems, payouts } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/cart-store.ts';
-import { placeOrder } from '../../../src/server/checkout/place-order.ts';
-import { testPaymentEvent } from '../../../src/server/checkout/test-provider.ts';
-import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
-import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/ledger.ts';
+import { addToBag } from '../../../src/server/cart/index.ts';
+import { placeOrder } from '../../../src/server/checkout/index.ts';
+import { testPaymentEvent } from '../../../src/server/payments/index.ts';
+import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/index.ts';
 import {
   createPayoutBatch,
   creatorBalances,
@@ -22,7 +23,7 @@ import {
   payoutBatchCsv,
   payoutEntries,
   previewPayoutBatch,
-} from '../../../src/server/commissions/payouts.ts';
+} from '../../../src/server/commissions/index.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 1, 12);
@@ -46,6 +47,7 @@ void (async () => {
 `;
 
 let db: Db;
+let app: App;
 let url: string;
 let seq = 0;
 
@@ -56,9 +58,8 @@ async function paidSale(handle: string, priceCents: number, at: number): Promise
   if (!bag.ok) throw new Error(bag.reason);
   const placed = await placeOrder(db, { cartId: bag.cartId, form: { ...BUYER_FORM, email: `buyer${++seq}@example.com` }, config: TEST_CHECKOUT, provider: 'test', now: at });
   if (!placed.ok) throw new Error(placed.reason);
-  await handlePaymentEvent(db, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
+  await applyPaymentEvent(app, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
     now: at,
-    hooks: { onPaid: (tx, id) => creditOrderLines(tx, id, SETTINGS, at).then(() => undefined) },
   });
   return placed.orderId;
 }
@@ -83,6 +84,7 @@ async function expectBalancesEqualLedger(now: number) {
 beforeEach(async () => {
   db?.$client.close();
   ({ db, url } = await createTestDbWithUrl());
+  app = testApp(db);
 });
 afterAll(() => db?.$client.close());
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDb, openDb, type Db } from '../../../src/server/db.ts';
-import { makeProduct } from '../../../db/seed/factories.ts';
+import { makeProduct } from '../../../db/factories/factories.ts';
 import { MIGRATIONS } from '../../helpers/db.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');

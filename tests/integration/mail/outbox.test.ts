@@ -15,9 +15,9 @@ import {
   listOutbox,
   retryDelayMs,
   type OutgoingEmail,
-} from '../../../src/server/mail/outbox.ts';
-import { createMailTransport, type MailMessage, type MailTransport } from '../../../src/server/mail/transport.ts';
-import { EMAIL_KINDS, orderConfirmationEmail } from '../../../src/server/mail/templates.ts';
+} from '../../../src/server/mail/index.ts';
+import { createMailTransport, type MailMessage, type MailTransport } from '../../../src/server/mail/index.ts';
+import { EMAIL_KINDS, orderConfirmationEmail } from '../../../src/server/mail/index.ts';
 
 const { outboxEmails } = schema;
 const T = Date.UTC(2026, 10, 1, 12, 0, 0);

@@ -2,26 +2,25 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
-import { makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { couponRedemptions, coupons, orderEvents, orderLines, orders, outboxEmails, products, stockReservations, variants } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/cart-store.ts';
-import { placeOrder } from '../../../src/server/checkout/place-order.ts';
-import type { CheckoutConfig } from '../../../src/server/checkout/pricing.ts';
-import type { PaymentProvider } from '../../../src/server/checkout/payments.ts';
-import { createTestProvider, testPaymentEvent } from '../../../src/server/checkout/test-provider.ts';
-import { availableSql } from '../../../src/server/catalog/catalog-store.ts';
-import { handlePaymentEvent } from '../../../src/server/orders/fulfil.ts';
-import type { EmailContext } from '../../../src/server/orders/order-emails.ts';
-import { parseAdminOrderQuery, type AdminOrderQuery } from '../../../src/server/orders/admin-query.ts';
+import { addToBag } from '../../../src/server/cart/index.ts';
+import { placeOrder } from '../../../src/server/checkout/index.ts';
+import type { CheckoutConfig } from '../../../src/server/checkout/index.ts';
+import type { PaymentProvider } from '../../../src/server/payments/index.ts';
+import { createTestProvider, testPaymentEvent } from '../../../src/server/payments/index.ts';
+import { availableSql } from '../../../src/server/catalog/index.ts';
+import { applyPaymentEvent, cancelOrderByShop, refundOrderByShop } from '../../../src/server/flows/index.ts';
+import { testApp } from '../../helpers/app.ts';
+import type { EmailContext } from '../../../src/server/orders/index.ts';
+import { parseAdminOrderQuery, type AdminOrderQuery } from '../../../src/server/orders/index.ts';
 import {
-  cancelOrder,
   getOrderDetail,
   listOrders,
   markDelivered,
   markShipped,
   previewRefund,
-  refundOrderAsAdmin,
-} from '../../../src/server/orders/admin-orders.ts';
+} from '../../../src/server/orders/index.ts';
 
 const T0 = Date.UTC(2026, 2, 10, 12); // 2026-03-10 12:00 UTC
 const MIN = 60_000;
@@ -75,7 +74,7 @@ async function order(
   if (!placed.ok) throw new Error(`placeOrder: ${JSON.stringify(placed)}`);
   if (pay) {
     const session = `test_cs_${String(++sessionSeq).padStart(16, '0')}`;
-    const res = await handlePaymentEvent(db, testPaymentEvent(placed.orderId, session, 'pay'), { now: at + MIN });
+    const res = await applyPaymentEvent(testApp(db), testPaymentEvent(placed.orderId, session, 'pay'), { now: at + MIN });
     expect(res.outcome).toBe('fulfilled');
   }
   return placed;
@@ -283,7 +282,7 @@ describe('markDelivered', () => {
     await markShipped(db, { orderId: placed.orderId, carrier: 'USPS', trackingNumber: '9400 1000 0001', actor: ACTOR, emailCtx });
     const { provider } = spyProvider();
     const lineId = (await linesOf(placed.orderId))[0]!.id;
-    expect(await refundOrderAsAdmin(db, provider, { orderId: placed.orderId, request: [{ lineId, qty: 1 }], restock: false, actor: ACTOR })).toMatchObject({
+    expect(await refundOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, request: [{ lineId, qty: 1 }], restock: false, actor: ACTOR })).toMatchObject({
       ok: true,
       status: 'partially_refunded',
     });
@@ -298,7 +297,7 @@ describe('cancelOrder', () => {
     expect(await stock('KNIT-S')).toEqual({ onHand: before.onHand, available: before.available - 3 });
     const { provider, refunds } = spyProvider();
 
-    const r = await cancelOrder(db, provider, { orderId: placed.orderId, actor: ACTOR, now: T0 + 2 * MIN });
+    const r = await cancelOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, actor: ACTOR, now: T0 + 2 * MIN });
     expect(r).toEqual({ ok: true, status: 'canceled', refundedCents: 0 });
     expect(await stock('KNIT-S')).toEqual(before);
     expect(refunds).toEqual([]);
@@ -307,7 +306,7 @@ describe('cancelOrder', () => {
     expect((await eventsOf(placed.orderId)).at(-1)).toMatchObject({ fromStatus: 'pending', toStatus: 'canceled', actor: ACTOR });
     expect((await db.select().from(stockReservations).where(eq(stockReservations.orderId, placed.orderId)))[0]!.status).toBe('released');
 
-    expect(await cancelOrder(db, provider, { orderId: placed.orderId, actor: ACTOR })).toMatchObject({ ok: false, reason: 'not_allowed', message: 'This order is already canceled.' });
+    expect(await cancelOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, actor: ACTOR })).toMatchObject({ ok: false, reason: 'not_allowed', message: 'This order is already canceled.' });
   });
 
   it('cancels a paid order: the money is refunded in full, the stock returned, and it ends canceled', async () => {
@@ -315,17 +314,11 @@ describe('cancelOrder', () => {
     const placed = await order([{ sku: 'KNIT-M', qty: 2 }, { sku: 'SCARF', qty: 1 }]);
     expect((await stock('KNIT-M')).onHand).toBe(before.knit.onHand - 2);
     const { provider, refunds } = spyProvider();
-    const hooked: number[] = [];
-
-    const r = await cancelOrder(db, provider, {
-      orderId: placed.orderId,
-      actor: ACTOR,
-      now: T0 + 30 * MIN,
-      hooks: { onRefunded: async (_tx, _id, _lines, amount) => void hooked.push(amount) },
-    });
+    const r = await cancelOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, actor: ACTOR, now: T0 + 30 * MIN });
     expect(r).toEqual({ ok: true, status: 'canceled', refundedCents: placed.totalCents });
     expect(refunds).toEqual([placed.totalCents]);
-    expect(hooked).toEqual([placed.totalCents]); // the buyer's refund email / commission reversal hook ran
+    // The workflow's effects ran in the same transaction: the buyer's refund email is in the outbox.
+    expect((await outboxOf(placed.orderId)).filter((m) => m.kind === 'order_refunded')).toHaveLength(1);
     expect(await stock('KNIT-M')).toEqual(before.knit);
     expect(await stock('SCARF')).toEqual(before.scarf);
     const o = await getOrder(placed.orderId);
@@ -346,15 +339,15 @@ describe('cancelOrder', () => {
     expect(history.at(-1)!.actor).toBe(ACTOR);
 
     // Nothing more to cancel or refund; a second cancel moves no money.
-    expect(await cancelOrder(db, provider, { orderId: placed.orderId, actor: ACTOR })).toMatchObject({ ok: false, reason: 'not_allowed' });
-    expect(await refundOrderAsAdmin(db, provider, { orderId: placed.orderId, request: 'all', restock: true, actor: ACTOR })).toMatchObject({ ok: false });
+    expect(await cancelOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, actor: ACTOR })).toMatchObject({ ok: false, reason: 'not_allowed' });
+    expect(await refundOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, request: 'all', restock: true, actor: ACTOR })).toMatchObject({ ok: false });
     expect(refunds).toHaveLength(1);
   });
 
   it('releases the coupon redemption of a canceled paid order', async () => {
     await db.insert(coupons).values({ code: 'TENOFF', kind: 'amount', amountOffCents: 1000, createdAt: T0 });
     const placed = await order([{ sku: 'KNIT-S', qty: 1 }], { coupon: 'TENOFF' });
-    const r = await cancelOrder(db, spyProvider().provider, { orderId: placed.orderId, actor: ACTOR, now: T0 + 9 * MIN });
+    const r = await cancelOrderByShop(testApp(db, { provider: spyProvider().provider }), { orderId: placed.orderId, actor: ACTOR, now: T0 + 9 * MIN });
     expect(r).toEqual({ ok: true, status: 'canceled', refundedCents: 8900 - 1000 + 595 });
     const red = await db.select().from(couponRedemptions).where(eq(couponRedemptions.orderId, placed.orderId)).get();
     expect(red!.releasedAt).toBe(T0 + 9 * MIN);
@@ -365,7 +358,7 @@ describe('cancelOrder', () => {
     await markShipped(db, { orderId: placed.orderId, carrier: 'UPS', trackingNumber: '1Z0001', actor: ACTOR, emailCtx });
     const before = await snapshot(placed.orderId);
     const { provider, refunds } = spyProvider();
-    expect(await cancelOrder(db, provider, { orderId: placed.orderId, actor: ACTOR })).toMatchObject({
+    expect(await cancelOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, actor: ACTOR })).toMatchObject({
       ok: false,
       reason: 'not_allowed',
       message: expect.stringMatching(/shipped order cannot be canceled/),
@@ -381,7 +374,7 @@ describe('cancelOrder', () => {
       await db.update(orders).set({ status: 'shipped', carrier: 'UPS', trackingNumber: '1Z0002' }).where(eq(orders.id, placed.orderId));
     });
     const onHand = (await stock('SHIRT-M')).onHand;
-    const r = await cancelOrder(db, provider, { orderId: placed.orderId, actor: ACTOR });
+    const r = await cancelOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, actor: ACTOR });
     expect(r).toMatchObject({ ok: false, reason: 'conflict' });
     const o = await getOrder(placed.orderId);
     expect([o.status, o.refundedCents]).toEqual(['shipped', 0]);
@@ -400,7 +393,7 @@ describe('refunds', () => {
     expect(preview).toMatchObject({ ok: true, amountCents: 8900, includesShipping: false, restock: true, lines: [{ lineId: knit!.id, qty: 1, sku: 'KNIT-S', amountCents: 8900 }] });
 
     const { provider, refunds } = spyProvider();
-    const r = await refundOrderAsAdmin(db, provider, { orderId: placed.orderId, request: [{ lineId: knit!.id, qty: 1 }], restock: true, actor: ACTOR, now: T0 + DAY });
+    const r = await refundOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, request: [{ lineId: knit!.id, qty: 1 }], restock: true, actor: ACTOR, now: T0 + DAY });
     expect(r).toEqual({ ok: true, amountCents: 8900, status: 'partially_refunded' });
     expect(refunds).toEqual([8900]);
     expect(await stock('KNIT-S')).toEqual({ onHand: before.knit.onHand + 1, available: before.knit.available + 1 });
@@ -417,7 +410,7 @@ describe('refunds', () => {
     const placed = await order([{ sku: 'SCARF', qty: 2 }]);
     const onHand = (await stock('SCARF')).onHand;
     const lineId = (await linesOf(placed.orderId))[0]!.id;
-    const r = await refundOrderAsAdmin(db, spyProvider().provider, { orderId: placed.orderId, request: [{ lineId, qty: 2 }], restock: false, actor: ACTOR });
+    const r = await refundOrderByShop(testApp(db, { provider: spyProvider().provider }), { orderId: placed.orderId, request: [{ lineId, qty: 2 }], restock: false, actor: ACTOR });
     // Every unit refunded → shipping goes back too, and the order is refunded in full.
     expect(r).toEqual({ ok: true, amountCents: 5000 + 595, status: 'refunded' });
     expect((await stock('SCARF')).onHand).toBe(onHand);
@@ -428,7 +421,7 @@ describe('refunds', () => {
     const o = await getOrder(placed.orderId);
     const [knit, scarf] = await linesOf(placed.orderId);
     const { provider, refunds } = spyProvider();
-    const refund = (request: 'all' | { lineId: number; qty: number }[]) => refundOrderAsAdmin(db, provider, { orderId: placed.orderId, request, restock: false, actor: ACTOR });
+    const refund = (request: 'all' | { lineId: number; qty: number }[]) => refundOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, request, restock: false, actor: ACTOR });
 
     expect(await refund([{ lineId: knit!.id, qty: 1 }])).toMatchObject({ ok: true });
     expect(await refund([{ lineId: knit!.id, qty: 3 }])).toMatchObject({ ok: false, reason: 'too_many', message: 'Only 2 of that item can still be refunded.' });
@@ -446,7 +439,7 @@ describe('refunds', () => {
     const lineId = (await linesOf(placed.orderId))[0]!.id;
     const onHand = (await stock('KNIT-S')).onHand;
     const { provider, refunds } = spyProvider();
-    const submit = () => refundOrderAsAdmin(db, provider, { orderId: placed.orderId, request: [{ lineId, qty: 1 }], restock: true, actor: ACTOR });
+    const submit = () => refundOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, request: [{ lineId, qty: 1 }], restock: true, actor: ACTOR });
     const [a, b] = await Promise.all([submit(), submit()]);
     expect([a.ok, b.ok].sort()).toEqual([false, true]);
     expect(refunds).toEqual([8900]);
@@ -458,7 +451,7 @@ describe('refunds', () => {
     const placed = await order([{ sku: 'SCARF', qty: 1 }], { pay: false });
     const before = await snapshot(placed.orderId);
     const { provider, refunds } = spyProvider();
-    expect(await refundOrderAsAdmin(db, provider, { orderId: placed.orderId, request: 'all', restock: true, actor: ACTOR })).toMatchObject({
+    expect(await refundOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, request: 'all', restock: true, actor: ACTOR })).toMatchObject({
       ok: false,
       reason: 'not_refundable',
     });
@@ -477,8 +470,8 @@ describe('history notes from the payment provider', () => {
   it('are written in people\'s words, with money formatted', async () => {
     const placed = await order([{ sku: 'KNIT-S', qty: 1 }]);
     const total = (await getOrder(placed.orderId)).totalCents;
-    await handlePaymentEvent(db, { id: 'evt_note_refund', provider: 'test', type: 'charge_refunded', orderId: placed.orderId, amountRefundedCents: 2610 }, { now: T0 + DAY });
-    await handlePaymentEvent(db, { id: 'evt_note_dispute', provider: 'test', type: 'dispute_created', orderId: placed.orderId, amountCents: total - 2610 }, { now: T0 + 2 * DAY });
+    await applyPaymentEvent(testApp(db), { id: 'evt_note_refund', provider: 'test', type: 'charge_refunded', orderId: placed.orderId, amountRefundedCents: 2610 }, { now: T0 + DAY });
+    await applyPaymentEvent(testApp(db), { id: 'evt_note_dispute', provider: 'test', type: 'dispute_created', orderId: placed.orderId, amountCents: total - 2610 }, { now: T0 + 2 * DAY });
     const notes = (await eventsOf(placed.orderId)).map((e) => e.note).slice(-2);
     expect(notes).toEqual([
       'The payment provider recorded a refund: $26.10 refunded in total',

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
-import { makeProduct, makeVariant } from '../../../db/seed/factories.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { outboxEmails } from '../../../db/schema/index.ts';
 import { fillBag, placeTestOrder } from '../../helpers/checkout.ts';
-import { verifyOrderToken } from '../../../src/server/orders/order-links.ts';
-import { ORDER_LINK_IP_POLICY, ORDER_LINK_PER_ORDER_PER_HOUR, parseOrderLinkForm, requestOrderLink } from '../../../src/server/orders/order-link-request.ts';
+import { verifyOrderToken } from '../../../src/server/orders/index.ts';
+import { ORDER_LINK_IP_POLICY, ORDER_LINK_PER_ORDER_PER_HOUR, parseOrderLinkForm, requestOrderLink } from '../../../src/server/orders/index.ts';
 
 const ctx = { shopName: 'Lookbook', siteUrl: 'http://127.0.0.1:4321', linkSecret: 'test-secret' };
 const T0 = Date.UTC(2026, 2, 10, 12);

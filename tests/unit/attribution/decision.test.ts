@@ -1,7 +1,7 @@
 /** Every branch of the attribution decision (docs/architecture.md, rule 4). */
 import { describe, expect, it } from 'vitest';
-import { decideLine, type CreatorRef, type OrderInput } from '../../../src/server/attribution/attribution.ts';
-import { signRef, verifyRef } from '../../../src/server/attribution/ref-cookie.ts';
+import { decideLine, type CreatorRef, type OrderInput } from '../../../src/server/attribution/index.ts';
+import { signRef, verifyRef } from '../../../src/server/attribution/index.ts';
 
 const DAY = 86_400_000;
 const maya: CreatorRef = { id: 1, handle: 'maya', emails: ['maya@lookbook.test'] };

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REF_COOKIE, signRef, verifyRef, type RefClaim } from '../../../src/server/attribution/ref-cookie.ts';
-import { newClickId } from '../../../src/server/attribution/clicks.ts';
+import { REF_COOKIE, signRef, verifyRef, type RefClaim } from '../../../src/server/attribution/index.ts';
+import { newClickId } from '../../../src/server/attribution/index.ts';
 
 const DAY = 86_400_000;
 const WINDOW = 30 * DAY;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaFor, decideAccess, homePathFor } from '../../../src/server/auth/access.ts';
+import { areaFor, decideAccess, homePathFor } from '../../../src/server/auth/index.ts';
 
 const admin = { role: 'admin' as const };
 const creator = { role: 'creator' as const };

@@ -13,7 +13,7 @@ import {
   refundAttempt,
   toRetryAfterSeconds,
   type ThrottleBucket,
-} from '../../../src/server/auth/rate-limit.ts';
+} from '../../../src/server/auth/index.ts';
 
 const MIN = 60_000;
 const t0 = Date.UTC(2026, 5, 1, 12);

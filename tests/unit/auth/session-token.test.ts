@@ -13,7 +13,7 @@ import {
   parseSessionToken,
   secretMatchesHash,
   shouldExtend,
-} from '../../../src/server/auth/session.ts';
+} from '../../../src/server/auth/index.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 

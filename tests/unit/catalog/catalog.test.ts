@@ -9,8 +9,8 @@ import {
   totalAvailable,
   variantLabel,
   type VariantView,
-} from '../../../src/server/catalog/catalog.ts';
-import { sortSizes } from '../../../src/server/catalog/catalog-store.ts';
+} from '../../../src/server/catalog/index.ts';
+import { sortSizes } from '../../../src/server/catalog/index.ts';
 
 let id = 0;
 const v = (o: Partial<VariantView>): VariantView => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContentRefs, splitFrontMatter } from '../../../src/server/content/content-check.ts';
+import { checkContentRefs, splitFrontMatter } from '../../../src/server/content/index.ts';
 
 const post = `---
 title: A post

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMoneyInput, parseMoneyInput, parseOptionalMoneyInput } from '../../../src/server/catalog/money-input.ts';
+import { formatMoneyInput, parseMoneyInput, parseOptionalMoneyInput } from '../../../src/server/catalog/index.ts';
 
 describe('parseMoneyInput', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, toDecimalString } from '../../../src/server/catalog/money.ts';
+import { formatMoney, toDecimalString } from '../../../src/server/shared/index.ts';
 
 describe('formatMoney', () => {
   it('formats minor units in the shop currency and locale', () => {

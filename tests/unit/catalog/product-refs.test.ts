@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractProductRefs, productSlugs } from '../../../src/server/content/product-refs.ts';
+import { extractProductRefs, productSlugs } from '../../../src/server/content/index.ts';
 
 const body = `Intro paragraph.
 

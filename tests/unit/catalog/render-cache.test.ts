@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCacheableRequest, RenderCache } from '../../../src/server/catalog/render-cache.ts';
+import { isCacheableRequest, RenderCache } from '../../../src/server/catalog/index.ts';
 
 const page = (version: number, validUntil = Number.POSITIVE_INFINITY) => ({ body: `v${version}`, headers: [], version, validUntil });
 

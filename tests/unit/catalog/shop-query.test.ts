@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseShopQuery, shopHref, shopQueryToParams } from '../../../src/server/catalog/shop-query.ts';
+import { parseShopQuery, shopHref, shopQueryToParams } from '../../../src/server/catalog/index.ts';
 
 const parse = (qs: string) => parseShopQuery(new URLSearchParams(qs));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VersionReader } from '../../../src/server/catalog/version-reader.ts';
+import { VersionReader } from '../../../src/server/catalog/index.ts';
 
 /** A controllable "database": each read resolves when we say, with the value current at its start. */
 function fakeDb() {

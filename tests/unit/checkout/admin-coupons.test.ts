@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { couponDay, couponLastDay, parseShopCouponForm } from '../../../src/server/checkout/admin-coupons.ts';
+import { couponDay, couponLastDay, parseShopCouponForm } from '../../../src/server/checkout/index.ts';
 
 const BASE = { code: 'spring10', kind: 'percent', percentOff: '10', amountOff: '', minSubtotal: '', startsOn: '', endsOn: '', maxRedemptions: '', perEmailLimit: '', active: 'on' };
 const parse = (over: Record<string, unknown> = {}) => parseShopCouponForm({ ...BASE, ...over });

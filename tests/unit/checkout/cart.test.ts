@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bagSubtotal, lineWarning, mergeQty, parseAddToBag, parseUpdateLine } from '../../../src/server/cart/cart.ts';
+import { bagSubtotal, lineWarning, mergeQty, parseAddToBag, parseUpdateLine } from '../../../src/server/cart/index.ts';
 
 describe('add to bag input', () => {
   it('reads a card form with its post and position', () => {

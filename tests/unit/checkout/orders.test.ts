@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { newOrderNumber, normaliseOrderNumber, ORDER_ALPHABET, ORDER_NUMBER_PATTERN } from '../../../src/server/orders/order-number.ts';
-import { canTransition, statusAfterRefund } from '../../../src/server/orders/state.ts';
-import { lineRefundAmount, planRefund } from '../../../src/server/orders/refund.ts';
-import { orderToken, verifyOrderToken } from '../../../src/server/orders/order-links.ts';
-import { parseCheckoutForm } from '../../../src/server/checkout/checkout-form.ts';
+import { newOrderNumber, normaliseOrderNumber, ORDER_ALPHABET, ORDER_NUMBER_PATTERN } from '../../../src/server/orders/index.ts';
+import { canTransition, statusAfterRefund } from '../../../src/server/orders/index.ts';
+import { lineRefundAmount, planRefund } from '../../../src/server/orders/index.ts';
+import { orderToken, verifyOrderToken } from '../../../src/server/orders/index.ts';
+import { parseCheckoutForm } from '../../../src/server/checkout/index.ts';
 import { TEST_CHECKOUT } from '../../helpers/checkout.ts';
 
 describe('order numbers', () => {

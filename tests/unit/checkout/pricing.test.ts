@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocateDiscount, computeTotals, evaluateCoupon, parseCountryList, shippingEstimate, type CouponRule, type ShippingMethod } from '../../../src/server/checkout/pricing.ts';
+import { allocateDiscount, computeTotals, evaluateCoupon, parseCountryList, shippingEstimate, type CouponRule, type ShippingMethod } from '../../../src/server/checkout/index.ts';
 
 const standard: ShippingMethod = { id: 'standard', label: 'Standard', priceCents: 595, freeOverCents: 15000, days: '3–5' };
 const express: ShippingMethod = { id: 'express', label: 'Express', priceCents: 1495, freeOverCents: null, days: '1–2' };

@@ -1,6 +1,6 @@
 /** "Add to bag" without a size: which card to ask again, and where the reader was (this site only). */
 import { describe, expect, it } from 'vitest';
-import { parseAddToBag, sizeQuestion } from '../../../src/server/cart/cart.ts';
+import { parseAddToBag, sizeQuestion } from '../../../src/server/cart/index.ts';
 
 describe('sizeQuestion', () => {
   it('names the card (product, colour, post and position) and the page to go back to', () => {

@@ -13,7 +13,7 @@ import {
   overrideEndsAt,
   overrideFor,
   reversalTarget,
-} from '../../../src/server/commissions/commission.ts';
+} from '../../../src/server/commissions/index.ts';
 
 describe('commission arithmetic', () => {
   it('is computed on the net after discounts, rounded down to the minor unit', () => {

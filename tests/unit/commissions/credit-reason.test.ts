@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainCredit, plural, type CreditFacts } from '../../../src/server/commissions/credit-reason.ts';
+import { explainCredit, plural, type CreditFacts } from '../../../src/server/commissions/index.ts';
 
 const DAY = 86_400_000;
 const PAID = Date.UTC(2026, 2, 10);

@@ -1,7 +1,7 @@
 /** CSV for the dashboard exports (src/server/commissions/csv.ts): RFC 4180 quoting and formula-injection guard. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvFilename, csvHeaders, CsvDecimal, decimal, exportError, toCsv } from '../../../src/server/commissions/csv.ts';
+import { csvCell, csvFilename, csvHeaders, CsvDecimal, decimal, exportError, toCsv } from '../../../src/server/commissions/index.ts';
 
 const GUARDED = /^(?:\s*[=+\-@]|[\t\r])/;
 

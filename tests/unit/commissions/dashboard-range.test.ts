@@ -14,8 +14,8 @@ import {
   rangeOf,
   rangeSearch,
   referralUrl,
-} from '../../../src/server/commissions/dashboard-range.ts';
-import { safeTarget } from '../../../src/server/attribution/clicks.ts';
+} from '../../../src/server/commissions/index.ts';
+import { safeTarget } from '../../../src/server/attribution/index.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 15, 30); // 23 Nov 2026, afternoon UTC
 const DAY = 86_400_000;

@@ -8,10 +8,10 @@ import {
   payoutCsvFilename,
   settlementStatus,
   type PayoutBatchDetail,
-} from '../../../src/server/commissions/payouts.ts';
-import { generateInviteToken, hashInviteToken, inviteState, inviteUrl, isInviteTokenShape, parseInviteForm } from '../../../src/server/commissions/invites.ts';
-import { couponFormDays, formatRatePercent, parseCouponForm, parseRatePercent, parseReferralCode, rateInputValue } from '../../../src/server/commissions/admin-creators.ts';
-import { creatorInviteEmail } from '../../../src/server/mail/invite-template.ts';
+} from '../../../src/server/commissions/index.ts';
+import { generateInviteToken, hashInviteToken, inviteState, inviteUrl, isInviteTokenShape, parseInviteForm } from '../../../src/server/commissions/index.ts';
+import { couponFormDays, formatRatePercent, parseCouponForm, parseRatePercent, parseReferralCode, rateInputValue } from '../../../src/server/commissions/index.ts';
+import { creatorInviteEmail } from '../../../src/server/mail/index.ts';
 
 describe('settlement status', () => {
   it('is pending, approved, in payout or paid', () => {

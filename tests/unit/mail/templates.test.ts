@@ -7,7 +7,7 @@ import {
   orderShippedEmail,
   safeHttpUrl,
   type OrderEmailData,
-} from '../../../src/server/mail/templates.ts';
+} from '../../../src/server/mail/index.ts';
 
 const order = (over: Partial<OrderEmailData> = {}): OrderEmailData => ({
   shopName: 'Lookbook',

@@ -7,8 +7,8 @@ import {
   parseIsoDay,
   parseRefundForm,
   refundFormFields,
-} from '../../../src/server/orders/admin-query.ts';
-import { cancelSummary, refundSummary } from '../../../src/server/orders/admin-orders.ts';
+} from '../../../src/server/orders/index.ts';
+import { cancelSummary, refundSummary } from '../../../src/server/orders/index.ts';
 
 const parse = (qs: string) => parseAdminOrderQuery(new URLSearchParams(qs));
 const form = (entries: [string, string][]) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPostcode, checkRegion, formatAddressInline, formatAddressLines, regionRequired } from '../../../src/server/shared/address.ts';
+import { checkPostcode, checkRegion, formatAddressInline, formatAddressLines, regionRequired } from '../../../src/server/shared/index.ts';
 
 describe('postcodes per country', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { carrierName, trackingUrl } from '../../../src/server/shared/tracking.ts';
-import { orderShippedEmail } from '../../../src/server/mail/templates.ts';
+import { carrierName, trackingUrl } from '../../../src/server/shared/index.ts';
+import { orderShippedEmail } from '../../../src/server/mail/index.ts';
 
 describe('trackingUrl (the carrier\'s own tracking page)', () => {
   it.each([

@@ -5,8 +5,8 @@
  */
 import type { APIRoute } from 'astro';
 import { getDb, shop } from '../../../lib/runtime.ts';
-import { csvHeaders } from '../../../server/commissions/csv.ts';
-import { getPayoutBatch, parseBatchId, payoutBatchCsv, payoutCsvFilename } from '../../../server/commissions/payouts.ts';
+import { csvHeaders } from '../../../server/commissions/index.ts';
+import { getPayoutBatch, parseBatchId, payoutBatchCsv, payoutCsvFilename } from '../../../server/commissions/index.ts';
 
 export const GET: APIRoute = async ({ params }) => {
   const batchId = parseBatchId(params.id);

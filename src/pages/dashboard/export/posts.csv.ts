@@ -6,9 +6,9 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../lib/runtime.ts';
 import { publishedPosts } from '../../../lib/content.ts';
-import { csvHeaders, exportError } from '../../../server/commissions/csv.ts';
-import { postsCsv } from '../../../server/commissions/dashboard.ts';
-import { parseDashboardRange } from '../../../server/commissions/dashboard-range.ts';
+import { csvHeaders, exportError } from '../../../server/commissions/index.ts';
+import { postsCsv } from '../../../server/commissions/index.ts';
+import { parseDashboardRange } from '../../../server/commissions/index.ts';
 
 export const GET: APIRoute = async ({ locals, url }) => {
   const creatorId = locals.user?.creatorId ?? null; // from the session only
