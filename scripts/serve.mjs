@@ -4,12 +4,17 @@
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfigOrExit } from '../src/server/shared/config.ts';
+import { loadConfig } from '../src/server/shared/config.ts';
 import { securityHeaders } from '../src/lib/security-headers.mjs';
 
 // HOST, PORT and SWEEP_INTERVAL_MS follow the same rules as every other variable
 // (src/server/shared/config.ts): a bad value stops the server with its name, never a silent default.
-const config = loadConfigOrExit(process.env);
+const checked = loadConfig(process.env);
+if (!checked.ok) {
+  console.error(`Lookbook could not start: invalid environment\n${checked.errors.map((e) => `  ${e}`).join('\n')}`);
+  process.exit(1);
+}
+const config = checked.values;
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const dist = resolve(process.env.LOOKBOOK_DIST ?? new URL('../dist', import.meta.url).pathname);
 const { handler } = await import(pathToFileURL(resolve(dist, 'server/entry.mjs')).href);

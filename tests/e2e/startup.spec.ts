@@ -37,6 +37,14 @@ describe('start-up configuration', () => {
     expect(r.out).toContain('RESERVATION_TTL_MINUTES');
     expect(r.out).toContain('could not start');
   });
+  it('refuses a non-numeric port or sweep interval instead of silently never sweeping', async () => {
+    const sweep = await start({ SWEEP_INTERVAL_MS: 'often' });
+    expect(sweep.status).toBe(1);
+    expect(sweep.out).toContain('SWEEP_INTERVAL_MS: must be a number');
+    const port = await start({ PORT: '99999' });
+    expect(port.status).toBe(1);
+    expect(port.out).toContain('PORT: must be at most 65535');
+  });
   it('refuses an out-of-range lock window and a bad country list', async () => {
     const lock = await start({ COMMISSION_LOCK_DAYS: '7' });
     expect(lock.status).toBe(1);
