@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../db.ts';
 import { brands, products, stockReservations, variants } from '../../../db/schema/index.ts';
 import { availableSql } from './catalog-store.ts';
-import { setProductActive, updateVariant, type VariantUpdate } from './catalog-admin.ts';
+import { MAX_PRICE_CENTS, MAX_STOCK, setProductActive, updateVariant, type VariantUpdate } from './catalog-admin.ts';
 import { variantLabel } from './catalog.ts';
 import { formatMoneyInput, parseMoneyInput, parseOptionalMoneyInput } from './money-input.ts';
 
@@ -124,10 +124,13 @@ export function parseVariantForm(
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(sku)) errors.form = 'Unknown variant.';
   const price = parseMoneyInput(str(form, 'price'), { fractionDigits });
   if (!price.ok) errors.price = `Price: ${price.message}`;
+  else if (price.cents > MAX_PRICE_CENTS) errors.price = `Price: must be at most ${formatMoneyInput(MAX_PRICE_CENTS, { fractionDigits })}`;
   const compareAt = parseOptionalMoneyInput(str(form, 'compareAt'), { fractionDigits });
   if (!compareAt.ok) errors.compareAt = `Compare-at price: ${compareAt.message}`;
+  else if (compareAt.cents !== null && compareAt.cents > MAX_PRICE_CENTS) errors.compareAt = `Compare-at price: must be at most ${formatMoneyInput(MAX_PRICE_CENTS, { fractionDigits })}`;
   const stock = stockNumber.safeParse(str(form, 'stock'));
   if (!stock.success) errors.stock = `On hand ${stock.error.issues[0]?.message ?? 'is not valid'}.`;
+  else if (stock.data > MAX_STOCK) errors.stock = `On hand must be at most ${MAX_STOCK} units.`;
   const stockWas = stockNumber.safeParse(str(form, 'stockWas'));
   if (!stockWas.success) errors.form ??= 'The form is out of date: reload the page and try again.';
   if (price.ok && compareAt.ok && compareAt.cents !== null && compareAt.cents <= price.cents) {
@@ -145,7 +148,6 @@ export type SaveVariantResult =
   | { ok: false; reason: 'invalid' | 'not_found' | 'stock_changed'; message: string; errors: Partial<Record<VariantFormField, string>> };
 
 const FIELD_OF: Record<string, VariantFormField> = { priceCents: 'price', compareAtCents: 'compareAt', stockOnHand: 'stock' };
-const LABEL_OF: Record<VariantFormField, string> = { price: 'Price', compareAt: 'Compare-at price', stock: 'On hand', form: 'Variant' };
 
 /** Parses the variant row's form and writes what changed through updateVariant. */
 export async function saveVariantForm(db: Db, form: FormLike, opts: { fractionDigits?: number } = {}): Promise<SaveVariantResult> {
@@ -153,7 +155,7 @@ export async function saveVariantForm(db: Db, form: FormLike, opts: { fractionDi
   if (!parsed.ok) return { ok: false, reason: 'invalid', message: 'Nothing was saved: fix the highlighted fields.', errors: parsed.errors };
   const v = parsed.value;
   const current = await db
-    .select({ priceCents: variants.priceCents, compareAtCents: variants.compareAtCents, stockOnHand: variants.stockOnHand, active: variants.active })
+    .select({ priceCents: variants.priceCents, compareAtCents: variants.compareAtCents, active: variants.active })
     .from(variants)
     .where(eq(variants.sku, v.sku))
     .get();
@@ -170,11 +172,9 @@ export async function saveVariantForm(db: Db, form: FormLike, opts: { fractionDi
     changed.push('compareAt');
   }
   if (v.stockOnHand !== v.stockWas) {
-    if (current.stockOnHand !== v.stockWas) {
-      const message = `On hand changed from ${v.stockWas} to ${current.stockOnHand} while the page was open (a sale, refund or another edit). Nothing was saved; check the new number and try again.`;
-      return { ok: false, reason: 'stock_changed', message, errors: { stock: message } };
-    }
+    // Written only if the shelf still holds what the admin saw (compare-and-set in the UPDATE).
     patch.stockOnHand = v.stockOnHand;
+    patch.stockWas = v.stockWas;
     changed.push('stock');
   }
   if (v.active !== current.active) {
@@ -185,16 +185,12 @@ export async function saveVariantForm(db: Db, form: FormLike, opts: { fractionDi
   const res = await updateVariant(db, v.sku, patch);
   if (res.ok) return { ok: true, changed };
   if (res.reason === 'not_found') return { ok: false, reason: 'not_found', message: `There is no variant ${v.sku}.`, errors: { form: 'Unknown variant.' } };
-  const errors: Partial<Record<VariantFormField, string>> = {};
-  for (const e of res.errors ?? []) {
-    const [path, ...rest] = e.split(': ');
-    const field = FIELD_OF[path ?? ''] ?? 'form';
-    const detail = rest.join(': ') || e;
-    // catalog-admin's zod messages are generic ("Too big: expected number to be <=10000000").
-    const max = /Too big: expected number to be <=\s*(\d+)/.exec(detail);
-    const friendly = max ? (field === 'stock' ? `must be at most ${max[1]} units` : `must be at most ${formatMoneyInput(Number(max[1]), opts)}`) : detail;
-    errors[field] ??= `${LABEL_OF[field]}: ${friendly}`;
+  if (res.reason === 'stock_changed') {
+    const message = `On hand changed from ${v.stockWas} to ${res.stockOnHand} while the page was open (a sale, refund or another edit). Nothing was saved; check the new number and try again.`;
+    return { ok: false, reason: 'stock_changed', message, errors: { stock: message } };
   }
+  const errors: Partial<Record<VariantFormField, string>> = {};
+  for (const [key, message] of Object.entries(res.fieldErrors)) errors[FIELD_OF[key] ?? 'form'] ??= message;
   return { ok: false, reason: 'invalid', message: 'Nothing was saved: fix the highlighted fields.', errors };
 }
 

@@ -150,7 +150,7 @@ export interface InviteMailContext {
 
 export type CreateInviteResult =
   | { ok: true; inviteId: number; token: string; expiresAt: number; replaced: number }
-  | { ok: false; reason: 'invalid' | 'email_taken' | 'handle_taken' | 'already_invited' | 'unknown_inviter' | 'too_many'; message: string; errors: Partial<Record<InviteField, string>> };
+  | { ok: false; reason: 'invalid' | 'email_taken' | 'handle_taken' | 'already_invited' | 'unknown_inviter' | 'rate_limited'; message: string; errors: Partial<Record<InviteField, string>> };
 
 function refusal(reason: Exclude<CreateInviteResult, { ok: true }>['reason'], message: string, field?: InviteField): Exclude<CreateInviteResult, { ok: true }> {
   return { ok: false, reason, message, errors: field ? { [field]: message } : {} };
@@ -218,7 +218,7 @@ export async function createCreatorInvite(
         .where(and(eq(creatorInvites.inviterCreatorId, inviterCreatorId), gte(creatorInvites.createdAt, now - 86_400_000)))
         .get();
       if ((recent?.n ?? 0) >= limitPerDay) {
-        return refusal('too_many', `You can send up to ${limitPerDay} invitations a day. Try again tomorrow.`);
+        return refusal('rate_limited', `You can send up to ${limitPerDay} invitations a day. Try again tomorrow.`);
       }
     }
     // Replacing: the old link stops working (expired now); its row stays as a record.

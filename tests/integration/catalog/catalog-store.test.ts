@@ -149,6 +149,22 @@ describe('catalog writes and the render cache', () => {
     expect((await getProductsBySlug(db, ['wool-coat'])).get('wool-coat')).toEqual(before);
     expect(await getCatalogVersion(db)).toBe(v0);
   });
+  it('writes stock only if the shelf still holds what the admin saw (compare-and-set in the UPDATE)', async () => {
+    await updateVariant(db, 'COAT-S', { stockOnHand: 4 });
+    const v0 = await getCatalogVersion(db);
+    // the admin saw 5; a sale took it to 4 before the save
+    expect(await updateVariant(db, 'COAT-S', { stockOnHand: 10, stockWas: 5 })).toEqual({ ok: false, reason: 'stock_changed', stockOnHand: 4 });
+    expect(await getCatalogVersion(db)).toBe(v0);
+    expect(await updateVariant(db, 'COAT-S', { stockOnHand: 10, stockWas: 4 })).toEqual({ ok: true });
+    expect((await getProductsBySlug(db, ['wool-coat'])).get('wool-coat')!.variants.find((v) => v.sku === 'COAT-S')!.available).toBe(10);
+  });
+  it('says what is wrong with a value in people\'s words', async () => {
+    expect(await updateVariant(db, 'COAT-M', { priceCents: -1, stockOnHand: 2_000_000 })).toEqual({
+      ok: false,
+      reason: 'invalid',
+      fieldErrors: { priceCents: 'The price cannot be negative.', stockOnHand: 'On hand must be at most 1000000 units.' },
+    });
+  });
   it('reports an unknown SKU', async () => {
     expect(await updateVariant(db, 'NOPE', { priceCents: 100 })).toEqual({ ok: false, reason: 'not_found' });
   });

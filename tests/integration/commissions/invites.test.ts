@@ -177,7 +177,7 @@ describe('invite → accept', () => {
     const send = (i: number) => createCreatorInvite(db, { fields: { email: `p${i}@example.com`, handle: `p-${i}`, displayName: 'P' }, inviterCreatorId: maya.id, invitedBy: 'creator:maya', mail: MAIL, limitPerDay: 2, now: T0 + i });
     expect((await send(1)).ok).toBe(true);
     expect((await send(2)).ok).toBe(true);
-    expect(await send(3)).toMatchObject({ ok: false, reason: 'too_many' });
+    expect(await send(3)).toMatchObject({ ok: false, reason: 'rate_limited' });
     expect((await createCreatorInvite(db, { fields: { email: 'p4@example.com', handle: 'p-4', displayName: 'P' }, inviterCreatorId: maya.id, invitedBy: 'creator:maya', mail: MAIL, limitPerDay: 2, now: T0 + DAY + 10 })).ok).toBe(true);
   });
 });
