@@ -4,6 +4,7 @@ import node from '@astrojs/node';
 import react from '@astrojs/react';
 import mdx from '@astrojs/mdx';
 import lookbookDirectives from './src/directives/integration.mjs';
+import cardIds from './src/lib/card-ids-integration.mjs';
 import { astroEnvSchema } from './src/server/shared/config.ts';
 import { CSP_DIRECTIVES } from './src/lib/security-headers.mjs';
 
@@ -14,7 +15,8 @@ export default defineConfig({
   site,
   output: 'server',
   adapter: node({ mode: 'standalone' }),
-  integrations: [react(), mdx(), lookbookDirectives()],
+  // cardIds() must come before mdx(): it writes each card's id into the post's MDX source.
+  integrations: [react(), cardIds(), mdx(), lookbookDirectives()],
   server: { host: '127.0.0.1', port: 4321 },
   security: {
     checkOrigin: true,

@@ -9,18 +9,14 @@ export interface CardContext {
   postSlug: string;
   refs: ProductRef[];
   products: Map<string, ProductView>;
-  /** Positions already claimed by rendered cards (a product can appear twice in one post). */
-  claimed: Set<number>;
 }
 
 /**
- * The position of the next card for `slug`: the first unclaimed ref with that slug.
- * Positions identify a card within a post (the Buy and Credit issues record them on cart lines).
+ * The block's position when the compiled id (`card={N}`, docs/decisions/0014-card-ids.md) names a
+ * ref of this post showing this product; otherwise none, and the card sells without post credit.
+ * @example cardPosition(ctx, 2, 'linen-shirt') // 2
  */
-export function claimPosition(ctx: CardContext | undefined, slug: string, component: ProductRef['component']): number | undefined {
-  if (!ctx) return undefined;
-  const ref = ctx.refs.find((r) => r.slug === slug && r.component === component && !ctx.claimed.has(r.position));
-  if (!ref) return undefined;
-  ctx.claimed.add(ref.position);
-  return ref.position;
+export function cardPosition(ctx: CardContext | undefined, card: number | undefined, slug: string): number | undefined {
+  if (!ctx || card === undefined || !Number.isInteger(card)) return undefined;
+  return ctx.refs.some((r) => r.position === card && r.slug === slug) ? card : undefined;
 }

@@ -40,7 +40,7 @@ const product = (slug: string, o: Partial<ProductView> = {}): ProductView => ({
 });
 
 function cardsFor(body: string, products: ProductView[]): CardContext {
-  return { postSlug: 'my-post', refs: extractProductRefs(body), products: new Map(products.map((p) => [p.slug, p])), claimed: new Set() };
+  return { postSlug: 'my-post', refs: extractProductRefs(body), products: new Map(products.map((p) => [p.slug, p])) };
 }
 const render = (component: Parameters<AstroContainer['renderToString']>[0], props: Record<string, unknown>, cards?: CardContext) =>
   container.renderToString(component, { props, locals: { user: null, session: null, cards } });
@@ -98,14 +98,20 @@ describe('<ProductCard> in a post', () => {
   it('records the post and the card position on its form', async () => {
     const body = '<ProductCard product="tee" />\n\n<ProductCard product="coat" variant="coat-S" />';
     const cards = cardsFor(body, [product('tee'), product('coat')]);
-    const first = await render(ProductCard, { product: 'tee' }, cards);
-    const second = await render(ProductCard, { product: 'coat', variant: 'coat-S' }, cards);
+    // `card` is what the compile step writes into the post (assignCardIds).
+    const first = await render(ProductCard, { product: 'tee', card: 0 }, cards);
+    const second = await render(ProductCard, { product: 'coat', variant: 'coat-S', card: 1 }, cards);
     expect(first).toMatch(/name="post" value="my-post"/);
     expect(first).toMatch(/name="card" value="0"/);
     expect(second).toMatch(/name="card" value="1"/);
     // The creator's variant picks the colour shown; the size is still the reader's to choose.
     expect(second).not.toMatch(/name="sku"[^>]*checked/);
     expect(second).toMatch(/name="back" value="[^"]*#card-my-post-1"/);
+  });
+  it('sells without post credit when the compiled id does not name this product in this post', async () => {
+    const cards = cardsFor('<ProductCard product="tee" />', [product('tee'), product('coat')]);
+    expect(await render(ProductCard, { product: 'coat', card: 0 }, cards)).not.toMatch(/name="post"/);
+    expect(await render(ProductCard, { product: 'tee' }, cards)).not.toMatch(/name="post"/);
   });
   it('renders "no longer available" for an unknown product instead of crashing', async () => {
     const html = await render(ProductCard, { product: 'vanished' }, cardsFor('<ProductCard product="vanished" />', []));
@@ -127,7 +133,7 @@ describe('<ShopTheLook>', () => {
       product('a', { variants: [variant({ sku: 'A', priceCents: 1000 })] }),
       product('b', { variants: [variant({ sku: 'B', priceCents: 2550 })] }),
     ]);
-    const html = await render(ShopTheLook, { products: ['a', 'b', 'c'] }, cards);
+    const html = await render(ShopTheLook, { products: ['a', 'b', 'c'], card: 0 }, cards);
     expect(html).toContain('2 of 3 pieces');
     expect(html).toContain('$35.50');
     expect(html).toContain('data-unavailable="c"');

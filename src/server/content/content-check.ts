@@ -19,7 +19,7 @@ export interface RefProblem {
   path: string;
   line: number;
   product: string;
-  problem: 'missing_attribute' | 'unknown_product' | 'inactive_product' | 'no_active_variants';
+  problem: 'missing_attribute' | 'authored_card_id' | 'unknown_product' | 'inactive_product' | 'no_active_variants';
   message: string;
 }
 
@@ -39,7 +39,10 @@ export function checkContentRefs(files: readonly ContentFile[], catalog: readonl
       const line = ref.line + offset;
       const at = { path: file.path, line, product: ref.slug };
       const entry = bySlug.get(ref.slug);
-      if (!ref.slug) problems.push({ ...at, problem: 'missing_attribute', message: `<${ref.component}> has no product slug` });
+      if (ref.authoredCard) {
+        // Card ids are assigned when the post is compiled (docs/decisions/0014-card-ids.md).
+        problems.push({ ...at, problem: 'authored_card_id', message: `<${ref.component}> sets card= itself; remove it, card ids are assigned automatically` });
+      } else if (!ref.slug) problems.push({ ...at, problem: 'missing_attribute', message: `<${ref.component}> has no product slug` });
       else if (!entry) problems.push({ ...at, problem: 'unknown_product', message: `no product "${ref.slug}" in the catalog` });
       else if (!entry.active) problems.push({ ...at, problem: 'inactive_product', message: `product "${ref.slug}" is inactive` });
       else if (entry.variants === 0) problems.push({ ...at, problem: 'no_active_variants', message: `product "${ref.slug}" has no active variants` });

@@ -35,6 +35,10 @@ describe('content check', () => {
     ]);
     expect(problems[0]?.path).toBe('src/content/posts/a.mdx');
   });
+  it('refuses a card id typed by the author (ids are assigned when the post is compiled)', () => {
+    const problems = checkContentRefs([{ path: 'c.mdx', text: '<ProductCard card={3} product="x" />' }], [{ slug: 'x', active: true, variants: 1 }]);
+    expect(problems.map((p) => [p.line, p.problem])).toEqual([[1, 'authored_card_id']]);
+  });
   it('passes a post whose cards are all live', () => {
     expect(checkContentRefs([{ path: 'b.mdx', text: '<ProductCard product="x" />' }], [{ slug: 'x', active: true, variants: 1 }])).toEqual([]);
   });
