@@ -13,7 +13,7 @@ import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db.ts';
 import { couponRedemptions, coupons } from '../../../db/schema/index.ts';
-import { parseIsoDay } from '../orders/index.ts';
+import { parseIsoDay } from '../shared/index.ts';
 import { parseMoneyInput, parseOptionalMoneyInput } from '../catalog/index.ts';
 
 const DAY_MS = 86_400_000;

@@ -16,7 +16,7 @@ import { and, asc, count, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db.ts';
 import { categories, categoryCommissionRates, clickDaily, couponRedemptions, coupons, creators, orderLines } from '../../../db/schema/index.ts';
-import { parseIsoDay } from '../orders/index.ts';
+import { parseIsoDay } from '../shared/index.ts';
 import { creatorBalances, ZERO_BALANCES, type LedgerBalances } from './payouts.ts';
 import { listInvitees, listPendingInvites, type InviteeRow, type OpenInviteRow } from './invites.ts';
 

@@ -12,7 +12,7 @@
  * creator: the creator always comes from the session (see dashboard.ts).
  */
 import { z } from 'zod';
-import { DAY_MS, isoDay, utcDay } from '../shared/index.ts';
+import { DAY_MS, isoDay, parseIsoDay, utcDay } from '../shared/index.ts';
 import { safeTarget } from '../attribution/index.ts';
 
 export const DASHBOARD_PATH = '/dashboard';
@@ -44,13 +44,8 @@ export type ParsedRange = { ok: true; range: DashboardRange } | { ok: false; err
 
 /** "2026-03-01" → its day number, or null when it is not a real calendar day. */
 export function parseIsoDayNumber(s: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, d);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  return utcDay(t);
+  const start = parseIsoDay(s);
+  return start === null ? null : utcDay(start);
 }
 
 const day = z

@@ -8,6 +8,7 @@
  * Dates are calendar days in UTC (the shop has no time-zone setting yet); `to` includes its whole day.
  */
 import { z } from 'zod';
+import { parseIsoDay } from '../shared/index.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../../db/schema/commerce.ts';
 
 export const ADMIN_ORDERS_PAGE_SIZE = 50;
@@ -15,16 +16,6 @@ export const ADMIN_ORDERS_PATH = '/admin/orders';
 const DAY_MS = 86_400_000;
 const Q_MAX = 100;
 
-/** "2026-03-01" → midnight UTC of that day, or null when it is not a real calendar day. */
-export function parseIsoDay(s: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, d);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  return t;
-}
 
 const day = z
   .string()
