@@ -1,16 +1,12 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
-import { applyPaymentEvent, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
-import { testApp } from '../../helpers/app.ts';
+import { type App } from '../../../src/server/flows/index.ts';
+import { paidSale as paidSaleVia, testApp } from '../../helpers/app.ts';
 import { createTestDb } from '../../helpers/db.ts';
-import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
-import { makeCreator, makeProduct, makeVariant, upsertCategory } from '../../../db/factories/factories.ts';
+import { makeCreator, upsertCategory } from '../../../db/factories/factories.ts';
 import { categoryCommissionRates, clickDaily, commissionEntries, coupons, creators } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/index.ts';
-import { placeOrder } from '../../../src/server/checkout/index.ts';
-import { testPaymentEvent } from '../../../src/server/payments/index.ts';
-import { creditOrderLines, type CreditSettings } from '../../../src/server/commissions/index.ts';
+import { type CreditSettings } from '../../../src/server/commissions/index.ts';
 import {
   getCreatorForAdmin,
   listCategoryRates,
@@ -33,18 +29,7 @@ let db: Db;
 let app: App;
 let seq = 0;
 
-async function paidSale(handle: string, priceCents: number, at: number, { category, coupon }: { category?: string; coupon?: string } = {}): Promise<number> {
-  const p = await makeProduct(db, { ...(category ? { category } : {}), variants: [makeVariant({ priceCents, stock: 100 })] });
-  const source = coupon ? ({ kind: 'direct' } as const) : ({ kind: 'post', post: 'a-post', card: 0 } as const);
-  const bag = await addToBag(db, { sku: p.variants[0]!.sku, qty: 1, source }, { now: at, checkSource: () => handle });
-  if (!bag.ok) throw new Error(bag.reason);
-  const placed = await placeOrder(db, { cartId: bag.cartId, form: { ...BUYER_FORM, email: `buyer${++seq}@example.com`, couponCode: coupon ?? null }, config: TEST_CHECKOUT, provider: 'test', now: at });
-  if (!placed.ok) throw new Error(placed.reason === 'coupon' ? placed.message : placed.reason);
-  await applyPaymentEvent(app, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
-    now: at,
-  });
-  return placed.orderId;
-}
+const paidSale = (handle: string, priceCents: number, at: number, opts?: { category?: string; coupon?: string }) => paidSaleVia(app, handle, priceCents, at, opts);
 
 const creatorRow = (id: number) => db.select().from(creators).where(eq(creators.id, id)).get();
 

@@ -12,7 +12,7 @@ import { createTestDb } from '../../helpers/db.ts';
 import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
 import { placeOrder } from '../../../src/server/checkout/index.ts';
-import { createTestProvider, testPaymentEvent } from '../../../src/server/payments/index.ts';
+import { testPaymentEvent } from '../../../src/server/payments/index.ts';
 import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/index.ts';
 import { commissionEntries, coupons, creators, orderLines, users } from '../../../db/schema/index.ts';
 import { addToBag } from '../../../src/server/cart/index.ts';

@@ -4,16 +4,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
-import { applyPaymentEvent, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
-import { testApp } from '../../helpers/app.ts';
+import { type App } from '../../../src/server/flows/index.ts';
+import { paidSale as paidSaleVia, testApp } from '../../helpers/app.ts';
 import { createTestDbWithUrl } from '../../helpers/db.ts';
-import { BUYER_FORM, TEST_CHECKOUT } from '../../helpers/checkout.ts';
-import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
+import { makeCreator } from '../../../db/factories/factories.ts';
 import { commissionEntries, payoutBatches, payoutItems, payouts } from '../../../db/schema/index.ts';
-import { addToBag } from '../../../src/server/cart/index.ts';
-import { placeOrder } from '../../../src/server/checkout/index.ts';
-import { testPaymentEvent } from '../../../src/server/payments/index.ts';
-import { creditOrderLines, reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/index.ts';
+import { reverseOrderCommissions, type CreditSettings } from '../../../src/server/commissions/index.ts';
 import {
   createPayoutBatch,
   creatorBalances,
@@ -51,18 +47,7 @@ let app: App;
 let url: string;
 let seq = 0;
 
-/** A paid order of one item at `priceCents`, added from `handle`'s post: 10% commission to them. */
-async function paidSale(handle: string, priceCents: number, at: number): Promise<number> {
-  const p = await makeProduct(db, { variants: [makeVariant({ priceCents, stock: 100 })] });
-  const bag = await addToBag(db, { sku: p.variants[0]!.sku, qty: 1, source: { kind: 'post', post: 'a-post', card: 0 } }, { now: at, checkSource: () => handle });
-  if (!bag.ok) throw new Error(bag.reason);
-  const placed = await placeOrder(db, { cartId: bag.cartId, form: { ...BUYER_FORM, email: `buyer${++seq}@example.com` }, config: TEST_CHECKOUT, provider: 'test', now: at });
-  if (!placed.ok) throw new Error(placed.reason);
-  await applyPaymentEvent(app, testPaymentEvent(placed.orderId, `test_cs_${String(seq).padStart(16, '0')}`, 'pay'), {
-    now: at,
-  });
-  return placed.orderId;
-}
+const paidSale = (handle: string, priceCents: number, at: number, opts?: { category?: string; coupon?: string }) => paidSaleVia(app, handle, priceCents, at, opts);
 
 /** The ledger's own sum per creator, and the balance buckets: they must always agree. */
 async function expectBalancesEqualLedger(now: number) {
