@@ -11,6 +11,7 @@
  */
 
 /** The CSP directives besides script-src/style-src (which Astro writes with its hashes). */
+/** @type {(`default-src${string}` | `img-src${string}` | `font-src${string}` | `connect-src${string}` | `object-src${string}` | `base-uri${string}` | `form-action${string}` | `frame-ancestors${string}`)[]} */
 export const CSP_DIRECTIVES = [
   "default-src 'self'",
   "img-src 'self' data:",

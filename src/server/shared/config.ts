@@ -89,7 +89,7 @@ function zodFor(v: Var): z.ZodType {
       if (v.min !== undefined) s = s.min(v.min, `must be at least ${v.min} characters`);
       if (v.max !== undefined) s = s.max(v.max, `must be at most ${v.max} characters`);
       if (v.startsWith) s = s.startsWith(v.startsWith, `must start with ${v.startsWith}`);
-      if (v.url) s = s.url('must be a URL such as https://shop.example');
+      if (v.url) s = s.refine((x) => URL.canParse(x), 'must be a URL such as https://shop.example');
       if (v.pattern) s = s.regex(v.pattern, v.patternMessage ?? 'is not in the expected form');
       return v.optional ? s.optional() : s.default(v.default ?? '');
     }
