@@ -4,6 +4,7 @@
  * a Vite transform that runs on src/content/posts/*.mdx before @astrojs/mdx compiles them, using the
  * one card scanner (src/server/content/product-refs.ts). Listed before mdx() in astro.config.mjs.
  */
+// The scanner's own file, not the content face: this runs in Astro's config loader, before the app.
 import { assignCardIds } from '../server/content/product-refs.ts';
 
 const POSTS = /\/src\/content\/posts\/[^/]+\.mdx$/;

@@ -12,7 +12,7 @@
  * reason are stored on the line and never recomputed.
  */
 
-import { canonicalEmail } from '../shared/email.ts';
+import { canonicalEmail } from '../shared/index.ts';
 
 export type AttributionSource = 'post' | 'code' | 'link' | 'none' | 'excluded';
 

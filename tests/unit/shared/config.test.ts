@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { astroEnvSchema, CONFIG_VARS, loadConfig } from '../../../src/server/shared/config.ts';
+import { astroEnvSchema, CONFIG_VARS, loadConfig } from '../../../src/server/shared/index.ts';
 
 describe('one configuration schema', () => {
   it('gives the defaults when nothing is set', () => {

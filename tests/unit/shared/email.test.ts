@@ -1,6 +1,6 @@
 /** The two forms of an email address (docs/decisions/0012-canonical-email.md). */
 import { describe, expect, it } from 'vitest';
-import { canonicalEmail, normaliseEmail } from '../../../src/server/shared/email.ts';
+import { canonicalEmail, normaliseEmail } from '../../../src/server/shared/index.ts';
 
 describe('normaliseEmail', () => {
   it('trims and lower-cases, and changes nothing else', () => {
