@@ -2,6 +2,8 @@
  * Page-side adapter over the content collections: loads published posts and creators once per
  * process (the collections are fixed at build time) as plain data for src/server/content.
  */
+import { dateFormat } from '../server/shared/index.ts';
+import { shop } from './runtime.ts';
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { extractProductRefs } from '../server/content/index.ts';
 import { newestFirst, type PostSummary } from '../server/content/index.ts';
@@ -35,4 +37,5 @@ export function creatorsByHandle(): Promise<Map<string, CreatorEntry['data']>> {
   return creatorsPromise;
 }
 
-export const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+/** Post dates ("November 23, 2026" in en-US), in the shop's locale. */
+export const postDateFormat = dateFormat(shop.locale, 'long-day');

@@ -5,6 +5,7 @@
  * with the pointer (each bar has its value as a tooltip) or by focusing a bar (arrow keys move between
  * days), announced through a polite live region. Count axes have whole-number ticks only.
  */
+import { dateFormat } from '../../server/shared/format.ts';
 import { memo, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { chartTicks } from '../../server/commissions/chart-ticks.ts';
 
@@ -44,7 +45,7 @@ function DailyChart({ points, locale, currency }: Props) {
     const count = new Intl.NumberFormat(locale);
     const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
     const axisMoney = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 });
-    const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    const date = dateFormat(locale, 'short-day');
     return {
       value: (m: Metric, v: number) => (m === 'sales' ? money.format(v / 100) : count.format(v)),
       axis: (m: Metric, v: number) => (m === 'sales' ? axisMoney.format(v / 100) : count.format(v)),

@@ -6,6 +6,7 @@
  *
  * The link carries the one-time token; it is the only copy of it (the database keeps SHA-256).
  */
+import { dateFormat } from '../shared/index.ts';
 import { C, emailDocument, html, SANS, SERIF, safeHttpUrl, type RenderedEmail, type SafeHtml } from './templates.ts';
 
 export const INVITE_EMAIL_KIND = 'creator_invite';
@@ -26,7 +27,7 @@ export interface CreatorInviteEmailData {
 
 
 function expiryText(expiresAt: number, locale: string): string {
-  const f = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+  const f = dateFormat(locale, 'long-date-time');
   return `${f.format(expiresAt)} UTC`;
 }
 

@@ -9,6 +9,7 @@
  *   so a name like `<script>` in an address cannot become markup.
  * - All money goes through formatMoney (the one formatter).
  */
+import { dateFormat } from '../shared/index.ts';
 import { formatMoney } from '../shared/index.ts';
 import { formatAddressLines, type PostalAddress } from '../shared/index.ts';
 import { trackingUrl as trackingUrlFor } from '../shared/index.ts';
@@ -489,7 +490,7 @@ export function creatorSaleEmail(d: CreatorSaleEmailData): RenderedEmail {
   const m = (c: number) => formatMoney(c, { currency: d.currency, locale: d.locale });
   const url = safeHttpUrl(d.dashboardUrl);
   if (!url) throw new TypeError(`dashboardUrl must be an absolute http(s) URL, got ${JSON.stringify(d.dashboardUrl)}`);
-  const when = new Intl.DateTimeFormat(d.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(d.approvedAt);
+  const when = dateFormat(d.locale, 'long-day').format(d.approvedAt);
   const items = d.lines.reduce((n, l) => n + l.qty, 0);
   const subject = `New sale: ${m(d.commissionCents)} commission — ${d.shopName}`;
   const intro = `Good news, ${d.creatorName}: order ${d.orderNumber} was paid and ${items === 1 ? '1 item was' : `${items} items were`} credited to you.`;

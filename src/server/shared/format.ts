@@ -10,12 +10,15 @@ export interface ShopLocale {
   currency: string;
 }
 
-export type DateStyle = 'day' | 'long-day' | 'date-time' | 'short-day' | 'weekday';
+export type DateStyle = 'day' | 'long-day' | 'date-time' | 'precise' | 'long-date-time' | 'short-day' | 'short-date' | 'weekday';
 
 const STYLES: Record<DateStyle, Intl.DateTimeFormatOptions> = {
   day: { dateStyle: 'medium', timeZone: 'UTC' },
-  'long-day': { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' },
+  'long-day': { dateStyle: 'long', timeZone: 'UTC' },
   'date-time': { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' },
+  precise: { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' },
+  'long-date-time': { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' },
+  'short-date': { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' },
   'short-day': { day: 'numeric', month: 'short', timeZone: 'UTC' },
   weekday: { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' },
 };
