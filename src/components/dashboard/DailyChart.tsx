@@ -6,6 +6,7 @@
  * days), announced through a polite live region. Count axes have whole-number ticks only.
  */
 import { dateFormat } from '../../server/shared/format.ts';
+import { formatMoney } from '../../server/shared/money.ts';
 import { memo, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { chartTicks } from '../../server/commissions/chart-ticks.ts';
 
@@ -43,11 +44,10 @@ function DailyChart({ points, locale, currency }: Props) {
 
   const fmt = useMemo(() => {
     const count = new Intl.NumberFormat(locale);
-    const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
     const axisMoney = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 });
     const date = dateFormat(locale, 'short-day');
     return {
-      value: (m: Metric, v: number) => (m === 'sales' ? money.format(v / 100) : count.format(v)),
+      value: (m: Metric, v: number) => (m === 'sales' ? formatMoney(v, { currency, locale }) : count.format(v)),
       axis: (m: Metric, v: number) => (m === 'sales' ? axisMoney.format(v / 100) : count.format(v)),
       day: (iso: string) => date.format(new Date(`${iso}T00:00:00Z`)),
     };
