@@ -102,7 +102,7 @@ async function orderById(id: number) {
 }
 
 describe('Stripe through the deployed code path', () => {
-  test('the Checkout Session is created at the stub with the shop's key; a refund before the completion is retried, then applied', async () => {
+  test("the Checkout Session is created at the stub with the shop's key; a refund before the completion is retried, then applied", async () => {
     const slug = await product(3);
     const page = await buyer(1366);
     const sessionId = await addAndCheckOut(page, slug, `e2e-stripe-${Date.now()}@example.com`);
