@@ -577,7 +577,15 @@ describe('webhook mapping edges', () => {
     const other = { id: rid('evt_test'), object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_test_abcdefgh', object: 'payment_intent' } } };
     expect(await deliver(other)).toEqual({ status: 200, body: { received: true, outcome: 'unhandled' } });
     const foreign = chargeRefundedEvent('pi_test_notoursatall', 500);
+    // While one of our sessions could still complete, an unmatched charge may be ours: Stripe is
+    // asked to deliver it again (500), nothing written (ADR 0035).
+    expect((await deliver(foreign)).status).toBe(500);
+    expect(await eventRow(foreign.id)).toBeUndefined();
+    // Once no session of ours can complete any more, it is another integration's: acknowledged.
+    const saved = await db.select({ id: orders.id, createdAt: orders.createdAt }).from(orders);
+    await db.update(orders).set({ createdAt: Date.now() - 26 * 3_600_000 });
     expect(await deliver(foreign)).toEqual({ status: 200, body: { received: true, outcome: 'unhandled' } });
+    for (const o of saved) await db.update(orders).set({ createdAt: o.createdAt }).where(eq(orders.id, o.id));
     expect(await eventRow(other.id)).toBeUndefined();
     expect(await eventRow(foreign.id)).toBeUndefined();
   });
