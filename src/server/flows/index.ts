@@ -9,3 +9,4 @@ export * from './checkout.ts';
 export * from './order-admin.ts';
 export * from './sweep.ts';
 export * from './invites.ts';
+export * from './sign-in.ts';
