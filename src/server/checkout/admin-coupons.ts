@@ -247,3 +247,18 @@ export async function setShopCouponActive(db: DbOrTx, id: number, active: boolea
   if (!row) return { ok: false, reason: 'not_found', message: 'No such shop coupon.', errors: {} };
   return { ok: true, code: row.code, active };
 }
+
+/**
+ * Pure: a coupon's state as the admin list shows it, at `now`.
+ * @example couponState({ active: true, startsAt: null, endsAt: null, maxRedemptions: 5, redemptions: 5 }, now) // 'used_up'
+ */
+export function couponState(
+  c: { active: boolean; startsAt: number | null; endsAt: number | null; maxRedemptions: number | null; redemptions: number },
+  now: number,
+): 'inactive' | 'ended' | 'scheduled' | 'used_up' | 'active' {
+  if (!c.active) return 'inactive';
+  if (c.endsAt !== null && now >= c.endsAt) return 'ended';
+  if (c.startsAt !== null && now < c.startsAt) return 'scheduled';
+  if (c.maxRedemptions !== null && c.redemptions >= c.maxRedemptions) return 'used_up';
+  return 'active';
+}

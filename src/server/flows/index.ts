@@ -10,3 +10,4 @@ export * from './order-admin.ts';
 export * from './sweep.ts';
 export * from './invites.ts';
 export * from './sign-in.ts';
+export * from './coupon-admin.ts';

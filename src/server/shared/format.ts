@@ -45,6 +45,8 @@ export interface Formatter {
   dateTime(at: number | Date): string;
   /** @example fmt.count(2, 'day') // "2 days";  fmt.count(1, 'item') // "1 item" */
   count(n: number, singular: string, plural?: string): string;
+  /** Minor-unit digits of the shop's currency (2 for USD, EUR, GBP), for money typed into forms. */
+  fractionDigits: number;
 }
 
 export function createFormatter(shop: ShopLocale): Formatter {
@@ -53,5 +55,6 @@ export function createFormatter(shop: ShopLocale): Formatter {
     date: (at, style = 'day') => dateFormat(shop.locale, style).format(at),
     dateTime: (at) => dateFormat(shop.locale, 'date-time').format(at),
     count: (n, singular, plural = `${singular}s`) => `${n} ${n === 1 ? singular : plural}`,
+    fractionDigits: new Intl.NumberFormat(shop.locale, { style: 'currency', currency: shop.currency }).resolvedOptions().maximumFractionDigits ?? 2,
   };
 }
