@@ -11,3 +11,4 @@ export * from './sweep.ts';
 export * from './invites.ts';
 export * from './sign-in.ts';
 export * from './coupon-admin.ts';
+export * from './creator-admin.ts';
