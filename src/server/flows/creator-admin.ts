@@ -3,8 +3,9 @@
  * their personal discount codes. A refusal says which form failed and keeps what was typed;
  * nothing is written then.
  */
-import { adminCreatorHref, parseCouponIdField, saveCreatorCoupon, updateCreatorSettings, type AdminCreatorRefusal } from '../commissions/index.ts';
-import { httpStatus } from '../shared/index.ts';
+import { ADMIN_CREATORS_PATH, adminCreatorHref, parseCouponIdField, saveCreatorCoupon, setCategoryRate, updateCreatorSettings, type AdminCreatorRefusal } from '../commissions/index.ts';
+import { httpStatus, refuse } from '../shared/index.ts';
+import { inviteCreator } from './invites.ts';
 import type { App } from './app.ts';
 
 const COUPON_FIELDS = ['code', 'percentOff', 'startsOn', 'endsOn', 'maxRedemptions', 'perEmailLimit'] as const;
@@ -44,6 +45,43 @@ export async function runCreatorAdminAction(
     const r = await saveCreatorCoupon(app.db, { creatorId: creator.id, couponId: id.couponId, fields: values });
     if (r.ok) return { kind: 'done', redirectTo: `${adminCreatorHref(creator.handle, { saved: 'code', code: (values.code ?? '').trim().toUpperCase() })}#codes` };
     return { kind: 'refused', status: httpStatus(r), coupon: { key: id.couponId === null ? 'new' : String(id.couponId), failure: r, values } };
+  }
+  return { kind: 'refused', status: 400, formError: 'Unknown action. Reload the page and try again.' };
+}
+
+export type CreatorsAdminOutcome =
+  | { kind: 'done'; redirectTo: string }
+  | {
+      kind: 'refused';
+      status: number;
+      invite?: { errors: Record<string, string>; values: { email: string; handle: string; displayName: string; inviter: string } };
+      rate?: { categoryId: number; message: string; value: string };
+      formError?: string;
+    };
+
+/**
+ * The admin creators list's forms: invite a creator (by the shop or on behalf of an inviter, who
+ * then earns the one-level override), or set a category's commission rate.
+ */
+export async function runCreatorsAdminAction(app: App, { actor, form }: { actor: string; form: FormLike | null }): Promise<CreatorsAdminOutcome> {
+  const str = (k: string) => String(form?.get(k) ?? '').slice(0, 300);
+  const action = form?.get('action');
+  if (form && action === 'invite') {
+    const values = { email: str('email'), handle: str('handle'), displayName: str('displayName'), inviter: str('inviter') };
+    const inviterId = /^\d{1,9}$/.test(values.inviter) ? Number(values.inviter) : null;
+    if (values.inviter !== '' && inviterId === null) return { kind: 'refused', status: 400, invite: { errors: { form: 'Choose who invited this creator from the list.' }, values } };
+    const r = await inviteCreator(app, { fields: values, inviterCreatorId: inviterId, invitedBy: actor });
+    if (r.ok) {
+      const email = values.email.trim().toLowerCase();
+      return { kind: 'done', redirectTo: `${ADMIN_CREATORS_PATH}?invited=${encodeURIComponent(email)}${r.replaced ? '&replaced=1' : ''}#invites` };
+    }
+    return { kind: 'refused', status: httpStatus(r), invite: { errors: Object.keys(r.errors).length ? (r.errors as Record<string, string>) : { form: r.message }, values } };
+  }
+  if (form && action === 'category-rate') {
+    const categoryId = Number(str('categoryId'));
+    const r = Number.isSafeInteger(categoryId) ? await setCategoryRate(app.db, { categoryId, rate: str('rate') }) : refuse('not_found', 'No such category.');
+    if (r.ok) return { kind: 'done', redirectTo: `${ADMIN_CREATORS_PATH}?rate=${categoryId}#categories` };
+    return { kind: 'refused', status: httpStatus(r), rate: { categoryId, message: r.message, value: str('rate').slice(0, 20) } };
   }
   return { kind: 'refused', status: 400, formError: 'Unknown action. Reload the page and try again.' };
 }

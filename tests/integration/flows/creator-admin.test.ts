@@ -2,8 +2,8 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/server/db.ts';
-import { runCreatorAdminAction } from '../../../src/server/flows/index.ts';
-import { coupons, creators } from '../../../db/schema/index.ts';
+import { runCreatorAdminAction, runCreatorsAdminAction } from '../../../src/server/flows/index.ts';
+import { coupons, creatorInvites, creators, outboxEmails } from '../../../db/schema/index.ts';
 import { makeCreator } from '../../../db/factories/factories.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
@@ -45,5 +45,22 @@ describe('runCreatorAdminAction', () => {
     const r = await runCreatorAdminAction(testApp(db), { creator: lena, form: form({ action: 'coupon', couponId: '1 OR 1=1', code: 'LENA30', percentOff: '30' }) });
     expect(r).toMatchObject({ kind: 'refused', status: 400, formError: expect.stringContaining('Reload the page') });
     expect(await codes()).toBe(before);
+  });
+});
+
+describe('runCreatorsAdminAction', () => {
+  it('invites a creator: the invitation and its email are written, and the page says so', async () => {
+    const r = await runCreatorsAdminAction(testApp(db), { actor: 'admin:ops@shop.test', form: form({ action: 'invite', email: 'Noor@Example.com', handle: 'noor', displayName: 'Noor A' }) });
+    expect(r).toEqual({ kind: 'done', redirectTo: '/admin/creators?invited=noor%40example.com#invites' });
+    expect((await db.select().from(creatorInvites).all()).map((i) => i.email)).toEqual(['noor@example.com']);
+    expect((await db.select().from(outboxEmails).all()).map((m) => m.toAddress)).toEqual(['noor@example.com']);
+  });
+  it('refuses an inviter that is not in the list, and a category that does not exist, writing nothing', async () => {
+    const app = testApp(db);
+    const bad = await runCreatorsAdminAction(app, { actor: 'admin:ops@shop.test', form: form({ action: 'invite', email: 'x@example.com', handle: 'xx', displayName: 'X', inviter: 'maya' }) });
+    expect(bad).toMatchObject({ kind: 'refused', status: 400, invite: { errors: { form: 'Choose who invited this creator from the list.' } } });
+    const cat = await runCreatorsAdminAction(app, { actor: 'admin:ops@shop.test', form: form({ action: 'category-rate', categoryId: '999', rate: '12' }) });
+    expect(cat).toMatchObject({ kind: 'refused', status: 404, rate: { categoryId: 999, value: '12' } });
+    expect(await db.select().from(creatorInvites).all()).toHaveLength(1);
   });
 });
