@@ -12,3 +12,4 @@ export * from './invites.ts';
 export * from './sign-in.ts';
 export * from './coupon-admin.ts';
 export * from './creator-admin.ts';
+export * from './home.ts';
