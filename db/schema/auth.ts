@@ -1,6 +1,10 @@
 import { index, integer, sqliteTable, text, blob } from 'drizzle-orm/sqlite-core';
 
-/** Creator rows carry what the shop needs in the DB; the public profile lives in src/content/creators. */
+/**
+ * Creator rows carry what the shop needs, and the public profile a creator edits in the studio
+ * (bio, location, avatar, links). A creator with a file in src/content/creators shows that file's
+ * profile until they save one in the studio (docs/decisions/0038-studio-posts.md).
+ */
 export const creators = sqliteTable(
   'creators',
   {
@@ -14,6 +18,14 @@ export const creators = sqliteTable(
     commissionRateBps: integer('commission_rate_bps'),
     /** One-level referral: the creator who invited this one (docs/architecture.md, rule 5). */
     invitedByCreatorId: integer('invited_by_creator_id'),
+    /** Studio profile; null until the creator saves one. */
+    bio: text('bio'),
+    location: text('location'),
+    /** An uploaded image (media.id). */
+    avatarMediaId: text('avatar_media_id'),
+    /** JSON array of { label, url } (validated on save: http(s) only). */
+    linksJson: text('links_json'),
+    profileUpdatedAt: integer('profile_updated_at'),
   },
   (t) => [index('creators_invited_by_idx').on(t.invitedByCreatorId)],
 );

@@ -2,3 +2,4 @@ export * from './catalog.ts';
 export * from './auth.ts';
 export * from './commerce.ts';
 export * from './credit.ts';
+export * from './content.ts';

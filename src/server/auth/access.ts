@@ -5,6 +5,8 @@
  * - `/admin` and everything under it: admins.
  * - `/dashboard` and everything under it: creators; admins may look too (the page says it is the
  *   creator view), because supporting creators means seeing what they see.
+ * - `/studio` and everything under it: creators and admins; which posts, profile and uploads a
+ *   user may touch is decided per item by src/server/content/studio-access.ts (ownership).
  * - `/dev/mail` (the outbox viewer, while no SMTP server is configured): admins only. Every email
  *   is there — buyers' signed order links, creator invitations — so it is as sensitive as the admin.
  * - Everything else is public.
@@ -12,11 +14,12 @@
 import { paths } from '../shared/index.ts';
 import type { Role, SessionUser } from './types.ts';
 
-export type Area = 'admin' | 'dashboard' | 'mailbox';
+export type Area = 'admin' | 'dashboard' | 'studio' | 'mailbox';
 
 const AREAS: { area: Area; prefix: string; roles: readonly Role[] }[] = [
   { area: 'admin', prefix: '/admin', roles: ['admin'] },
   { area: 'dashboard', prefix: '/dashboard', roles: ['creator', 'admin'] },
+  { area: 'studio', prefix: '/studio', roles: ['creator', 'admin'] },
   { area: 'mailbox', prefix: '/dev/mail', roles: ['admin'] },
 ];
 

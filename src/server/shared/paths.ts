@@ -20,6 +20,14 @@ export const paths = {
   rss: () => '/rss.xml',
   checkout: () => '/checkout',
   devMail: () => '/dev/mail',
+  posts: (page = 1) => (page > 1 ? `/posts?page=${page}` : '/posts'),
+  studio: () => '/studio',
+  studioPost: (id: number) => `/studio/posts/${id}`,
+  studioProfile: () => '/studio/profile',
+  /** A private preview: the token is signed and expires (src/server/content/preview-token.ts). */
+  preview: (token: string) => `/preview/${encodeURIComponent(token)}`,
+  /** One rendition of an uploaded image; immutable, so cached for a year. */
+  media: (id: string, width: number, format: 'avif' | 'webp' | 'jpeg') => `/media/${id}/${width}.${format}`,
 } as const;
 
 /**
