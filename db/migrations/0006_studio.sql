@@ -26,6 +26,7 @@ CREATE TABLE `post_revisions` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`post_id` integer NOT NULL,
 	`number` integer NOT NULL,
+	`slug` text NOT NULL,
 	`title` text NOT NULL,
 	`summary` text NOT NULL,
 	`kind` text NOT NULL,

@@ -57,6 +57,8 @@ export const postRevisions = sqliteTable(
       .references(() => posts.id),
     /** 1, 2, 3… per post. */
     number: integer('number').notNull(),
+    /** The address readers reach it at while this revision is live. */
+    slug: text('slug').notNull(),
     title: text('title').notNull(),
     summary: text('summary').notNull(),
     kind: text('kind', { enum: ['look', 'guide', 'review'] }).notNull(),
