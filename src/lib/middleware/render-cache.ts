@@ -9,7 +9,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineMiddleware } from 'astro:middleware';
-import { getCatalogVersion, nextReservationExpiry } from '../../server/catalog/index.ts';
+import { getRenderVersion, nextReservationExpiry } from '../../server/catalog/index.ts';
+import { contentValidUntil } from '../content.ts';
 import { isCacheableRequest, RenderCache } from '../../server/catalog/index.ts';
 import { VersionReader } from '../../server/catalog/index.ts';
 import { getDb, shop } from '../runtime.ts';
@@ -18,7 +19,8 @@ import { getDb, shop } from '../runtime.ts';
 export const PERSONAL_COOKIES = ['lb_session', 'lb_bag'] as const;
 
 export const renderCache = new RenderCache(shop.renderCacheEntries);
-const versions = new VersionReader(async () => getCatalogVersion(await getDb()));
+// The catalog's and the content's versions together: a publish invalidates like a price change.
+const versions = new VersionReader(async () => getRenderVersion(await getDb()));
 
 export const cache = defineMiddleware(async (context, next) => {
   const { request, url } = context;
@@ -41,8 +43,9 @@ export const cache = defineMiddleware(async (context, next) => {
     const body = new Uint8Array(await response.arrayBuffer());
     const headers = [...response.headers.entries()].filter(([k]) => k !== 'content-length');
     headers.push(['content-length', String(body.byteLength)]);
-    // A reservation that lapses frees stock without a write, so the page must not outlive it.
-    const validUntil = Math.min(opt.validUntil ?? Number.POSITIVE_INFINITY, await nextReservationExpiry(db));
+    // A reservation that lapses frees stock without a write, and a scheduled post goes live without
+    // one: the page must outlive neither.
+    const validUntil = Math.min(opt.validUntil ?? Number.POSITIVE_INFINITY, await nextReservationExpiry(db), await contentValidUntil());
     const page = { body, headers, version, validUntil };
     renderCache.set(key, page);
     release(page);

@@ -244,6 +244,16 @@ export async function getCatalogVersion(db: Db): Promise<number> {
 }
 
 /**
+ * The version the render cache keys pages on: every key's version summed (the catalog's, and the
+ * content's bumped by studio publishes — src/server/content/studio-store.ts). Each only grows, so
+ * the sum changes whenever either does.
+ */
+export async function getRenderVersion(db: Db): Promise<number> {
+  const row = await db.select({ v: sql<number>`coalesce(sum(${cacheVersions.version}), 0)` }).from(cacheVersions).get();
+  return Number(row?.v ?? 0);
+}
+
+/**
  * Call in the same transaction as any write that changes what a card shows (price, stock,
  * reservation, active flag), so cached pages are never staler than the write.
  */

@@ -918,3 +918,52 @@ export async function postsCsv(
     ),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The studio's post list
+
+export interface PostTotals {
+  views: number;
+  clicks: number;
+  orders: number;
+  salesCents: number;
+}
+
+/**
+ * All-time numbers per post for the studio's list, defined as on the dashboard: card views and
+ * clicks from the daily rollups, and orders and sales of lines credited to the post ("post"
+ * source) — net of refunds. `creatorId` null: every creator's (the admin's list).
+ */
+export async function postTotals(db: DbOrTx, posts: readonly string[], creatorId: CreatorId | null): Promise<Map<string, PostTotals>> {
+  const out = new Map<string, PostTotals>();
+  if (posts.length === 0) return out;
+  const list = [...new Set(posts)];
+  const [cards, sales] = await Promise.all([
+    db
+      .select({ post: cardDaily.post, views: sql<number>`sum(${cardDaily.views})`, clicks: sql<number>`sum(${cardDaily.clicks})` })
+      .from(cardDaily)
+      .where(and(inArray(cardDaily.post, list), creatorId === null ? undefined : eq(cardDaily.creatorId, creatorId)))
+      .groupBy(cardDaily.post),
+    db
+      .select({ post: orderLines.sourcePost, orders: countedOrders, salesCents: sql<number>`sum(${lineSales})` })
+      .from(orderLines)
+      .innerJoin(orders, eq(orders.id, orderLines.orderId))
+      .where(
+        and(
+          inArray(orderLines.sourcePost, list),
+          eq(orderLines.attributionSource, 'post'),
+          sql`${orderLines.paidAt} is not null`,
+          creatorId === null ? undefined : eq(orderLines.creditedCreatorId, creatorId),
+        ),
+      )
+      .groupBy(orderLines.sourcePost),
+  ]);
+  const at = (post: string) => {
+    let t = out.get(post);
+    if (!t) out.set(post, (t = { views: 0, clicks: 0, orders: 0, salesCents: 0 }));
+    return t;
+  };
+  for (const r of cards) Object.assign(at(r.post), { views: num(r.views), clicks: num(r.clicks) });
+  for (const r of sales) if (r.post) Object.assign(at(r.post), { orders: num(r.orders), salesCents: num(r.salesCents) });
+  return out;
+}

@@ -7,14 +7,28 @@ import type { ProductRef } from './product-refs.ts';
 export type PostKind = 'look' | 'guide' | 'review';
 export const KIND_LABEL: Record<PostKind, string> = { look: 'Look', guide: 'Styling guide', review: 'Review' };
 
+/** A cover image: file posts use a fixed-size image, studio posts an upload with its renditions. */
+export interface PostHero {
+  src: string;
+  alt: string;
+  width?: number;
+  height?: number;
+  srcsetAvif?: string;
+  srcsetWebp?: string;
+}
+
 export interface PostSummary {
+  /** Where the post lives: a file in src/content/posts, or the studio (the database). */
+  source?: 'file' | 'studio';
+  /** Studio posts: the revision readers see (its document is rendered by the post page). */
+  revisionId?: number;
   slug: string;
   title: string;
   summary: string;
   creator: string;
   kind: PostKind;
   published: Date;
-  hero: { src: string; alt: string };
+  hero: PostHero;
   tags: string[];
   refs: ProductRef[];
 }

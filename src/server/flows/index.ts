@@ -13,3 +13,4 @@ export * from './sign-in.ts';
 export * from './coupon-admin.ts';
 export * from './creator-admin.ts';
 export * from './home.ts';
+export * from './studio.ts';
