@@ -7,6 +7,7 @@ export * from './catalog.ts';
 export * from './catalog-admin.ts';
 export * from './catalog-store.ts';
 export * from './money-input.ts';
+export * from './picker.ts';
 export * from './render-cache.ts';
 export * from './shop-query.ts';
 export * from './version-reader.ts';
