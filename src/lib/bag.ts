@@ -3,7 +3,7 @@
  */
 import type { AstroCookies } from 'astro';
 import { shop } from './runtime.ts';
-import { publishedPosts } from './content.ts';
+import { publishedPostLookup } from './content.ts';
 import type { SourceCheck } from '../server/cart/index.ts';
 
 export const BAG_COOKIE = 'lb_bag';
@@ -22,9 +22,9 @@ export function setBagCookie(cookies: AstroCookies, id: string): void {
  * product. Answers with the post's creator handle, which the bag stores for attribution.
  */
 export async function contentSourceCheck(): Promise<SourceCheck> {
-  const posts = await publishedPosts();
+  const find = await publishedPostLookup();
   return (post, card, productSlug) => {
-    const p = posts.find((x) => x.slug === post);
+    const p = find(post);
     return p !== undefined && p.refs.some((r) => r.position === card && r.slug === productSlug) ? p.creator : false;
   };
 }

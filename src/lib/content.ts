@@ -169,6 +169,12 @@ export async function publishedPost(slug: string): Promise<PostSummary | undefin
   return (await contentIndex()).bySlug.get(slug);
 }
 
+/** A lookup over the posts readers see now (for checks that need a plain function). */
+export async function publishedPostLookup(): Promise<(slug: string) => PostSummary | undefined> {
+  const { bySlug } = await contentIndex();
+  return (slug) => bySlug.get(slug);
+}
+
 /** Revisions never change, so their documents are cached by id (bounded). */
 const docs = new Map<number, StudioDoc>();
 const DOC_CACHE = 500;

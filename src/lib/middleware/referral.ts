@@ -16,7 +16,7 @@ import { recordReferral, type ReferralInput } from '../../server/attribution/ind
 import { REF_COOKIE, signRef } from '../../server/attribution/index.ts';
 import type { Db } from '../../server/db.ts';
 import { creditSettings, refSecret } from '../credit.ts';
-import { publishedPosts } from '../content.ts';
+import { publishedPostLookup } from '../content.ts';
 import { getDb, shop } from '../runtime.ts';
 
 /** This process's click queue: flushed every 250 ms or at 100 clicks, one transaction each (click-queue.ts). */
@@ -33,11 +33,10 @@ export async function flushQueuedWrites(): Promise<void> {
 }
 (globalThis as Record<symbol, unknown>)[Symbol.for('lookbook.flushQueuedWrites')] = flushQueuedWrites;
 
-let postSlugs: Promise<Set<string>> | undefined;
+/** Published now, file or studio (the index is live: src/lib/content.ts). */
 async function postChecker(): Promise<(slug: string) => boolean> {
-  postSlugs ??= publishedPosts().then((posts) => new Set(posts.map((p) => p.slug)));
-  const slugs = await postSlugs;
-  return (slug) => slugs.has(slug);
+  const find = await publishedPostLookup();
+  return (slug) => find(slug) !== undefined;
 }
 
 /** The visitor's address as Astro sees it (X-Forwarded-For only from a configured allowed domain). */

@@ -17,14 +17,17 @@ import { MAX_CARD_EVENTS_BYTES, parseCardEvents, type PostCards } from '../../se
 import { classifyUserAgent } from '../../server/attribution/index.ts';
 import { normaliseIp } from '../../server/auth/index.ts';
 import { publishedPosts } from '../../lib/content.ts';
+import type { PostSummary } from '../../server/content/index.ts';
 import { cardQueue } from '../../lib/middleware/referral.ts';
 
-let postCards: Promise<Map<string, PostCards>> | undefined;
-function loadPostCards(): Promise<Map<string, PostCards>> {
-  postCards ??= publishedPosts().then(
-    (posts) => new Map(posts.map((p) => [p.slug, { creator: p.creator, positions: new Set(p.refs.map((r) => r.position)) }])),
-  );
-  return postCards;
+/** The cards of the posts published now (file or studio), rebuilt when the post index changes. */
+let postCards: { posts: PostSummary[]; map: Map<string, PostCards> } | undefined;
+async function loadPostCards(): Promise<Map<string, PostCards>> {
+  const posts = await publishedPosts();
+  if (postCards?.posts !== posts) {
+    postCards = { posts, map: new Map(posts.map((p) => [p.slug, { creator: p.creator, positions: new Set(p.refs.map((r) => r.position)) }])) };
+  }
+  return postCards.map;
 }
 
 const json = (status: number, body: unknown) =>

@@ -39,8 +39,8 @@ import {
   type StudioDoc,
   type StudioPostRow,
 } from '../content/index.ts';
-import { getMediaInfo } from '../media/index.ts';
-import { refuse, type FieldErrors, type Refusal, type Result } from '../shared/index.ts';
+import { getMediaInfo, saveUpload, type SaveUploadResult } from '../media/index.ts';
+import { paths, refuse, type FieldErrors, type Refusal, type Result } from '../shared/index.ts';
 import type { App } from './app.ts';
 
 /** A refused save or publish: the message, field errors and the body's problems with their places. */
@@ -300,12 +300,20 @@ export async function loadStudioPreview(
 export async function saveCreatorProfile(
   app: App,
   user: SessionUser,
-  input: Parameters<typeof parseProfileFields>[0] & { creatorId?: number },
+  input: Parameters<typeof parseProfileFields>[0] & { creatorId?: number; avatarUpload?: Uint8Array | undefined },
   { now = Date.now() }: { now?: number } = {},
 ): Promise<Result<{ fields: ProfileFields }, 'invalid' | 'not_found' | 'creator_required'>> {
   const creatorId = user.role === 'admin' ? input.creatorId : user.creatorId;
   if (creatorId === undefined || creatorId === null) return refuse('creator_required', 'Choose the creator whose profile this is.');
   if (!(await getCreatorProfile(app.db, creatorId))) return refuse('not_found', 'There is no such creator.');
+  // Check the text before storing a photo, so a refused form leaves no orphan upload.
+  const first = parseProfileFields(input);
+  if (!first.ok) return first;
+  if (input.avatarUpload && input.avatarUpload.byteLength > 0) {
+    const up = await saveUpload(app.db, { bytes: input.avatarUpload, ownerCreatorId: creatorId, uploadedByUserId: user.id, now });
+    if (!up.ok) return refuse('invalid', up.message, { avatarMediaId: up.message });
+    input = { ...input, avatarMediaId: up.media.id };
+  }
   const parsed = parseProfileFields(input);
   if (!parsed.ok) return parsed;
   if (parsed.fields.avatarMediaId) {
@@ -322,4 +330,114 @@ export async function saveCreatorProfile(
 function isUniqueViolation(err: unknown): boolean {
   const text = String((err as { message?: unknown })?.message ?? '') + String((err as { cause?: { message?: unknown } })?.cause?.message ?? '');
   return /UNIQUE constraint failed|SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)/.test(text);
+}
+
+/** The editor form's buttons. Every one but "restore" saves the form first. */
+export const STUDIO_INTENTS = ['save', 'preview', 'publish', 'schedule', 'unpublish', 'cancel-schedule', 'restore'] as const;
+export type StudioIntent = (typeof STUDIO_INTENTS)[number];
+
+export type StudioActionOutcome =
+  | { kind: 'redirect'; to: string; done?: 'saved' | 'published' | 'scheduled' | 'unpublished' | 'unscheduled' | 'restored' }
+  | { kind: 'refused'; refusal: StudioRefusal; values: DraftFields | null };
+
+type FormLike = { get(name: string): FormDataEntryValue | null };
+
+/**
+ * A `datetime-local` value read as UTC ("2026-12-24T09:30"), the zone the studio shows.
+ * @example parseUtcDateTime('2026-12-24T09:30') // Date.UTC(2026, 11, 24, 9, 30)
+ */
+export function parseUtcDateTime(value: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value.trim());
+  if (!m) return Number.NaN;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const at = Date.UTC(y, mo - 1, d, h, mi);
+  const back = new Date(at);
+  return back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 ? at : Number.NaN;
+}
+
+/**
+ * The editor page's POST: save the form, then do what the pressed button asks. `heroUpload` is
+ * the cover image chosen in the form without JavaScript (the editor uploads it on its own).
+ */
+export async function runStudioPostAction(
+  app: App,
+  user: SessionUser,
+  id: number,
+  { form, heroUpload, fileSlugs, now = Date.now() }: { form: FormLike; heroUpload?: Uint8Array | undefined; fileSlugs: ReadonlySet<string>; now?: number },
+): Promise<StudioActionOutcome> {
+  const str = (k: string) => {
+    const v = form.get(k);
+    return typeof v === 'string' ? v : '';
+  };
+  const intent = STUDIO_INTENTS.find((i) => i === str('intent')) ?? 'save';
+  const self = paths.studioPost(id);
+  if (intent === 'restore') {
+    const r = await restoreStudioRevision(app, user, id, Number(str('revision')), { now });
+    return r.ok ? { kind: 'redirect', to: self, done: 'restored' } : { kind: 'refused', refusal: r, values: null };
+  }
+  const fields: Record<string, unknown> = Object.fromEntries(['title', 'slug', 'summary', 'kind', 'tags', 'heroMediaId', 'heroAlt', 'body'].map((k) => [k, str(k)]));
+  if (heroUpload && heroUpload.byteLength > 0) {
+    const uploaded = await uploadStudioImage(app, user, id, heroUpload, { now });
+    if (!uploaded.ok) return { kind: 'refused', refusal: { ...uploaded, fieldErrors: { heroMediaId: uploaded.message } }, values: echo(fields) };
+    fields.heroMediaId = uploaded.media.id;
+  }
+  const draftVersion = Number(str('draftVersion'));
+  const saved = await saveStudioDraft(app, user, id, { fields, draftVersion: Number.isSafeInteger(draftVersion) ? draftVersion : -1, fileSlugs, now });
+  if (!saved.ok) return { kind: 'refused', refusal: saved, values: echo(fields) };
+  const values = saved.fields;
+  switch (intent) {
+    case 'save':
+      return { kind: 'redirect', to: self, done: 'saved' };
+    case 'preview': {
+      const link = await studioPreviewLink(app, user, id, { now });
+      return link.ok ? { kind: 'redirect', to: paths.preview(link.token) } : { kind: 'refused', refusal: link, values };
+    }
+    case 'publish':
+    case 'schedule': {
+      const at = intent === 'schedule' ? parseUtcDateTime(str('publishAt')) : undefined;
+      if (at !== undefined && Number.isNaN(at)) return { kind: 'refused', refusal: refuse('invalid', 'Choose the date and time to publish at.', { publishAt: 'Choose the date and time to publish at.' }), values };
+      const r = await publishStudioPost(app, user, id, { ...(at !== undefined ? { at } : {}), fileSlugs, now });
+      return r.ok ? { kind: 'redirect', to: self, done: r.scheduled ? 'scheduled' : 'published' } : { kind: 'refused', refusal: r, values };
+    }
+    case 'unpublish': {
+      const r = await unpublishStudioPost(app, user, id, { now });
+      return r.ok ? { kind: 'redirect', to: self, done: 'unpublished' } : { kind: 'refused', refusal: r, values };
+    }
+    case 'cancel-schedule': {
+      const r = await cancelStudioSchedule(app, user, id, { now });
+      return r.ok ? { kind: 'redirect', to: self, done: 'unscheduled' } : { kind: 'refused', refusal: r, values };
+    }
+  }
+}
+
+/** The form's values as typed, to show again next to the errors. */
+function echo(fields: Record<string, unknown>): DraftFields {
+  const s = (k: string) => (typeof fields[k] === 'string' ? (fields[k] as string) : '');
+  const kind = s('kind');
+  return {
+    title: s('title'),
+    slug: s('slug'),
+    summary: s('summary'),
+    kind: kind === 'guide' || kind === 'review' ? kind : 'look',
+    tags: s('tags').split(',').map((t) => t.trim()).filter(Boolean),
+    heroMediaId: s('heroMediaId') || null,
+    heroAlt: s('heroAlt'),
+    body: s('body'),
+  };
+}
+
+/**
+ * An image uploaded for a post (cover or inline): owned by the post's creator, so it can be used
+ * in their post whoever uploaded it (the creator, or an admin helping).
+ */
+export async function uploadStudioImage(
+  app: App,
+  user: SessionUser,
+  postId: number,
+  bytes: Uint8Array,
+  { now = Date.now() }: { now?: number } = {},
+): Promise<SaveUploadResult | Refusal<'not_found'>> {
+  const owned = await loadOwnedPost(app, user, postId);
+  if (!owned.ok) return owned;
+  return saveUpload(app.db, { bytes, ownerCreatorId: owned.post.creatorId, uploadedByUserId: user.id, now });
 }
