@@ -25,6 +25,7 @@ import {
   previewToken,
   publishProblems,
   readPreviewToken,
+  readerRevision,
   scheduleProblem,
   settled,
   slugTaken,
@@ -217,7 +218,7 @@ export async function unpublishStudioPost(app: App, user: SessionUser, id: numbe
   const owned = await loadOwnedPost(app, user, id);
   if (!owned.ok) return owned;
   const state = settled(owned.post, now);
-  if (state.liveRevisionId === null && state.scheduledRevisionId === null) return refuse('not_allowed', 'This post is not published.');
+  if (readerRevision(state, now) === null && state.scheduledRevisionId === null) return refuse('not_allowed', 'This post is not published.');
   await app.db.transaction(async (tx) => {
     await writePublishState(tx, id, { ...state, unpublishedAt: state.firstPublishedAt === null ? null : now, scheduledRevisionId: null, scheduledFor: null }, now);
     await bumpContentVersion(tx);
