@@ -105,7 +105,7 @@ async function compileBody(app: App, post: Owned, fields: DraftFields, { publish
     const first = result.problems[0];
     const summary = result.problems.length === 1 ? 'The post has 1 problem to fix' : `The post has ${result.problems.length} problems to fix`;
     return {
-      ...refuse('invalid', `${summary}${first ? ` — line ${first.line}: ${first.message}` : '.'}`, { ...fieldErrors, body: first ? `Line ${first.line}: ${first.message}` : 'Check the post.' }),
+      ...refuse('invalid', `${summary}${first ? ` — ${first.message}` : '.'}`, { ...fieldErrors, body: first ? first.message : 'Check the post.' }),
       problems: result.problems,
     };
   }
