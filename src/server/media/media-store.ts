@@ -14,7 +14,6 @@ import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { media, mediaFiles } from '../../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import type { MediaInfo } from '../content/index.ts';
-import type { Result } from '../shared/index.ts';
 import { MEDIA_ID } from './media-urls.ts';
 import { processImage } from './process-image.ts';
 import { MEDIA_LIMITS, type ImageLimits, type RenditionFormat, type UploadRefusal } from './rules.ts';
@@ -37,7 +36,7 @@ export interface SaveUploadInput {
   limits?: ImageLimits;
 }
 
-export type SaveUploadResult = Result<{ media: MediaInfo & { sourceFormat: SourceFormat } }> | UploadRefusal;
+export type SaveUploadResult = { ok: true; media: MediaInfo & { sourceFormat: SourceFormat } } | UploadRefusal;
 
 /**
  * Checks and renders an upload, then stores it with its renditions.
@@ -99,7 +98,7 @@ export async function getMediaInfo(db: DbOrTx, ids: readonly string[], scope: Me
 }
 
 export interface RenditionFile {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   width: number;
   height: number;
   format: RenditionFormat;
@@ -117,8 +116,9 @@ export async function getRendition(db: DbOrTx, id: string, width: number, format
     .where(and(eq(mediaFiles.mediaId, id), eq(mediaFiles.width, width), eq(mediaFiles.format, format)))
     .get();
   if (!row) return undefined;
+  // libSQL hands back a Buffer over a plain ArrayBuffer; the view avoids copying it.
   const bytes = row.bytes as Uint8Array;
-  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), width, height: row.height, format, contentType: CONTENT_TYPES[format] };
+  return { bytes: new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength), width, height: row.height, format, contentType: CONTENT_TYPES[format] };
 }
 
 export interface MediaListItem extends MediaInfo {

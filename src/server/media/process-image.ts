@@ -16,10 +16,9 @@
  * (`sharp.concurrency(1)`), AVIF is encoded at a low effort, and sharp's operation cache — useless
  * for inputs never seen twice — is off.
  */
-import sharp from 'sharp';
-import type { Result } from '../shared/index.ts';
+import sharp, { type Metadata } from 'sharp';
 import { MEDIA_LIMITS, RENDITION_FORMATS, renditionWidths, uploadRefusal, type ImageLimits, type RenditionFormat, type UploadRefusal } from './rules.ts';
-import { decoderMatches, sniffImageFamily, type SourceFormat } from './sniff.ts';
+import { decoderMatches, sniffImageFamily, type SniffedFamily, type SourceFormat } from './sniff.ts';
 
 export interface Rendition {
   width: number;
@@ -37,7 +36,7 @@ export interface ProcessedImage {
   renditions: Rendition[];
 }
 
-export type ProcessImageResult = Result<ProcessedImage> | UploadRefusal;
+export type ProcessImageResult = ({ ok: true } & ProcessedImage) | UploadRefusal;
 
 const AVIF = { quality: 50, effort: 2 } as const;
 const WEBP = { quality: 78, effort: 4 } as const;
@@ -73,10 +72,10 @@ export async function processImage(bytes: Uint8Array, limits: ImageLimits = MEDI
   return oneAtATime(() => render(bytes, family, limits));
 }
 
-async function render(bytes: Uint8Array, family: NonNullable<ReturnType<typeof sniffImageFamily>>, limits: ImageLimits): Promise<ProcessImageResult> {
+async function render(bytes: Uint8Array, family: SniffedFamily, limits: ImageLimits): Promise<ProcessImageResult> {
   // failOn 'warning': a truncated or corrupt file is refused, not rendered half grey.
   const input = { limitInputPixels: limits.maxPixels, failOn: 'warning', pages: 1 } as const;
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     // Reads the header only; libvips already refuses here a header over the pixel limit.
     meta = await sharp(bytes, input).metadata();

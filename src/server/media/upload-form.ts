@@ -4,7 +4,6 @@
  * most that many bytes (at once when its Content-Length says so), never buffered whole. The file's
  * name and type as the browser sent them are ignored: process-image.ts sniffs the bytes.
  */
-import type { Result } from '../shared/index.ts';
 import { MEDIA_LIMITS, uploadRefusal, type ImageLimits, type UploadRefusal } from './rules.ts';
 
 /** Where an upload will be used; all are processed alike today. */
@@ -14,7 +13,7 @@ export type UploadPurpose = (typeof UPLOAD_PURPOSES)[number];
 /** Room for the multipart boundaries and the other fields around the file. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
 
-export type UploadForm = Result<{ bytes: Uint8Array; purpose: UploadPurpose }> | UploadRefusal;
+export type UploadForm = { ok: true; bytes: Uint8Array; purpose: UploadPurpose } | UploadRefusal;
 
 /**
  * The uploaded file's bytes and purpose, or a refusal.
