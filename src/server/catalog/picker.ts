@@ -21,6 +21,9 @@ export const PICKER_LIMIT = 24;
 
 /** The same shape as the shop's category slugs (shop-query.ts). */
 const CATEGORY = /^[a-z0-9-]{1,60}$/;
+/** A product slug and a variant SKU as a post may name them (the studio compiler's patterns). */
+const PRODUCT_SLUG = /^[a-z0-9][a-z0-9-]{0,80}$/;
+const SKU = /^[A-Z0-9][A-Z0-9-]{0,40}$/i;
 
 export interface PickerQuery {
   /** Trimmed; empty lists the newest products. */
@@ -43,6 +46,18 @@ export function parsePickerQuery(params: URLSearchParams): Result<{ query: Picke
     return refuse('invalid', 'That category is not one of the shop’s — choose one from the list.', { category: 'Choose a category from the list.' });
   }
   return { ok: true, query: { q, category: raw === '' ? null : raw } };
+}
+
+/**
+ * The card preview's parameters (`/studio/api/card-preview`): a product slug and an optional SKU.
+ * @example parseCardPreviewQuery(new URLSearchParams('product=linen-shirt&variant=LIN-M')) // { ok: true, product: 'linen-shirt', variant: 'LIN-M' }
+ */
+export function parseCardPreviewQuery(params: URLSearchParams): Result<{ product: string; variant: string | undefined }, 'invalid'> {
+  const product = (params.get('product') ?? '').trim();
+  const variant = (params.get('variant') ?? '').trim();
+  if (!PRODUCT_SLUG.test(product)) return refuse('invalid', 'Choose a product to preview.');
+  if (variant !== '' && !SKU.test(variant)) return refuse('invalid', 'That size or colour is not one of this product’s — choose another.');
+  return { ok: true, product, variant: variant === '' ? undefined : variant };
 }
 
 export interface PickerVariant {

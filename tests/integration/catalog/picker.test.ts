@@ -5,7 +5,7 @@ import { createTestDb } from '../../helpers/db.ts';
 import { fillBag, placeTestOrder } from '../../helpers/checkout.ts';
 import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { formatMoney } from '../../../src/server/shared/index.ts';
-import { parsePickerQuery, pickerJson, searchPickerProducts, PICKER_LIMIT } from '../../../src/server/catalog/index.ts';
+import { parseCardPreviewQuery, parsePickerQuery, pickerJson, searchPickerProducts, PICKER_LIMIT } from '../../../src/server/catalog/index.ts';
 
 let db: Db;
 const T0 = Date.UTC(2026, 11, 2, 10);
@@ -130,5 +130,17 @@ describe('parsePickerQuery', () => {
     const bad = parsePickerQuery(new URLSearchParams({ category: '../tops' }));
     expect(bad).toMatchObject({ ok: false, reason: 'invalid' });
     if (!bad.ok) expect(bad.message).not.toMatch(/slug|regex/i);
+  });
+});
+
+describe('parseCardPreviewQuery', () => {
+  it('takes a product slug and an optional SKU', () => {
+    expect(parseCardPreviewQuery(new URLSearchParams('product=linen-shirt&variant=LIN-SAND-M'))).toEqual({ ok: true, product: 'linen-shirt', variant: 'LIN-SAND-M' });
+    expect(parseCardPreviewQuery(new URLSearchParams('product=linen-shirt&variant='))).toEqual({ ok: true, product: 'linen-shirt', variant: undefined });
+  });
+  it('refuses what is not a slug or a SKU', () => {
+    for (const qs of ['', 'product=Linen%20Shirt', 'product=../etc', 'product=-x', 'product=tee&variant=a%20b', 'product=tee&variant=<b>']) {
+      expect(parseCardPreviewQuery(new URLSearchParams(qs)).ok, qs).toBe(false);
+    }
   });
 });
