@@ -60,9 +60,10 @@ import {
 } from '@mdxeditor/editor';
 import '@mdxeditor/editor/style.css';
 import './post-editor.css';
-import { $createParagraphNode, $getNodeByKey, $getRoot, $getSelection, $isNodeSelection, $isParagraphNode, $isRangeSelection, type LexicalNode } from 'lexical';
+import { $createParagraphNode, $getNodeByKey, $getRoot, $getSelection, $isElementNode, $isNodeSelection, $isParagraphNode, $isRangeSelection, type LexicalNode } from 'lexical';
 import type { MdxJsxFlowElement } from 'mdast-util-mdx';
 import { Autosave, type SaveState } from './autosave.ts';
+import { adoptCodeMirrorStyles } from './csp-styles.ts';
 import {
   AUTOSAVE_FIELDS,
   autosavePayload,
@@ -79,7 +80,7 @@ import {
 } from './editor-model.ts';
 import { makeImageDialog, type Uploader } from './ImageDialog.tsx';
 import ProductPicker from './ProductPicker.tsx';
-import { SHOP_BLOCK_DESCRIPTORS } from './ShopBlocks.tsx';
+import { nestedEditorSyncPlugin, SHOP_BLOCK_DESCRIPTORS } from './ShopBlocks.tsx';
 import { StudioContext, type PickerRequest, type PickerResult, type StudioEditorContext } from './studio-context.ts';
 
 export interface PostEditorProps {
@@ -102,6 +103,8 @@ interface Mount {
   textarea: HTMLTextAreaElement;
   container: HTMLElement;
 }
+
+adoptCodeMirrorStyles();
 
 export default function PostEditor(props: PostEditorProps) {
   const [mount, setMount] = useState<Mount | null>(null);
@@ -456,18 +459,33 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
         } else {
           $getRoot().append(node);
         }
-        // Somewhere to go on writing after the block.
-        if (!node.getNextSibling()) node.insertAfter($createParagraphNode());
+        // Somewhere to go on writing after the block; the next block inserted goes there too.
+        let next = node.getNextSibling();
+        if (!$isElementNode(next)) {
+          next = $createParagraphNode();
+          node.insertAfter(next);
+        }
+        next.selectStart();
         inserted = node;
       },
       {
         onUpdate: () => {
-          const n = inserted as (LexicalNode & { select?: () => void }) | null;
-          // The block's editor mounts after this update; then its first control (or text) takes the focus.
-          setTimeout(() => root.getEditorState().read(() => ($getNodeByKey(n?.getKey() ?? '') as typeof n)?.select?.()), 0);
+          const key = (inserted as LexicalNode | null)?.getKey();
+          if (key) focusBlock(key);
         },
       },
     );
+  }
+
+  /**
+   * A new block takes the focus once its editor has mounted (a few frames): a Callout's text, or
+   * the first button of a card's or look's bar.
+   */
+  function focusBlock(key: string, tries = 20) {
+    const el = realm.current?.getValue(rootEditor$)?.getElementByKey(key);
+    const target = el?.querySelector<HTMLElement>('.pe-callout__body [contenteditable="true"]') ?? el?.querySelector<HTMLElement>('.pe-block__bar button:not(:disabled)');
+    if (target) target.focus();
+    else if (tries > 0) requestAnimationFrame(() => focusBlock(key, tries - 1));
   }
 
   const openPicker: StudioEditorContext['openPicker'] = useCallback((request, onPick, from) => {
@@ -538,6 +556,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
       thematicBreakPlugin(),
       codeBlockPlugin({ codeBlockEditorDescriptors: [{ priority: -10, match: () => true, Editor: PlainCodeEditor }] }),
       jsxPlugin({ jsxComponentDescriptors: SHOP_BLOCK_DESCRIPTORS, allowFragment: false }),
+      nestedEditorSyncPlugin(),
       markdownShortcutPlugin(),
       // The compiler's limit (src/server/content/studio-mdx.ts STUDIO_MDX_LIMITS.maxChars).
       maxLengthPlugin(100_000),

@@ -12,13 +12,17 @@
  */
 import { useEffect, useId, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
 import {
+  addNestedEditorChild$,
+  NESTED_EDITOR_UPDATED_COMMAND,
   NestedLexicalEditor,
+  realmPlugin,
   useLexicalNodeRemove,
   useMdastNodeUpdater,
   useNestedEditorContext,
   type JsxComponentDescriptor,
   type JsxEditorProps,
 } from '@mdxeditor/editor';
+import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext';
 import { $getNodeByKey } from 'lexical';
 import type { RootContent } from 'mdast';
 import type { MdxJsxFlowElement, MdxJsxTextElement } from 'mdast-util-mdx';
@@ -66,7 +70,7 @@ function usePlace(): { first: boolean; last: boolean } {
 }
 
 /** The bar every block has: its kind, Move up / Move down, the block's own actions, Remove. */
-function BlockBar({ kind, label, children }: { kind: string; label: string; children?: ReactNode }) {
+function BlockBar({ kind, label, takeFocus = true, children }: { kind: string; label: string; takeFocus?: boolean; children?: ReactNode }) {
   const { parentEditor, lexicalNode, focusEmitter } = useNestedEditorContext();
   const remove = useLexicalNodeRemove();
   const { announce } = useStudio();
@@ -75,8 +79,10 @@ function BlockBar({ kind, label, children }: { kind: string; label: string; chil
   const down = useRef<HTMLButtonElement>(null);
   const bar = useRef<HTMLDivElement>(null);
 
-  // Arrowing onto the block in the editor selects it: its first control takes the focus.
+  // Arrowing onto the block (or inserting it) selects it: its first control takes the focus. The
+  // node has one focus listener; a Callout leaves it to its text (NestedLexicalEditor).
   useEffect(() => {
+    if (!takeFocus) return;
     let live = true;
     focusEmitter.subscribe(() => {
       if (live) bar.current?.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus();
@@ -84,7 +90,7 @@ function BlockBar({ kind, label, children }: { kind: string; label: string; chil
     return () => {
       live = false;
     };
-  }, [focusEmitter]);
+  }, [focusEmitter, takeFocus]);
 
   const move = (dir: -1 | 1) => {
     const button = dir < 0 ? up.current : down.current;
@@ -256,7 +262,7 @@ export function CalloutEditor({ mdastNode }: JsxEditorProps) {
   const toneId = useId();
   return (
     <div className={`pe-block pe-block--callout pe-callout pe-callout--${tone}`} role="group" aria-label={`Callout${title ? `: ${title}` : ''}`}>
-      <BlockBar kind="Callout" label="Callout" />
+      <BlockBar kind="Callout" label="Callout" takeFocus={false} />
       <div className="pe-callout__fields">
         <TitleField label="Callout title (optional)" value={title ?? ''} placeholder="Fit note" onCommit={(t) => update({ attributes: setAttrs(node.attributes, { title: t === '' ? null : t }) })} />
         <div className="pe-field" {...contained}>
@@ -322,3 +328,31 @@ export const SHOP_BLOCK_DESCRIPTORS: JsxComponentDescriptor[] = [
     Editor: CalloutEditor,
   },
 ];
+
+/**
+ * MDXEditor writes a nested editor's text (a Callout's) into the post only when it loses focus.
+ * This child of every nested editor also does it shortly after typing stops, so the hidden body
+ * field, autosave and the leave warning see what is being written in a Callout.
+ */
+function NestedEditorSync() {
+  const [editor] = useLexicalComposerContext();
+  useEffect(() => {
+    let timer: number | undefined;
+    const off = editor.registerUpdateListener(({ dirtyElements, dirtyLeaves }) => {
+      if (dirtyElements.size === 0 && dirtyLeaves.size === 0) return; // the caret moved, nothing else
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => editor.dispatchCommand(NESTED_EDITOR_UPDATED_COMMAND, undefined), 400);
+    });
+    return () => {
+      window.clearTimeout(timer);
+      off();
+    };
+  }, [editor]);
+  return null;
+}
+
+export const nestedEditorSyncPlugin = realmPlugin({
+  init(realm) {
+    realm.pub(addNestedEditorChild$, NestedEditorSync);
+  },
+});

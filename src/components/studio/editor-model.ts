@@ -86,7 +86,7 @@ export function readSaveResponse(status: number, body: unknown): SaveOutcome {
  * @example savedAtLabel(new Date('2026-12-02T10:42:00'), 'en-GB') // 'Saved at 10:42'
  */
 export function savedAtLabel(at: Date, locale?: string): string {
-  return `Saved at ${at.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })}`;
+  return `Saved at ${at.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' })}`;
 }
 
 // ─── Shop blocks: props ──────────────────────────────────────────────────────────────────────────

@@ -19,6 +19,7 @@ import {
   readProductCard,
   readSaveResponse,
   saveReconcile,
+  savedAtLabel,
   setAttrs,
   slugListExpression,
   withoutCardIds,
@@ -138,6 +139,10 @@ describe('card ids the server writes', () => {
 });
 
 describe('small helpers', () => {
+  it('says when it saved, in the writer\'s clock', () => {
+    expect(savedAtLabel(new Date(2026, 11, 2, 10, 42), 'en-GB')).toBe('Saved at 10:42');
+    expect(savedAtLabel(new Date(2026, 11, 2, 9, 5), 'en-US')).toMatch(/^Saved at 9:05\sAM$/);
+  });
   it('card preview address', () => {
     expect(cardPreviewHref('/studio/api/card-preview', 'tee')).toBe('/studio/api/card-preview?product=tee');
     expect(cardPreviewHref('/studio/api/card-preview', 'tee', 'TEE-M')).toBe('/studio/api/card-preview?product=tee&variant=TEE-M');
