@@ -7,7 +7,7 @@
  *
  * A native modal <dialog> in document.body (outside the post form: its Enter never submits it).
  */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { closeImageDialog$, imageDialogState$, saveImage$, useCellValue, usePublisher } from '@mdxeditor/editor';
 
@@ -66,7 +66,7 @@ function ImageForm({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const submit = async (e: FormEvent) => {
+  const submit = async (e: { preventDefault(): void; stopPropagation(): void }) => {
     e.preventDefault();
     e.stopPropagation();
     const file = fileInput.current?.files?.[0];

@@ -367,8 +367,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
     };
     const onBeforeUnload = (e: BeforeUnloadEvent) => {
       if (!autosave.dirty || leaving.current) return;
-      e.preventDefault();
-      e.returnValue = '';
+      e.preventDefault(); // the browser asks "Leave site?"
     };
     const onPageShow = (e: PageTransitionEvent) => {
       // Back to this page from the history: it is not being left any more.
