@@ -4,9 +4,11 @@
  */
 export * from './content-check.ts';
 export * from './json-ld.ts';
+export * from './pagination.ts';
 export * from './posts.ts';
 export * from './product-refs.ts';
 export * from './preview-token.ts';
+export * from './sitemap.ts';
 export * from './studio-doc.ts';
 export * from './studio-mdx.ts';
 export * from './studio-profile.ts';

@@ -5,7 +5,8 @@
 export const paths = {
   home: () => '/',
   post: (slug: string) => `/posts/${encodeURIComponent(slug)}`,
-  creator: (handle: string) => `/creators/${encodeURIComponent(handle)}`,
+  /** A creator's page; their posts past the first 24 at `?page=2` … (src/server/content/pagination.ts). */
+  creator: (handle: string, page = 1) => `/creators/${encodeURIComponent(handle)}${page > 1 ? `?page=${page}` : ''}`,
   product: (slug: string) => `/products/${encodeURIComponent(slug)}`,
   shop: (query?: Record<string, string | number | undefined>) => {
     const qs = new URLSearchParams();
@@ -20,7 +21,15 @@ export const paths = {
   rss: () => '/rss.xml',
   checkout: () => '/checkout',
   devMail: () => '/dev/mail',
-  posts: (page = 1) => (page > 1 ? `/posts?page=${page}` : '/posts'),
+  /**
+   * The posts index, optionally one kind (look, guide, review): paths, not a query string, so every
+   * page is render-cached and its own canonical address (src/server/content/pagination.ts).
+   * @example paths.posts() // '/posts';  paths.posts(2, 'look') // '/posts/kind/look/page/2'
+   */
+  posts: (page = 1, kind?: string) => `${kind ? `/posts/kind/${encodeURIComponent(kind)}` : '/posts'}${page > 1 ? `/page/${page}` : ''}`,
+  sitemap: () => '/sitemap.xml',
+  /** One part of the sitemap once it is an index (more than 5,000 addresses). */
+  sitemapPart: (n: number) => `/sitemaps/${n}.xml`,
   studio: () => '/studio',
   studioPost: (id: number) => `/studio/posts/${id}`,
   studioProfile: () => '/studio/profile',

@@ -1,0 +1,110 @@
+/**
+ * Reader lists in pages (the posts index, a creator's posts, the sitemap's parts): which slice a
+ * page shows, and the one rule for a page number that arrives in an address.
+ *
+ * The rule (pages answer with `httpStatus` of the refusal, or redirect):
+ *   - no number                      → page 1
+ *   - "2", "3" … (digits, no sign)   → that page
+ *   - "1"                            → redirect to the list's own address (one address per page)
+ *   - leading zeros ("02")           → redirect to "2"
+ *   - anything else ("abc", "0", "-1", "2.5", "1e3", more than 6 digits)
+ *                                    → refused, 'invalid' (400): the page says so and links page 1
+ *   - a number past the last page    → refused, 'not_found' (404)
+ * An empty list still has a page 1 (showing nothing), so a list's own address never 404s.
+ *
+ * Addresses: the posts index is `/posts`, `/posts/page/2`, `/posts/kind/look`,
+ * `/posts/kind/look/page/2` (src/server/shared/paths.ts). Paths, not `?page=`, because the render
+ * cache never serves a URL with a query string (src/server/catalog/render-cache.ts) and the layout's
+ * canonical link is the path; `/posts/<slug>` stays a post's address (one segment — a post may even
+ * be called "page" or "kind", the lists live two segments deep). A creator's posts stay on the
+ * creator's one page file, `/creators/<handle>?page=2`.
+ */
+import { refuse, type Refusal, type Result } from '../shared/index.ts';
+
+/** Posts per page on the posts index and a creator's page. */
+export const POSTS_PER_PAGE = 24;
+
+/** A page number of more digits than this is not one a list here will have. */
+const MAX_PAGE_DIGITS = 6;
+
+export interface Page<T> {
+  /** What this page shows, in the list's order. */
+  items: T[];
+  /** 1-based. */
+  page: number;
+  /** At least 1 (an empty list has one empty page). */
+  pages: number;
+  /** Every item on every page. */
+  total: number;
+  prev?: number;
+  next?: number;
+}
+
+/**
+ * The page `page` of `items`, `perPage` at a time.
+ * @example paginate(['a', 'b', 'c'], 2, 2) // { ok: true, items: ['c'], page: 2, pages: 2, total: 3, prev: 1 }
+ * @example paginate(['a'], 3, 2)           // { ok: false, reason: 'not_found', … }
+ */
+export function paginate<T>(items: readonly T[], page: number, perPage: number): Result<Page<T>, 'invalid' | 'not_found'> {
+  if (!Number.isSafeInteger(perPage) || perPage < 1) throw new RangeError(`perPage must be a positive integer, got ${perPage}`);
+  if (!Number.isSafeInteger(page) || page < 1) return refuse('invalid', 'That is not a page number. Pages are counted 1, 2, 3 …');
+  const total = items.length;
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  if (page > pages) return refuse('not_found', pages === 1 ? 'This list has only one page.' : `This list has ${pages} pages; there is no page ${page}.`);
+  const start = (page - 1) * perPage;
+  return {
+    ok: true,
+    items: items.slice(start, start + perPage),
+    page,
+    pages,
+    total,
+    ...(page > 1 ? { prev: page - 1 } : {}),
+    ...(page < pages ? { next: page + 1 } : {}),
+  };
+}
+
+/** A page number as it arrived in an address: the page, whether to redirect to its one address, or a refusal. */
+export type PageParam = { ok: true; page: number; redirect: boolean } | Refusal<'invalid'>;
+
+/**
+ * Reads a page number from an address (a path segment or `?page=`); see the rule at the top.
+ * @example parsePageParam(undefined) // { ok: true, page: 1, redirect: false }
+ * @example parsePageParam('1')       // { ok: true, page: 1, redirect: true }   (→ the list's own address)
+ * @example parsePageParam('007')     // { ok: true, page: 7, redirect: true }
+ * @example parsePageParam('abc')     // { ok: false, reason: 'invalid', … }
+ */
+export function parsePageParam(raw: string | null | undefined): PageParam {
+  if (raw === undefined || raw === null) return { ok: true, page: 1, redirect: false };
+  const digits = /^0*([0-9]+)$/.exec(raw)?.[1];
+  if (digits === undefined || digits === '0' || digits.length > MAX_PAGE_DIGITS) {
+    return refuse('invalid', 'That is not a page number. Pages are counted 1, 2, 3 …');
+  }
+  const page = Number(digits);
+  return { ok: true, page, redirect: page === 1 || digits !== raw };
+}
+
+/** A numbered link in a pager, or a gap ("…") between numbers. */
+export type PagerItem = number | 'gap';
+
+/**
+ * The page numbers a pager shows: the first, the last, and `around` on each side of the current
+ * page, with a gap where numbers are left out (a gap never stands for a single page — that page is
+ * shown instead). A list of 400 pages gets a handful of links, never 400.
+ * @example pagerItems(1, 1)     // [1]
+ * @example pagerItems(6, 12)    // [1, 'gap', 4, 5, 6, 7, 8, 'gap', 12]
+ * @example pagerItems(2, 10, 1) // [1, 2, 3, 'gap', 10]
+ */
+export function pagerItems(page: number, pages: number, around = 2): PagerItem[] {
+  const shown = new Set<number>([1, pages]);
+  for (let n = page - around; n <= page + around; n++) if (n >= 1 && n <= pages) shown.add(n);
+  const sorted = [...shown].sort((a, b) => a - b);
+  const out: PagerItem[] = [];
+  let last = 0;
+  for (const n of sorted) {
+    if (n - last === 2) out.push(n - 1);
+    else if (n - last > 2) out.push('gap');
+    out.push(n);
+    last = n;
+  }
+  return out;
+}
