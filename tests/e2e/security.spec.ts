@@ -143,7 +143,8 @@ describe('pages work under the Content-Security-Policy, with no violation', () =
     expect((await added).headers()['content-type']).toContain('application/json');
     expect(new URL(page.url()).pathname).toBe('/products/canvas-market-tote');
     await page.getByRole('dialog').waitFor({ state: 'visible' });
-    expect(await page.getByRole('dialog').innerText()).toContain('Canvas Market Tote');
+    // The drawer opens at once and fills from /bag.json, so wait for its lines rather than racing them.
+    await expect.poll(() => page.getByRole('dialog').innerText()).toContain('Canvas Market Tote');
 
     // The checkout's shipping script changes the total when another method is picked.
     await page.goto('/checkout');

@@ -19,7 +19,8 @@
  * be called "page" or "kind", the lists live two segments deep). A creator's posts stay on the
  * creator's one page file, `/creators/<handle>?page=2`.
  */
-import { refuse, type Refusal, type Result } from '../shared/index.ts';
+import { paths, refuse, type Refusal, type Result } from '../shared/index.ts';
+import { KIND_LABEL, type PostKind, type PostSummary } from './posts.ts';
 
 /** Posts per page on the posts index and a creator's page. */
 export const POSTS_PER_PAGE = 24;
@@ -107,4 +108,46 @@ export function pagerItems(page: number, pages: number, around = 2): PagerItem[]
     last = n;
   }
   return out;
+}
+
+/** What the posts index shows at an address: a page of posts, a redirect to the page's one address, or a refusal. */
+export type PostListPage =
+  | { ok: true; list: Page<PostSummary>; kind: PostKind | undefined }
+  | { ok: false; redirect: string }
+  | Refusal<'invalid' | 'not_found'>;
+
+const isKind = (k: string): k is PostKind => Object.hasOwn(KIND_LABEL, k);
+
+/**
+ * The posts index at `{ kind, page }` (raw from the address; `posts` newest first, as
+ * `publishedPosts()` returns them — filtered here, never re-sorted). An unknown kind is not found.
+ * @example postListPage(posts, { kind: 'look', page: '2' }) // { ok: true, list: { items: [24 looks], page: 2, … }, kind: 'look' }
+ * @example postListPage(posts, { page: '1' })              // { ok: false, redirect: '/posts' }
+ */
+export function postListPage(posts: readonly PostSummary[], req: { kind?: string | null | undefined; page?: string | null | undefined }): PostListPage {
+  let kind: PostKind | undefined;
+  if (req.kind !== undefined && req.kind !== null) {
+    if (!isKind(req.kind)) return refuse('not_found', 'There is no such kind of post.');
+    kind = req.kind;
+  }
+  const n = parsePageParam(req.page);
+  if (!n.ok) return n;
+  if (n.redirect) return { ok: false, redirect: paths.posts(n.page, kind) };
+  const list = paginate(kind ? posts.filter((p) => p.kind === kind) : posts, n.page, POSTS_PER_PAGE);
+  return list.ok ? { ok: true, list, kind } : list;
+}
+
+/**
+ * The address below /posts of a list page: `page/2`, `kind/look`, `kind/look/page/2`; anything
+ * else is no list (undefined: the route answers 404). Values are returned raw for `postListPage`.
+ * @example parsePostListPath('kind/look/page/2') // { kind: 'look', page: '2' }
+ */
+export function parsePostListPath(rest: string | undefined): { kind?: string; page?: string } | undefined {
+  const parts = (rest ?? '').split('/');
+  if (!parts.every(Boolean)) return undefined;
+  const [a, b, c, d] = parts;
+  if (parts.length === 2 && a === 'page') return { page: b! };
+  if (parts.length === 2 && a === 'kind') return { kind: b! };
+  if (parts.length === 4 && a === 'kind' && c === 'page') return { kind: b!, page: d! };
+  return undefined;
 }
