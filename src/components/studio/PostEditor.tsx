@@ -359,8 +359,13 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
         void autosave.settle();
       }
       if (opensElsewhere(e.submitter)) {
-        // Preview opens in another tab: this page stays, and so does autosave.
-        setTimeout(() => autosave.resume(), 0);
+        // Preview opens in another tab: this page stays, and so does autosave. What the form just
+        // saved is sent again at once, so this tab learns the draft version that save made (the
+        // server answers a save of what it already holds with its version, not a conflict).
+        setTimeout(() => {
+          autosave.resume();
+          void autosave.flush();
+        }, 0);
       } else {
         leaving.current = true;
       }

@@ -89,13 +89,35 @@ export async function slugTaken(db: DbOrTx, slug: string, postId: number, fileSl
   return null;
 }
 
-/** Saves the draft if nobody saved since `draftVersion`; returns the new version or null (conflict). */
+/**
+ * Saves the draft if nobody saved since `draftVersion`; returns the new version or null (conflict).
+ * Saving what is already stored writes nothing and returns the stored version.
+ */
 export async function writeDraft(
   tx: DbOrTx,
   id: number,
   fields: DraftFields,
   { draftVersion, nextCard, now }: { draftVersion: number; nextCard: number; now: number },
 ): Promise<number | null> {
+  // A save of exactly what is stored changes nothing, so it keeps the version and is no conflict,
+  // whichever version it was based on: the editor's "Preview" saves the form in another tab while
+  // this tab's autosave may send the same text, and neither may turn the other into a conflict.
+  const current = await tx.select().from(posts).where(eq(posts.id, id)).get();
+  if (!current) return null;
+  if (
+    current.title === fields.title &&
+    (!fields.slug || current.slug === fields.slug) &&
+    current.summary === fields.summary &&
+    current.kind === fields.kind &&
+    current.tagsJson === JSON.stringify(fields.tags) &&
+    current.heroMediaId === fields.heroMediaId &&
+    current.heroAlt === fields.heroAlt &&
+    current.body === fields.body &&
+    current.nextCard === nextCard
+  ) {
+    return current.draftVersion;
+  }
+  if (current.draftVersion !== draftVersion) return null;
   const row = await tx
     .update(posts)
     .set({

@@ -81,6 +81,11 @@ async function anaDraft(slug: string, body = 'Intro.\n\n<ProductCard product="li
   return { id: created.id, saved, heroId: up.media.id };
 }
 
+/** A form as the editor page posts it (a plain map of field names to strings). */
+function formOf(values: Record<string, string | null>): { get(name: string): string | null } {
+  return { get: (name) => values[name] ?? null };
+}
+
 describe('drafts', () => {
   it('saves a draft, writes card ids into the body, and refuses a stale version', async () => {
     const { id, saved } = await anaDraft('linen-late-summer');
@@ -90,6 +95,35 @@ describe('drafts', () => {
     const stale = await saveStudioDraft(app, ana, id, { fields: { title: 'Other', body: 'x' }, draftVersion: 1, fileSlugs: NO_FILES, now: T0 });
     expect(stale).toMatchObject({ ok: false, reason: 'conflict' });
     expect((await getStudioPost(app.db, id))!.title).toBe('Linen for late summer');
+  });
+
+  it('a save that changes nothing keeps the version, so Preview in another tab does not make the next autosave a conflict', async () => {
+    const { id, saved } = await anaDraft('preview-keeps-version');
+    const fields = { ...saved.fields, tags: saved.fields.tags.join(', ') };
+    // The editor's "Preview": the form is saved as it stands, then a link is made.
+    const preview = await runStudioPostAction(app, ana, id, { form: formOf({ ...fields, intent: 'preview', draftVersion: String(saved.draftVersion) }), fileSlugs: NO_FILES, now: T0 + 1 });
+    expect(preview.kind).toBe('redirect');
+    const after = (await getStudioPost(app.db, id))!;
+    expect(after.draftVersion).toBe(saved.draftVersion);
+    expect(after.updatedAt).toBe(T0);
+    // This tab's next autosave, on the version it holds, goes through.
+    const next = await saveStudioDraft(app, ana, id, { fields: { ...fields, title: 'Linen, later' }, draftVersion: saved.draftVersion, fileSlugs: NO_FILES, now: T0 + 2 });
+    expect(next).toMatchObject({ ok: true, draftVersion: saved.draftVersion + 1 });
+  });
+
+  it('a preview of unsaved changes bumps the version once; the tab sending the same text again is answered with it, not a conflict', async () => {
+    const { id, saved } = await anaDraft('preview-of-changes');
+    const changed = { ...saved.fields, tags: saved.fields.tags.join(', '), title: 'Linen, changed before preview' };
+    const preview = await runStudioPostAction(app, ana, id, { form: formOf({ ...changed, intent: 'preview', draftVersion: String(saved.draftVersion) }), fileSlugs: NO_FILES, now: T0 + 1 });
+    expect(preview.kind).toBe('redirect');
+    expect((await getStudioPost(app.db, id))!.draftVersion).toBe(saved.draftVersion + 1);
+    // The editor tab still holds the old version and autosaves the same text: nothing to write, no conflict.
+    const same = await saveStudioDraft(app, ana, id, { fields: changed, draftVersion: saved.draftVersion, fileSlugs: NO_FILES, now: T0 + 2 });
+    expect(same).toMatchObject({ ok: true, draftVersion: saved.draftVersion + 1 });
+    // Different text on the old version is still a conflict.
+    const other = await saveStudioDraft(app, ana, id, { fields: { ...changed, title: 'Something else' }, draftVersion: saved.draftVersion, fileSlugs: NO_FILES, now: T0 + 3 });
+    expect(other).toMatchObject({ ok: false, reason: 'conflict' });
+    expect((await getStudioPost(app.db, id))!.title).toBe('Linen, changed before preview');
   });
 
   it('refuses a hostile body with its place, and writes nothing', async () => {
