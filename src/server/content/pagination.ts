@@ -25,6 +25,12 @@ import { KIND_LABEL, type PostKind, type PostSummary } from './posts.ts';
 /** Posts per page on the posts index and a creator's page. */
 export const POSTS_PER_PAGE = 24;
 
+/** Posts on the home page after the lead (the rest are on /posts): the page stays the same size at any number of posts. */
+export const HOME_LATEST = 12;
+
+/** Items in the RSS feed: the latest posts only (readers poll it; old posts are on /posts and in the sitemap). */
+export const RSS_LATEST = 50;
+
 /** A page number of more digits than this is not one a list here will have. */
 const MAX_PAGE_DIGITS = 6;
 
@@ -150,4 +156,22 @@ export function parsePostListPath(rest: string | undefined): { kind?: string; pa
   if (parts.length === 2 && a === 'kind') return { kind: b! };
   if (parts.length === 4 && a === 'kind' && c === 'page') return { kind: b!, page: d! };
   return undefined;
+}
+
+/** What a creator's page shows at `?page=`: a page of their posts, a redirect to the page's one address, or a refusal. */
+export type CreatorPostsPage = { ok: true; list: Page<PostSummary> } | { ok: false; redirect: string } | Refusal<'invalid' | 'not_found'>;
+
+/**
+ * A creator's posts at `?page=` (raw from the address; `theirPosts` newest first, only that
+ * creator's — the page also needs all of them for the picks). Same rule as the posts index: page 1
+ * and leading zeros redirect, not a number is invalid, past the end is not found.
+ * @example creatorPostsPage(mayasPosts, 'maya', '2') // { ok: true, list: { items: [Maya's 25th–48th], page: 2, … } }
+ * @example creatorPostsPage(mayasPosts, 'maya', '1') // { ok: false, redirect: '/creators/maya' }
+ */
+export function creatorPostsPage(theirPosts: readonly PostSummary[], handle: string, rawPage: string | null | undefined): CreatorPostsPage {
+  const n = parsePageParam(rawPage);
+  if (!n.ok) return n;
+  if (n.redirect) return { ok: false, redirect: paths.creator(handle, n.page) };
+  const list = paginate(theirPosts, n.page, POSTS_PER_PAGE);
+  return list.ok ? { ok: true, list } : list;
 }
