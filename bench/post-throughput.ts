@@ -1,5 +1,5 @@
 /**
- * `npm run bench:post-throughput [-- --path /posts/x] [--duration 10] [--connections 50] [--warmup 3] [--no-build] [--json out.json]`
+ * `npm run bench:post-throughput [-- --path /posts/x] [--studio] [--rounds 3] [--duration 10] [--connections 50] [--warmup 3] [--no-build] [--json out.json]`
  *
  * How close does the built Astro server (NODE_ENV=production, fresh seeded DB) get to the ceiling of
  * this machine for one page? Same run, same load, two targets, one after the other:
@@ -11,11 +11,19 @@
  * third child, so no server shares an event loop with the load generator.
  *
  * Reports req/s, 2xx/s, latency p50/p99, non-2xx and errors for both, and the ratio Astro/bare of 2xx
- * per second with PASS/FAIL against ≥ 0.25. Exit 0 either way; 1 if the page is not a 200 or anything breaks.
+ * per second with PASS/FAIL against ≥ 0.5. Exit 0 either way; 1 if the page is not a 200 or anything breaks.
  * Targets are 127.0.0.1 only.
+ *
+ * `--rounds N` loads the pages N times, alternating, and keeps each page's best Astro run
+ * and its best bare run (the same rule for both sides of every ratio).
+ *
+ * `--studio`: also publish a studio copy of the file post (same front matter and body, an uploaded
+ * cover, through the studio's own workflows — bench/lib/studio-copy.ts) on the same server, measure
+ * it the same way against its own bare bytes, and report studio ratio ÷ file ratio, which must be
+ * within 10 % (≥ 0.9) — a post written in the browser is served as fast as one kept in git.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -32,8 +40,13 @@ import {
   startBuiltServer,
   waitForHttp,
 } from '../scripts/lib/serve-built.ts';
+import { scriptApp } from '../scripts/lib/app.ts';
+import { loadScriptEnv } from '../scripts/env.ts';
+import { publishStudioCopy } from './lib/studio-copy.ts';
 
-const MIN_RATIO = 0.25;
+const MIN_RATIO = 0.5;
+/** A studio post's ratio ÷ the file post's ratio, same run: within 10 %. */
+const MIN_STUDIO_VS_FILE = 0.9;
 const DEFAULT_PATH = '/posts/autumn-capsule-wardrobe';
 const SELF = import.meta.filename;
 
@@ -45,6 +58,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '3' },
     'no-build': { type: 'boolean', default: false },
+    studio: { type: 'boolean', default: false },
+    // Load each page this many times, alternating between them, and keep each page's best run (a
+    // busy 2-core machine otherwise decides which page "wins" by what ran beside it).
+    rounds: { type: 'string', default: '1' },
     'out-dir': { type: 'string', default: 'dist' },
     json: { type: 'string' },
     // internal, for the child roles
@@ -205,6 +222,29 @@ async function startBare(file: string, contentType: string) {
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 
+interface PageRun {
+  label: string;
+  path: string;
+  bytes: number;
+  astro: LoadResult;
+  bare: LoadResult;
+  ratio: number;
+}
+
+/** The studio copy of a file post (`/posts/<slug>` → `/posts/<slug>-studio`), published on the server's database. */
+async function publishCopy(databaseUrl: string, filePath: string): Promise<string> {
+  const slug = decodeURIComponent(filePath.replace(/^\/posts\//, ''));
+  const dir = join(ROOT, 'src/content/posts');
+  const fileSlugs = new Set(readdirSync(dir).filter((f) => f.endsWith('.mdx')).map((f) => f.slice(0, -4)));
+  if (!fileSlugs.has(slug)) throw new Error(`--studio copies a file post: ${filePath} is not one of src/content/posts/*.mdx`);
+  const db = await openDb({ url: databaseUrl });
+  try {
+    return await publishStudioCopy(scriptApp(db, loadScriptEnv()), slug, `${slug}-studio`, fileSlugs);
+  } finally {
+    db.$client.close();
+  }
+}
+
 async function main(): Promise<void> {
   const path = args.path.startsWith('/') ? args.path : `/${args.path}`;
   const duration = positive('duration', args.duration, 600);
@@ -218,62 +258,79 @@ async function main(): Promise<void> {
 
   const tmp = mkdtempSync(join(tmpdir(), 'lookbook-bench-'));
   try {
-    // 1. Astro, production build.
+    // 1. Astro, production build: each page under load in turn, then its exact bytes fetched once.
     const astro = await startBuiltServer({ distDir: args['out-dir'] });
-    let astroResult: LoadResult;
-    let html: Buffer;
-    let contentType: string;
+    const pages: { label: string; path: string; astro: LoadResult; html: Buffer; contentType: string }[] = [];
     try {
-      const probe = await fetch(astro.baseURL + path, { redirect: 'manual' });
-      await probe.arrayBuffer();
-      if (probe.status !== 200) {
-        console.error(`GET ${path} answered ${probe.status} — cannot benchmark a page that does not render (does it exist yet?)`);
-        process.exitCode = 1;
-        return;
+      const targets = [{ label: args.studio ? 'file post' : 'page', path }];
+      if (args.studio) targets.push({ label: 'studio post', path: await publishCopy(astro.databaseUrl, path) });
+      for (const t of targets) {
+        const probe = await fetch(astro.baseURL + t.path, { redirect: 'manual' });
+        await probe.arrayBuffer();
+        if (probe.status !== 200) {
+          console.error(`GET ${t.path} answered ${probe.status} — cannot benchmark a page that does not render (does it exist yet?)`);
+          process.exitCode = 1;
+          return;
+        }
       }
       const bumpEvery = Number(args['bump-every']) || 0;
-      console.log(
-        `Astro: ${connections} connections, ${warmup} s warm-up + ${duration} s on ${path}${bumpEvery ? `, catalog changed every ${bumpEvery} ms` : ''} …`,
-      );
-      let bumps = 0;
-      let timer: NodeJS.Timeout | undefined;
-      const bumpDb = bumpEvery ? await openDb({ url: astro.databaseUrl }) : undefined;
-      if (bumpDb) {
-        timer = setInterval(() => {
-          void bumpCatalogVersion(bumpDb).then(() => bumps++);
-        }, bumpEvery);
+      const rounds = Math.round(positive('rounds', args.rounds, 20));
+      const best = new Map<string, LoadResult>();
+      for (let round = 1; round <= rounds; round++) {
+        for (const t of targets) {
+          console.log(
+            `Astro${rounds > 1 ? ` (round ${round}/${rounds})` : ''}: ${connections} connections, ${warmup} s warm-up + ${duration} s on ${t.path}${bumpEvery ? `, catalog changed every ${bumpEvery} ms` : ''} …`,
+          );
+          let bumps = 0;
+          let timer: NodeJS.Timeout | undefined;
+          const bumpDb = bumpEvery ? await openDb({ url: astro.databaseUrl }) : undefined;
+          if (bumpDb) {
+            timer = setInterval(() => {
+              void bumpCatalogVersion(bumpDb).then(() => bumps++);
+            }, bumpEvery);
+          }
+          let result: LoadResult;
+          try {
+            result = await runLoad(astro.baseURL + t.path, duration, connections, warmup);
+          } finally {
+            if (timer) clearInterval(timer);
+            bumpDb?.$client.close();
+          }
+          if (bumpEvery) console.log(`catalog version bumped ${bumps} times during the run`);
+          if (rounds > 1) console.log(`  ${result.okRps.toFixed(0)} 2xx/s, p99 ${ms(result.p99)}`);
+          const prev = best.get(t.path);
+          if (!prev || result.okRps > prev.okRps) best.set(t.path, result);
+        }
       }
-      try {
-        astroResult = await runLoad(astro.baseURL + path, duration, connections, warmup);
-      } finally {
-        if (timer) clearInterval(timer);
-        bumpDb?.$client.close();
+      for (const t of targets) {
+        const res = await fetch(astro.baseURL + t.path);
+        const html = Buffer.from(await res.arrayBuffer());
+        pages.push({ ...t, astro: best.get(t.path)!, html, contentType: res.headers.get('content-type') ?? 'text/html; charset=utf-8' });
       }
-      if (bumpEvery) console.log(`catalog version bumped ${bumps} times during the run`);
-      // 2. The page's exact bytes, fetched once.
-      const res = await fetch(astro.baseURL + path);
-      html = Buffer.from(await res.arrayBuffer());
-      contentType = res.headers.get('content-type') ?? 'text/html; charset=utf-8';
     } finally {
       await astro.stop();
     }
 
-    // 3. Bare node:http serving those bytes.
-    const file = join(tmp, 'page.html');
-    writeFileSync(file, html);
-    const bare = await startBare(file, contentType);
-    let bareResult: LoadResult;
-    try {
-      const check = Buffer.from(await (await fetch(bare.baseURL + path)).arrayBuffer());
-      if (!check.equals(html)) throw new Error('bare server did not return the same bytes');
-      console.log(`bare node:http: same load on the same ${html.length} bytes …`);
-      bareResult = await runLoad(bare.baseURL + path, duration, connections, warmup);
-    } finally {
-      await bare.stop();
+    // 2. Bare node:http serving each page's bytes, the same load.
+    const runs: PageRun[] = [];
+    for (const [i, pg] of pages.entries()) {
+      const file = join(tmp, `page-${i}.html`);
+      writeFileSync(file, pg.html);
+      const bare = await startBare(file, pg.contentType);
+      try {
+        const check = Buffer.from(await (await fetch(bare.baseURL + pg.path)).arrayBuffer());
+        if (!check.equals(pg.html)) throw new Error('bare server did not return the same bytes');
+        console.log(`bare node:http: same load on the same ${pg.html.length} bytes (${pg.label}) …`);
+        let bareResult = await runLoad(bare.baseURL + pg.path, duration, connections, warmup);
+        for (let round = 2; round <= Math.round(Number(args.rounds)); round++) {
+          const again = await runLoad(bare.baseURL + pg.path, duration, connections, warmup);
+          if (again.okRps > bareResult.okRps) bareResult = again;
+        }
+        runs.push({ label: pg.label, path: pg.path, bytes: pg.html.length, astro: pg.astro, bare: bareResult, ratio: bareResult.okRps > 0 ? pg.astro.okRps / bareResult.okRps : 0 });
+      } finally {
+        await bare.stop();
+      }
     }
-
-    const ratio = bareResult.okRps > 0 ? astroResult.okRps / bareResult.okRps : 0;
-    const pass = ratio >= MIN_RATIO && astroResult.non2xx === 0 && astroResult.errors === 0;
 
     const cols = ['target', 'req/s', '2xx/s', 'p50', 'p99', '2xx', 'non-2xx', 'errors', 'timeouts'];
     const widths = [18, 9, 9, 8, 8, 9, 8, 7, 8];
@@ -281,20 +338,32 @@ async function main(): Promise<void> {
     const row = (name: string, r: LoadResult) =>
       line([name, r.rps.toFixed(0), r.okRps.toFixed(0), ms(r.p50), ms(r.p99), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts)]);
 
-    console.log(`\nThroughput — ${path}  (${html.length} B page, ${connections} connections, ${duration} s after ${warmup} s warm-up)`);
-    line(cols);
-    row('Astro (prod)', astroResult);
-    row('bare node:http', bareResult);
-    if (astroResult.non2xx) console.log(`  Astro non-2xx by status: ${JSON.stringify(astroResult.statusCodes)}`);
-    console.log(`\nratio Astro/bare (2xx/s): ${ratio.toFixed(3)}  (≥ ${MIN_RATIO})  ${ratio >= MIN_RATIO ? 'PASS' : 'FAIL'}`);
-    if (astroResult.non2xx || astroResult.errors) console.log('  FAIL: Astro answered non-2xx or errored under load');
-    console.log(`\npost-throughput ${path}: ${pass ? 'PASS' : 'FAIL'}`);
+    let pass = true;
+    for (const r of runs) {
+      const ok = r.ratio >= MIN_RATIO && r.astro.non2xx === 0 && r.astro.errors === 0;
+      pass &&= ok;
+      console.log(`\nThroughput — ${r.label} ${r.path}  (${r.bytes} B page, ${connections} connections, ${duration} s after ${warmup} s warm-up)`);
+      line(cols);
+      row('Astro (prod)', r.astro);
+      row('bare node:http', r.bare);
+      if (r.astro.non2xx) console.log(`  Astro non-2xx by status: ${JSON.stringify(r.astro.statusCodes)}`);
+      console.log(`ratio Astro/bare (2xx/s): ${r.ratio.toFixed(3)}  (≥ ${MIN_RATIO})  ${r.ratio >= MIN_RATIO ? 'PASS' : 'FAIL'}`);
+      if (r.astro.non2xx || r.astro.errors) console.log('  FAIL: Astro answered non-2xx or errored under load');
+    }
+    let studioVsFile: number | undefined;
+    if (runs.length === 2 && runs[0]!.ratio > 0) {
+      studioVsFile = runs[1]!.ratio / runs[0]!.ratio;
+      const ok = studioVsFile >= MIN_STUDIO_VS_FILE;
+      pass &&= ok;
+      console.log(`\nstudio ratio ÷ file ratio: ${studioVsFile.toFixed(3)}  (≥ ${MIN_STUDIO_VS_FILE}, within 10 %)  ${ok ? 'PASS' : 'FAIL'}`);
+    }
+    console.log(`\npost-throughput ${runs.map((r) => r.path).join(' + ')}: ${pass ? 'PASS' : 'FAIL'}`);
 
     if (args.json) {
       const out = resolve(ROOT, args.json);
       writeFileSync(
         out,
-        JSON.stringify({ path, measuredAt: new Date().toISOString(), bytes: html.length, connections, duration, warmup, astro: astroResult, bare: bareResult, ratio, minRatio: MIN_RATIO, pass }, null, 2),
+        JSON.stringify({ measuredAt: new Date().toISOString(), connections, duration, warmup, runs, minRatio: MIN_RATIO, studioVsFile, minStudioVsFile: MIN_STUDIO_VS_FILE, pass }, null, 2),
       );
       console.log(`wrote ${out}`);
     }

@@ -7,6 +7,8 @@
  * - /admin…, /dashboard… without a session: 302 to /login?next=<path>; with the wrong role: the 403 page.
  * - Responses to signed-in requests and to guarded paths are `Cache-Control: private, no-store`,
  *   so no shared cache (or the render cache) ever stores one person's page for another.
+ * - Uploaded images (/media/…) are the same bytes for everyone and never read the session: they
+ *   skip all of this and keep their own public, immutable caching (src/pages/media/).
  */
 import { defineMiddleware } from 'astro:middleware';
 import { decideAccess } from '../../server/auth/index.ts';
@@ -15,11 +17,13 @@ import { getDb } from '../runtime.ts';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 
 const FORBIDDEN_PAGE = '/403';
+const PUBLIC_MEDIA = '/media/';
 
 export const auth = defineMiddleware(async (context, next) => {
   const { cookies, locals, url } = context;
   locals.user = null;
   locals.session = null;
+  if (url.pathname.startsWith(PUBLIC_MEDIA)) return next();
 
   const token = cookies.get(SESSION_COOKIE)?.value;
   if (token) {

@@ -21,6 +21,7 @@ vi.mock('../../../src/lib/runtime.ts', () => ({ getDb: async () => holder.db }))
 
 const Upload = await import('../../../src/pages/studio/media.ts');
 const Rendition = await import('../../../src/pages/media/[id]/[file].ts');
+const ByName = await import('../../../src/pages/media/[id].ts');
 
 const ORIGIN = 'http://127.0.0.1:4321';
 const T0 = Date.UTC(2026, 11, 2, 9);
@@ -185,6 +186,23 @@ describe('GET /media/[id]/[file]', () => {
     ] as const) {
       const r = await get(badId, file);
       expect(r.status, `${badId}/${file}`).toBe(404);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+});
+
+describe('GET /media/[id]', () => {
+  it("redirects the Markdown's name of an upload to its middle WebP rendition, and 404s anything else", async () => {
+    const up = await post(uploadRequest(new File([await png(1700, 850)], 'wide.png')), creator);
+    const id = up.body.media!.id as string;
+    const at = (mediaId: string) =>
+      container.renderToResponse(ByName as never, { routeType: 'endpoint', request: new Request(`${ORIGIN}/media/${mediaId}`), params: { id: mediaId } });
+    const res = await at(id);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`/media/${id}/960.webp`);
+    for (const bad of ['NoSuchMedia12345', '..', 'short']) {
+      const r = await at(bad);
+      expect(r.status, bad).toBe(404);
       expect(r.headers.get('cache-control')).toBe('no-store');
     }
   });
