@@ -1,5 +1,5 @@
 /**
- * `npm run bench:page-weight [-- --path /posts/x] [--no-build] [--out-dir dist] [--json out.json] [--mobile] [--verbose]`
+ * `npm run bench:page-weight [-- --path /posts/x] [--studio] [--no-build] [--out-dir dist] [--json out.json] [--mobile] [--verbose]`
  *
  * Builds the site (unless --no-build), serves the build (NODE_ENV=production, fresh seeded DB, 127.0.0.1),
  * loads one page in a fresh headless Chromium profile with an empty cache, waits for `load` plus network
@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Request, type Response } from 'playwright-core';
+import { publishCopy } from './lib/studio-copy.ts';
 import { buildSite, CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, startBuiltServer, type BuiltServer } from '../scripts/lib/serve-built.ts';
 
 const BUDGET = { jsGzip: 15 * 1024, htmlRaw: 60 * 1024 };
@@ -25,6 +26,8 @@ const { values: args } = parseArgs({
   options: {
     path: { type: 'string', default: DEFAULT_PATH },
     'no-build': { type: 'boolean', default: false },
+    // Measure a studio copy of the file post at --path (bench/lib/studio-copy.ts) instead.
+    studio: { type: 'boolean', default: false },
     'out-dir': { type: 'string', default: 'dist' },
     json: { type: 'string' },
     mobile: { type: 'boolean', default: false },
@@ -134,7 +137,7 @@ async function measure(server: BuiltServer, path: string) {
 }
 
 async function main() {
-  const path = args.path.startsWith('/') ? args.path : `/${args.path}`;
+  let path = args.path.startsWith('/') ? args.path : `/${args.path}`;
   if (!args['no-build']) {
     console.log(`building (astro build → ${args['out-dir']}) …`);
     await buildSite({ outDir: args['out-dir'], verbose: false });
@@ -142,6 +145,7 @@ async function main() {
   const server = await startBuiltServer({ distDir: args['out-dir'] });
   let result: Awaited<ReturnType<typeof measure>>;
   try {
+    if (args.studio) path = await publishCopy(server.databaseUrl, path);
     result = await measure(server, path);
   } finally {
     await server.stop();

@@ -23,7 +23,7 @@
  * within 10 % (≥ 0.9) — a post written in the browser is served as fast as one kept in git.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -40,9 +40,7 @@ import {
   startBuiltServer,
   waitForHttp,
 } from '../scripts/lib/serve-built.ts';
-import { scriptApp } from '../scripts/lib/app.ts';
-import { loadScriptEnv } from '../scripts/env.ts';
-import { publishStudioCopy } from './lib/studio-copy.ts';
+import { publishCopy } from './lib/studio-copy.ts';
 
 const MIN_RATIO = 0.5;
 /** A studio post's ratio ÷ the file post's ratio, same run: within 10 %. */
@@ -229,20 +227,6 @@ interface PageRun {
   astro: LoadResult;
   bare: LoadResult;
   ratio: number;
-}
-
-/** The studio copy of a file post (`/posts/<slug>` → `/posts/<slug>-studio`), published on the server's database. */
-async function publishCopy(databaseUrl: string, filePath: string): Promise<string> {
-  const slug = decodeURIComponent(filePath.replace(/^\/posts\//, ''));
-  const dir = join(ROOT, 'src/content/posts');
-  const fileSlugs = new Set(readdirSync(dir).filter((f) => f.endsWith('.mdx')).map((f) => f.slice(0, -4)));
-  if (!fileSlugs.has(slug)) throw new Error(`--studio copies a file post: ${filePath} is not one of src/content/posts/*.mdx`);
-  const db = await openDb({ url: databaseUrl });
-  try {
-    return await publishStudioCopy(scriptApp(db, loadScriptEnv()), slug, `${slug}-studio`, fileSlugs);
-  } finally {
-    db.$client.close();
-  }
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
  * body, a generated cover image), through the studio's own workflows — so a studio post and a file
  * post can be measured side by side on the same content.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { eq } from 'drizzle-orm';
@@ -11,6 +11,9 @@ import { users } from '../../db/schema/index.ts';
 import type { App } from '../../src/server/flows/index.ts';
 import { createStudioPost, publishStudioPost, saveStudioDraft, uploadStudioImage } from '../../src/server/flows/index.ts';
 import { ROOT } from '../../scripts/lib/serve-built.ts';
+import { scriptApp } from '../../scripts/lib/app.ts';
+import { loadScriptEnv } from '../../scripts/env.ts';
+import { openDb } from '../../src/server/db.ts';
 
 /** The few front-matter keys file posts use, read without a YAML library (their shape is fixed). */
 export function readFilePost(slug: string): { title: string; summary: string; kind: string; tags: string; heroAlt: string; body: string; creator: string } {
@@ -46,4 +49,18 @@ export async function publishStudioCopy(app: App, fileSlug: string, newSlug: str
   const published = await publishStudioPost(app, user, created.id, { fileSlugs });
   if (!published.ok) throw new Error(published.message);
   return `/posts/${published.slug}`;
+}
+
+/** The studio copy of a file post (`/posts/<slug>` → `/posts/<slug>-studio`), published on the server's database. */
+export async function publishCopy(databaseUrl: string, filePath: string): Promise<string> {
+  const slug = decodeURIComponent(filePath.replace(/^\/posts\//, ''));
+  const dir = join(ROOT, 'src/content/posts');
+  const fileSlugs = new Set(readdirSync(dir).filter((f) => f.endsWith('.mdx')).map((f) => f.slice(0, -4)));
+  if (!fileSlugs.has(slug)) throw new Error(`--studio copies a file post: ${filePath} is not one of src/content/posts/*.mdx`);
+  const db = await openDb({ url: databaseUrl });
+  try {
+    return await publishStudioCopy(scriptApp(db, loadScriptEnv()), slug, `${slug}-studio`, fileSlugs);
+  } finally {
+    db.$client.close();
+  }
 }
