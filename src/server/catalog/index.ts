@@ -11,3 +11,4 @@ export * from './picker.ts';
 export * from './render-cache.ts';
 export * from './shop-query.ts';
 export * from './version-reader.ts';
+export * from './replacements.ts';

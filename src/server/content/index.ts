@@ -14,3 +14,6 @@ export * from './studio-mdx.ts';
 export * from './studio-profile.ts';
 export * from './studio-rules.ts';
 export * from './studio-store.ts';
+export * from './content-health.ts';
+export * from './health-store.ts';
+export * from './studio-cards.ts';

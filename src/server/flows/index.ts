@@ -14,3 +14,4 @@ export * from './coupon-admin.ts';
 export * from './creator-admin.ts';
 export * from './home.ts';
 export * from './studio.ts';
+export * from './content-health.ts';
