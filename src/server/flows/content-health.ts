@@ -178,7 +178,7 @@ export async function studioHealthCounts(app: App, user: SessionUser, { now = Da
   return countFlagged(app, rows, now);
 }
 
-export type SwapResult = Result<{ published: boolean; revision: number | null; draftVersion: number; productName: string; publishProblem: string | null }> | StudioRefusal;
+export type SwapResult = Result<{ published: boolean; revision: number | null; draftVersion: number; productName: string; publishProblem: string | null; /** The post is on the site. */ live: boolean }> | StudioRefusal;
 
 /**
  * Points card `card` of the post's draft at `product` (and `variant`, for a ProductCard); the
@@ -208,13 +208,38 @@ export async function swapCard(
   }
   if (swapped.previous.slug === target.slug && (variant ?? null) === (swapped.previous.variant ?? null)) return refuse('not_allowed', `This card already shows the ${target.name}.`);
   const publishNow = await draftIsLive(app, post, now);
+  const live = readerRevision(settled(post, now), now) !== null;
   const saved = await saveStudioDraft(app, user, postId, { fields: { ...draftFieldsOf(post), body: swapped.source }, draftVersion, fileSlugs, now });
   if (!saved.ok) return saved;
-  if (!publishNow) return { ok: true, published: false, revision: null, draftVersion: saved.draftVersion, productName: target.name, publishProblem: null };
+  if (!publishNow) return { ok: true, published: false, revision: null, draftVersion: saved.draftVersion, productName: target.name, publishProblem: null, live };
   const published = await publishStudioPost(app, user, postId, { fileSlugs, now });
   if (!published.ok) {
     // The swap is saved in the draft; the page says why it is not live yet.
-    return { ok: true, published: false, revision: null, draftVersion: saved.draftVersion, productName: target.name, publishProblem: published.message };
+    return { ok: true, published: false, revision: null, draftVersion: saved.draftVersion, productName: target.name, publishProblem: published.message, live };
   }
-  return { ok: true, published: true, revision: published.revision, draftVersion: saved.draftVersion, productName: target.name, publishProblem: null };
+  return { ok: true, published: true, revision: published.revision, draftVersion: saved.draftVersion, productName: target.name, publishProblem: null, live };
+}
+
+/**
+ * What the editor says after a swap, by the code the swap route puts in the address (a code, not
+ * the text, so nobody can make the studio show words of their choosing).
+ */
+export const SWAP_NOTICES = {
+  published: { ok: true, message: 'Swapped and published — readers see the new product on the card now. The card keeps its sales history.' },
+  saved: { ok: true, message: 'Swapped in the draft. Your draft has other changes readers do not see yet, so publish it when it is ready.' },
+  'saved-draft': { ok: true, message: 'Swapped in the draft.' },
+  'not-published': { ok: true, message: 'Swapped in the draft, but it could not be published yet — press “Publish changes” to see what it needs.' },
+  conflict: { ok: false, message: 'This post was changed in another window since this page was opened. Here is the latest version: choose the swap again.' },
+  sold_out: { ok: false, message: 'That product has just sold out — choose another suggestion.' },
+  invalid: { ok: false, message: 'That product cannot go on this card any more — choose another suggestion.' },
+  unknown_card: { ok: false, message: 'This card is no longer in the draft — it was removed or changed in another window.' },
+  not_allowed: { ok: false, message: 'This card already shows that product.' },
+  failed: { ok: false, message: 'The swap could not be saved: the draft has a problem. Open it below, fix it and save, then swap again.' },
+} as const satisfies Record<string, { ok: boolean; message: string }>;
+export type SwapNotice = keyof typeof SWAP_NOTICES;
+
+/** The notice code for a swap's outcome. */
+export function swapNotice(r: SwapResult): SwapNotice {
+  if (r.ok) return r.published ? 'published' : r.publishProblem ? 'not-published' : r.live ? 'saved' : 'saved-draft';
+  return r.reason in SWAP_NOTICES ? (r.reason as SwapNotice) : 'failed';
 }
