@@ -6,7 +6,7 @@
  * The build goes to tests/.tmp/e2e-dist (not dist/) so an e2e run never clobbers, or is clobbered by,
  * a `npm run build` someone runs at the same time.
  *
- * Knobs: E2E_NO_BUILD=1 reuses the last e2e build; LOOKBOOK_SERVER_LOG=1 echoes the server's log.
+ * Knobs: E2E_NO_BUILD=1 reuses the last e2e build; E2E_DIST_DIR=<dir> builds (or reuses) there; LOOKBOOK_SERVER_LOG=1 echoes the server's log.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +19,13 @@ declare module 'vitest' {
     baseURL: string;
     /** The `file:` database the e2e server uses (already migrated and seeded). */
     databaseUrl: string;
+    /** The build the e2e server runs (for specs that start a second instance of it). */
+    distDir: string;
   }
 }
 
-const E2E_DIST = 'tests/.tmp/e2e-dist';
+// E2E_DIST_DIR puts the build elsewhere (two e2e runs side by side must not share one).
+const E2E_DIST = process.env.E2E_DIST_DIR || 'tests/.tmp/e2e-dist';
 
 export default async function setup(project: TestProject) {
   const reuse = process.env.E2E_NO_BUILD === '1' && existsSync(join(ROOT, E2E_DIST, 'server/entry.mjs'));
@@ -30,6 +33,7 @@ export default async function setup(project: TestProject) {
   const server = await startBuiltServer({ distDir: E2E_DIST });
   project.provide('baseURL', server.baseURL);
   project.provide('databaseUrl', server.databaseUrl);
+  project.provide('distDir', E2E_DIST);
   return async () => {
     await server.stop();
   };

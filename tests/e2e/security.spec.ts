@@ -111,7 +111,7 @@ describe('security headers on every response', () => {
   });
 
   it('adds Strict-Transport-Security when SECURE_COOKIES=true', async () => {
-    const secure = await startBuiltServer({ distDir: 'tests/.tmp/e2e-dist', databaseUrl: inject('databaseUrl'), setupDatabase: false, env: { SECURE_COOKIES: 'true', SWEEP_INTERVAL_MS: '0' } });
+    const secure = await startBuiltServer({ distDir: inject('distDir'), databaseUrl: inject('databaseUrl'), setupDatabase: false, env: { SECURE_COOKIES: 'true', SWEEP_INTERVAL_MS: '0' } });
     try {
       for (const path of ['/', POST, POST, '/favicon.svg', '/bag.json']) {
         const res = await fetch(`${secure.baseURL}${path}`);

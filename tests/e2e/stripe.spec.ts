@@ -13,7 +13,7 @@
  */
 import Stripe from 'stripe';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { newPage } from './helpers/browser.ts';
 import { startBuiltServer, type BuiltServer } from '../../scripts/lib/serve-built.ts';
 import { rid, startStripeStub, stripeEvents, type StripeStub } from '../helpers/stripe-stub.ts';
@@ -23,7 +23,6 @@ import { bumpCatalogVersion } from '../../src/server/catalog/index.ts';
 
 const KEY = 'sk_test_e2e_stub';
 const WEBHOOK_SECRET = 'whsec_e2e_stub_signing_secret';
-const E2E_DIST = 'tests/.tmp/e2e-dist'; // built by the e2e global setup
 
 let stub: StripeStub;
 let server: BuiltServer;
@@ -32,7 +31,7 @@ const stripe = new Stripe(KEY); // only for signing test deliveries: no request 
 
 beforeAll(async () => {
   stub = await startStripeStub({ checkoutUrl: (id, s) => s.sessions.get(id)!.body.success_url! });
-  server = await startBuiltServer({ distDir: E2E_DIST, env: { STRIPE_SECRET_KEY: KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stub.url } });
+  server = await startBuiltServer({ distDir: inject('distDir'), env: { STRIPE_SECRET_KEY: KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stub.url } });
   db = await openDb({ url: server.databaseUrl });
 });
 afterAll(async () => {
