@@ -63,6 +63,7 @@ import './post-editor.css';
 import { $createParagraphNode, $getNodeByKey, $getRoot, $getSelection, $isElementNode, $isNodeSelection, $isParagraphNode, $isRangeSelection, type LexicalNode } from 'lexical';
 import type { MdxJsxFlowElement } from 'mdast-util-mdx';
 import { Autosave, type SaveState } from './autosave.ts';
+import { enhanceCoverUpload } from './cover-upload.ts';
 import { adoptCodeMirrorStyles } from './csp-styles.ts';
 import {
   AUTOSAVE_FIELDS,
@@ -362,10 +363,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
         // Preview opens in another tab: this page stays, and so does autosave. What the form just
         // saved is sent again at once, so this tab learns the draft version that save made (the
         // server answers a save of what it already holds with its version, not a conflict).
-        setTimeout(() => {
-          autosave.resume();
-          void autosave.flush();
-        }, 0);
+        setTimeout(() => void autosave.resync(), 0);
       } else {
         leaving.current = true;
       }
@@ -381,6 +379,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
         autosave.resume();
       }
     };
+    const removeCoverUpload = enhanceCoverUpload({ form, uploadUrl, onChange: () => autosave.changed(), announce });
     form.addEventListener('input', onField);
     form.addEventListener('change', onField);
     form.addEventListener('focusout', onLeaveField);
@@ -390,6 +389,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
     return () => {
       textarea.hidden = false;
       watcher.disconnect();
+      removeCoverUpload();
       label?.removeEventListener('click', focusEditor);
       document.removeEventListener('click', onLink);
       form.removeEventListener('input', onField);
@@ -399,7 +399,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
       window.removeEventListener('beforeunload', onBeforeUnload);
       window.removeEventListener('pageshow', onPageShow);
     };
-  }, [form, textarea, container, autosave]);
+  }, [form, textarea, container, autosave, uploadUrl, announce]);
 
   // ── Uploads ───────────────────────────────────────────────────────────────────────────────────
   const upload: Uploader = useCallback(

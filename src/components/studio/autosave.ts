@@ -101,6 +101,18 @@ export class Autosave {
     if (this.dirty) this.schedule(AUTOSAVE_DELAY_MS);
   }
 
+  /**
+   * The form was just saved by a request of its own (Preview, in another tab), which may have
+   * made a new draft version this page does not know. Send what the form holds now, changed or
+   * not: the server answers a save of what it already holds with its version (not a conflict), so
+   * this page goes on from there.
+   */
+  resync(): Promise<void> {
+    this.paused = false;
+    this.revision += 1;
+    return this.flush();
+  }
+
   dispose(): void {
     this.cancelTimer();
     this.stopped = true;

@@ -188,4 +188,26 @@ describe('Autosave', () => {
     await h.fire();
     expect(h.requests.at(-1)!.payload.fields.body).toBe('abc');
   });
+
+  it('after a submit in another tab (Preview), resync sends the form at once, changed or not, and adopts the version', async () => {
+    const h = harness();
+    h.edit('a');
+    await h.fire();
+    h.requests[0]!.answer(200, ok(2, 'a'));
+    await h.settle();
+    expect(h.save.dirty).toBe(false);
+    await h.save.settle(); // the submit
+    const done = h.save.resync();
+    await h.settle();
+    expect(h.requests).toHaveLength(2);
+    expect(h.requests[1]!.payload).toMatchObject({ draftVersion: 2, fields: { body: 'a' } });
+    // The preview's save made version 3 of the same text: the server answers with it.
+    h.requests[1]!.answer(200, ok(3, 'a'));
+    await done;
+    expect(h.form.draftVersion).toBe(3);
+    expect(h.save.dirty).toBe(false);
+    h.edit('ab');
+    await h.fire();
+    expect(h.requests[2]!.payload).toMatchObject({ draftVersion: 3, fields: { body: 'ab' } });
+  });
 });
