@@ -1,0 +1,263 @@
+/**
+ * The studio, as a creator uses it, end to end: log in, "New post", fill the title, summary, kind,
+ * tags, a cover image (a real PNG made here with sharp) and its description, write the post and
+ * insert two product cards through the picker (search by name, pick a size, insert), see the
+ * autosave, open the private preview (cards shown; noindex, no-store), keep writing (the autosave
+ * after Preview is not a conflict), publish. Then a reader opens the post, adds one card to the bag,
+ * pays with the test provider, and the creator's dashboard credits the sale to that post and card.
+ *
+ * Once on a desktop and once on a phone (390 px): nothing may be cut off horizontally on the
+ * studio list, the editor, the preview and the post. Screenshots go to /tmp/shots/ for a person to
+ * look at. Everything (creator, products) is made for the test, so it runs alone or in any order.
+ *
+ * The reader uses an ordinary Chrome user agent: "HeadlessChrome" counts as a bot for credit.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Page, Response } from 'playwright-core';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { makeProduct, makeVariant } from '../../db/factories/factories.ts';
+import { bumpCatalogVersion } from '../../src/server/catalog/index.ts';
+import { e2eDb, login, newPage } from './helpers/browser.ts';
+import { e2eCreator, uniqueTag } from './helpers/fixtures.ts';
+
+const READER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+const SHOTS = '/tmp/shots';
+
+interface Made {
+  slug: string;
+  name: string;
+  skus: [string, string];
+  priceCents: number;
+}
+
+/** A product of its own with two sizes (S and M), so the picker has a variant to pick. */
+async function twoSizeProduct(word: string, priceCents: number): Promise<Made> {
+  const db = await e2eDb();
+  const tag = uniqueTag();
+  const slug = `e2e-studio-${word.toLowerCase()}-${tag}`;
+  const name = `Studio ${word} ${tag.toUpperCase()}`;
+  const skus: [string, string] = [`E2S-${tag.toUpperCase()}-S`, `E2S-${tag.toUpperCase()}-M`];
+  await db.transaction(async (tx) => {
+    await makeProduct(tx, {
+      slug,
+      name,
+      brand: 'oro-studio',
+      category: 'bags',
+      image: '/images/products/canvas-market-tote-black.svg',
+      variants: skus.map((sku, i) => makeVariant({ sku, size: i === 0 ? 'S' : 'M', priceCents, stock: 20 })),
+    });
+    await bumpCatalogVersion(tx);
+  });
+  return { slug, name, skus, priceCents };
+}
+
+/** Nothing on the page is wider than the window (no sideways scrolling, nothing cut off). */
+async function expectNoSidewaysScroll(page: Page, where: string): Promise<void> {
+  const m = await page.evaluate(() => {
+    const w = window.innerWidth;
+    const wide = [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.right > w + 1 && getComputedStyle(el).position !== 'fixed';
+      })
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (right ${Math.round(el.getBoundingClientRect().right)})`);
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: w, wide };
+  });
+  expect(m.scrollWidth, `${where}: page ${m.scrollWidth}px wide in a ${m.innerWidth}px window; wider: ${m.wide.join(', ')}`).toBeLessThanOrEqual(m.innerWidth);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** Opens the picker from the toolbar, searches by name, picks the size, inserts the card. */
+async function insertCard(page: Page, product: Made, sku: string): Promise<void> {
+  await page.getByRole('button', { name: 'Product card', exact: true }).click();
+  const picker = page.locator('dialog.pe-picker');
+  await picker.waitFor({ state: 'visible' });
+  await picker.getByLabel('Search products').fill(product.name);
+  const result = picker.locator('button.pe-picker__product', { hasText: product.name });
+  await expect.poll(() => picker.locator('button.pe-picker__product').count()).toBe(1);
+  await result.click();
+  expect(await result.getAttribute('aria-pressed')).toBe('true');
+  await picker.locator('label.pe-chip', { has: page.locator(`input[value="${sku}"]`) }).click();
+  expect(await picker.locator(`.pe-chips input[value="${sku}"]`).isChecked()).toBe(true);
+  // The card as readers will see it, before inserting.
+  await picker.locator('article.tile').first().waitFor({ state: 'visible' });
+  await picker.getByRole('button', { name: 'Insert the card' }).click();
+  await picker.waitFor({ state: 'detached' });
+}
+
+/** The editor's save line says "Saved at …" (after `action`, a save went through with 200). */
+async function expectAutosaved(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const answers: string[] = [];
+  const record = (r: Response) => {
+    if (r.url().endsWith('/autosave') && r.request().method() === 'POST') answers.push(String(r.status()));
+  };
+  page.on('response', record);
+  try {
+    await action();
+    await expect.poll(() => page.locator('.pe-footer .pe-status').innerText(), { timeout: 15_000, message: `autosave answered ${answers.join(', ') || 'nothing'}` }).toMatch(/^Saved at /);
+    expect(answers, 'autosave answers').not.toEqual([]);
+    expect(answers.every((a) => a === '200'), `autosave answered ${answers.join(', ')}`).toBe(true);
+  } finally {
+    page.off('response', record);
+  }
+}
+
+const CASES = [
+  { width: 1366, height: 900, label: 'desktop' },
+  { width: 390, height: 844, label: 'phone' },
+] as const;
+
+describe('studio', () => {
+  it.each(CASES)('a creator writes, previews and publishes a post with two cards; a reader buys from it and the sale is credited ($label, $width px)', async ({ width, height, label }) => {
+    const viewport = { width, height };
+    const maker = await e2eCreator();
+    const [shirt, bag] = [await twoSizeProduct('Shirt', 5400), await twoSizeProduct('Tote', 8800)];
+    const slug = `studio-e2e-${label}-${uniqueTag()}`;
+    const title = `Linen days ${label} ${slug.slice(-6)}`;
+    const png = await sharp({ create: { width: 800, height: 1000, channels: 3, background: '#b48a66' } })
+      .composite([{ input: Buffer.from('<svg width="800" height="1000"><rect x="200" y="250" width="400" height="500" fill="#f4efe8"/></svg>'), top: 0, left: 0 }])
+      .png()
+      .toBuffer();
+
+    // ── The creator: the studio list, "New post" ──────────────────────────────────────────────
+    const page = await newPage({ viewport });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await login(page, { email: maker.email, password: maker.password });
+    await page.goto('/studio');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Your posts');
+    await expectNoSidewaysScroll(page, '/studio');
+    await shot(page, `studio-${width}`);
+    await Promise.all([page.waitForURL(/\/studio\/posts\/\d+$/), page.getByRole('button', { name: 'New post' }).click()]);
+    const editorUrl = page.url();
+    const prose = page.locator('.pe-prose[contenteditable="true"]');
+    await prose.waitFor({ state: 'visible' });
+
+    // ── The form: title, address, summary, kind, tags, cover and its description ──────────────
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('Address').fill(slug);
+    await page.getByLabel('Summary').fill('Three linen pieces I wear from June to the first cold week, and how.');
+    await page.getByLabel('Kind').selectOption('guide');
+    await page.getByLabel('Tags').fill('linen, summer');
+    // With JavaScript the cover is uploaded as soon as it is chosen, and shown.
+    const coverFile = page.locator('input[type="file"][name="heroFile"]');
+    await coverFile.setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png });
+    await expect.poll(() => page.locator('.pe-cover__status').innerText()).toBe('Cover image uploaded.');
+    expect(await page.locator('input[name="heroMediaId"]').inputValue()).toMatch(/^[A-Za-z0-9_-]{8,40}$/);
+    expect(await coverFile.inputValue()).toBe('');
+    await page.locator('[data-cover-preview] img').waitFor({ state: 'visible' });
+    expect(await page.locator('[data-cover-preview] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await page.getByLabel('Describe the cover image').fill('A linen shirt folded on a wooden chair');
+
+    // ── The post: text and two cards from the picker; the autosave writes the card ids ───────
+    await expectAutosaved(page, async () => {
+      await prose.click();
+      await page.keyboard.type('Linen creases, and that is the point. Here is what I reach for.');
+      await page.keyboard.press('Enter');
+      await insertCard(page, shirt, shirt.skus[1]);
+      await insertCard(page, bag, bag.skus[0]);
+    });
+    await expect.poll(() => page.locator('textarea[name="body"]').inputValue()).toMatch(/card=\{0\}[\s\S]*card=\{1\}/);
+    const body = await page.locator('textarea[name="body"]').inputValue();
+    expect(body).toContain(`product="${shirt.slug}"`);
+    expect(body).toContain(`variant="${shirt.skus[1]}"`);
+    expect(body).toContain(`product="${bag.slug}"`);
+    expect(await page.locator('.pe-root article.tile, .pe-root [data-product]').count()).toBeGreaterThanOrEqual(2);
+    await expectNoSidewaysScroll(page, 'the editor');
+    await shot(page, `editor-${width}`);
+
+    // ── Preview: a private link in another tab ─────────────────────────────────────────────────
+    const previewResponse = page.context().waitForEvent('response', (r) => new URL(r.url()).pathname.startsWith('/preview/') && r.request().method() === 'GET');
+    const [preview] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Preview' }).click()]);
+    const previewRes = await previewResponse;
+    await preview.waitForLoadState('load');
+    expect(previewRes.status()).toBe(200);
+    expect(previewRes.headers()['cache-control']).toMatch(/no-store/);
+    expect(previewRes.headers()['x-robots-tag']).toMatch(/noindex/);
+    expect(await preview.locator('meta[name="robots"]').getAttribute('content')).toMatch(/noindex/);
+    expect(await preview.getByRole('heading', { level: 1 }).innerText()).toBe(title);
+    expect(await preview.locator(`article.tile[data-product="${shirt.slug}"]`).count()).toBe(1);
+    expect(await preview.locator(`article.tile[data-product="${bag.slug}"]`).count()).toBe(1);
+    expect(await preview.getByAltText('A linen shirt folded on a wooden chair').count()).toBeGreaterThan(0);
+    await expectNoSidewaysScroll(preview, 'the preview');
+    await shot(preview, `preview-${width}`);
+    // Not readable at the post's address before publishing.
+    expect((await page.request.get(`/posts/${slug}`)).status()).toBe(404);
+    await preview.close();
+
+    // ── Back in the editor: writing goes on and saves (no conflict with the Preview's save) ────
+    await expectAutosaved(page, async () => {
+      await prose.locator('p').last().click();
+      await page.keyboard.press('End');
+      await page.keyboard.type('Wash cold, dry flat.');
+    });
+    expect(await page.locator('.pe-status--bad').count()).toBe(0);
+
+    // ── Publish ────────────────────────────────────────────────────────────────────────────────
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('done') === 'published'), page.getByRole('button', { name: 'Publish now' }).click()]);
+    expect(await page.getByRole('status').filter({ hasText: 'Published' }).innerText()).toMatch(/^Published/);
+    expect(new URL(page.url()).pathname).toBe(new URL(editorUrl).pathname);
+    expect(errors).toEqual([]);
+
+    // ── A reader: the post, a card into the bag, the test payment ──────────────────────────────
+    const reader = await newPage({ viewport, userAgent: READER_UA });
+    const res = await reader.goto(`/posts/${slug}`);
+    expect(res?.status()).toBe(200);
+    expect(await reader.getByRole('heading', { level: 1 }).innerText()).toBe(title);
+    const tiles = reader.locator('article.tile[data-card-position]');
+    expect(await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-product')))).toEqual([shirt.slug, bag.slug]);
+    expect(await reader.getByText('Wash cold, dry flat.').count()).toBe(1);
+    await expectNoSidewaysScroll(reader, 'the post');
+    await shot(reader, `post-${width}`);
+    const card = reader.locator(`article.tile[data-product="${bag.slug}"]`);
+    const position = Number(await card.getAttribute('data-card-position'));
+    const chips = card.locator('input[type="radio"][name="sku"]');
+    if ((await chips.count()) > 0) await card.locator('label', { has: reader.locator(`input[value="${bag.skus[0]}"]`) }).click();
+    const added = reader.waitForResponse((r) => new URL(r.url()).pathname === '/bag/add' && r.request().method() === 'POST');
+    await card.getByRole('button', { name: 'Add to bag' }).click();
+    expect((await added).status()).toBe(200);
+    await expect.poll(() => reader.locator('[data-bag-count]').first().innerText()).toBe('1');
+    await reader.goto('/checkout');
+    await reader.getByLabel('Email').fill(`e2e-studio-${label}-${uniqueTag()}@example.com`);
+    await reader.getByLabel('Full name').fill('Grace Hopper');
+    await reader.getByLabel('Street address').fill('1 Compiler Lane');
+    await reader.getByLabel('City').fill('Arlington');
+    await reader.getByLabel('State').fill('VA');
+    await reader.getByLabel('Postcode').fill('22201');
+    await reader.getByLabel('Country').selectOption('US');
+    await Promise.all([reader.waitForURL(/\/pay\/test\//), reader.getByRole('button', { name: /Continue to test payment/ }).click()]);
+    await Promise.all([reader.waitForURL(/\/orders\//), reader.getByRole('button', { name: /^Pay \$/ }).click()]);
+    await expect.poll(() => reader.locator('main').innerText()).toMatch(/Paid/);
+
+    // ── The creator's dashboard: the sale, credited to this post and this card ─────────────────
+    await page.goto('/dashboard');
+    const price = `$${(bag.priceCents / 100).toFixed(2)}`;
+    const postRow = page.locator('#posts tbody tr', { has: page.getByRole('link', { name: title }) });
+    expect(await postRow.count()).toBe(1);
+    const postCells = (await postRow.locator('td').allInnerTexts()).map((t) => t.trim());
+    expect(postCells[4], `orders in ${postCells.join(' | ')}`).toBe('1');
+    expect(postCells[5]).toBe(price);
+    const cardRow = page.locator('#cards tbody tr', { hasText: `card ${position + 1}` }).filter({ has: page.getByRole('link', { name: title }) });
+    expect(await cardRow.count()).toBe(1);
+    const cardCells = (await cardRow.locator('td').allInnerTexts()).map((t) => t.trim());
+    expect(cardCells[0]).toBe(bag.name);
+    expect(cardCells[5], `orders in ${cardCells.join(' | ')}`).toBe('1');
+    expect(cardCells[6]).toBe(price);
+    // The other card sold nothing.
+    const other = page.locator('#cards tbody tr', { has: page.getByRole('link', { name: title }) }).filter({ hasNotText: `card ${position + 1}` });
+    for (const row of await other.all()) expect((await row.locator('td').allInnerTexts())[5]?.trim()).toBe('0');
+
+    // The studio list counts it too.
+    await page.goto('/studio');
+    const listed = page.locator('tbody tr', { has: page.getByRole('link', { name: title }) });
+    expect(await listed.locator('.status').innerText()).toBe('Published');
+    await expectNoSidewaysScroll(page, '/studio with a post');
+    await shot(page, `studio-list-${width}`);
+  });
+});
