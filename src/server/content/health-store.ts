@@ -3,7 +3,7 @@
  * (or every post), the cards readers see now — the live revision's refs, with each card's price
  * at publish — and the draft's source. Two queries however many posts there are.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
 import { postRevisions, posts } from '../../../db/schema/index.ts';
 import { parseRefs, type PublishedRef } from './studio-store.ts';
@@ -18,8 +18,15 @@ export interface HealthPostRow {
   live: { revisionId: number; refs: PublishedRef[] } | null;
 }
 
-/** Posts of `creatorId` (every post: null) with their live cards. */
-export async function healthPosts(db: DbOrTx, { creatorId, now }: { creatorId: number | null; now: number }): Promise<HealthPostRow[]> {
+/**
+ * Posts of `creatorId` (every post: null) with their live cards; only `postIds` when given (at most
+ * a page of them), only posts readers may see when `liveOnly`.
+ */
+export async function healthPosts(
+  db: DbOrTx,
+  { creatorId, postIds, liveOnly = false, now }: { creatorId: number | null; postIds?: readonly number[]; liveOnly?: boolean; now: number },
+): Promise<HealthPostRow[]> {
+  if (postIds && postIds.length === 0) return [];
   const rows = await db
     .select({
       id: posts.id,
@@ -32,8 +39,14 @@ export async function healthPosts(db: DbOrTx, { creatorId, now }: { creatorId: n
       scheduledFor: posts.scheduledFor,
     })
     .from(posts)
-    .where(creatorId === null ? undefined : eq(posts.creatorId, creatorId));
-  const reader = rows.map((r) => ({ r, rev: readerRevision(r, now) }));
+    .where(
+      and(
+        creatorId === null ? undefined : eq(posts.creatorId, creatorId),
+        postIds ? inArray(posts.id, [...postIds]) : undefined,
+        liveOnly ? or(isNotNull(posts.liveRevisionId), isNotNull(posts.scheduledRevisionId)) : undefined,
+      ),
+    );
+  const reader = rows.map((r) => ({ r, rev: readerRevision(r, now) })).filter((x) => !liveOnly || x.rev !== null);
   const ids = reader.flatMap((x) => (x.rev ? [x.rev.revisionId] : []));
   const refs = new Map<number, PublishedRef[]>();
   // SQLite limits bound parameters per statement; read revisions in chunks.

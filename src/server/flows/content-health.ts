@@ -104,7 +104,7 @@ export async function postHealth(app: App, user: SessionUser, postId: number, { 
   const owned = await loadOwnedPost(app, user, postId);
   if (!owned.ok) return owned;
   const post = owned.post;
-  const [row] = (await healthPosts(app.db, { creatorId: post.creatorId, now })).filter((r) => r.postId === post.id);
+  const [row] = await healthPosts(app.db, { creatorId: post.creatorId, postIds: [post.id], now });
   const { source, cards } = cardsOf(row ?? { body: post.body, live: null });
   const allSlugs = [...new Set(cards.map((c) => c.slug))];
   const products = await getProductsBySlug(app.db, allSlugs, now);
@@ -162,7 +162,7 @@ async function countFlagged(app: App, rows: readonly HealthPostRow[], now: numbe
  * readers see now; drafts are the studio's business).
  */
 export async function creatorHealthCount(app: App, creatorId: number, { now = Date.now() }: { now?: number } = {}): Promise<number> {
-  const rows = (await healthPosts(app.db, { creatorId, now })).filter((r) => r.live !== null);
+  const rows = await healthPosts(app.db, { creatorId, liveOnly: true, now });
   let n = 0;
   for (const count of (await countFlagged(app, rows, now)).values()) n += count;
   return n;
@@ -170,11 +170,12 @@ export async function creatorHealthCount(app: App, creatorId: number, { now = Da
 
 /**
  * For the studio list: cards needing attention per post this user may edit (a creator's own, an
- * admin's every post). Live posts are checked as readers see them, others as drafted.
+ * admin's every post), of `postIds` when given (the list's rows). Live posts are checked as
+ * readers see them, others as drafted.
  */
-export async function studioHealthCounts(app: App, user: SessionUser, { now = Date.now() }: { now?: number } = {}): Promise<Map<number, number>> {
+export async function studioHealthCounts(app: App, user: SessionUser, { postIds, now = Date.now() }: { postIds?: readonly number[]; now?: number } = {}): Promise<Map<number, number>> {
   if (user.role !== 'admin' && (user.role !== 'creator' || user.creatorId === null)) return new Map();
-  const rows = (await healthPosts(app.db, { creatorId: user.role === 'admin' ? null : user.creatorId, now })).filter((r) => canEditPost(user, r));
+  const rows = (await healthPosts(app.db, { creatorId: user.role === 'admin' ? null : user.creatorId, ...(postIds ? { postIds } : {}), now })).filter((r) => canEditPost(user, r));
   return countFlagged(app, rows, now);
 }
 

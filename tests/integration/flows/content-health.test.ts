@@ -134,6 +134,7 @@ describe('flags', () => {
     expect(await creatorHealthCount(app, anaCreator, { now: T0 + 10 })).toBe(4);
     expect((await studioHealthCounts(app, ana, { now: T0 + 10 })).get(id)).toBe(4);
     expect((await studioHealthCounts(app, admin, { now: T0 + 10 })).get(id)).toBe(4);
+    expect([...(await studioHealthCounts(app, ana, { postIds: [id], now: T0 + 10 }))]).toEqual([[id, 4]]);
   });
 });
 
