@@ -196,7 +196,7 @@ export async function swapCard(
   const owned = await loadOwnedPost(app, user, postId);
   if (!owned.ok) return owned;
   const post = owned.post;
-  if (post.draftVersion !== draftVersion) return refuse('conflict', 'This post was changed in another window since this page was opened. Reload the page and choose the swap again.');
+  if (post.draftVersion !== draftVersion) return refuse('conflict', 'The draft was saved since this page was opened (by autosave or in another window), so nothing was swapped. Reload the page and choose the swap again.');
   const target = (await getProductsBySlug(app.db, [product], now)).get(product);
   if (!target || !target.active) return refuse('invalid', 'That product is not in the shop any more — choose another suggestion.');
   if (!target.variants.some((v) => v.available > 0)) return refuse('sold_out', `The ${target.name} has just sold out — choose another suggestion.`);
@@ -230,7 +230,7 @@ export const SWAP_NOTICES = {
   saved: { ok: true, message: 'Swapped in the draft. Your draft has other changes readers do not see yet, so publish it when it is ready.' },
   'saved-draft': { ok: true, message: 'Swapped in the draft.' },
   'not-published': { ok: true, message: 'Swapped in the draft, but it could not be published yet — press “Publish changes” to see what it needs.' },
-  conflict: { ok: false, message: 'This post was changed in another window since this page was opened. Here is the latest version: choose the swap again.' },
+  conflict: { ok: false, message: 'The draft was saved since this page was opened (by autosave or in another window), so nothing was swapped. This is the latest version: choose the swap again.' },
   sold_out: { ok: false, message: 'That product has just sold out — choose another suggestion.' },
   invalid: { ok: false, message: 'That product cannot go on this card any more — choose another suggestion.' },
   unknown_card: { ok: false, message: 'This card is no longer in the draft — it was removed or changed in another window.' },
