@@ -2,9 +2,10 @@
  * The reader lists stay bounded however many posts there are (docs/benchmarks.md, content at
  * scale), through Astro's Container API: the home shows the lead and the latest 12 and links
  * /posts; a creator's page shows 24 posts a page at ?page= (1 and leading zeros redirect, not a
- * number is 400 in words, past the end 404); RSS has the latest 50; the sitemap becomes an index
- * of parts of 5,000 past 5,000 addresses, and an unknown part is 404. The posts are made up here
- * (the content index is replaced); the database is real (products, a creator row).
+ * number is 400 in words, past the end 404) and their picks on the first page only; RSS has the
+ * latest 50; the sitemap becomes an index of parts of 5,000 past 5,000 addresses, and an unknown
+ * part is 404. The posts are made up here (the content index is replaced); the database is real
+ * (products, a creator row).
  */
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { loadRenderers } from 'astro:container';
@@ -13,6 +14,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../../src/server/db.ts';
 import type { CreatorProfile } from '../../../src/lib/content.ts';
 import { HOME_LATEST, POSTS_PER_PAGE, RSS_LATEST, SITEMAP_MAX_URLS, type PostSummary } from '../../../src/server/content/index.ts';
+import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
 
@@ -69,6 +71,7 @@ function makePosts(n: number): PostSummary[] {
 let container: AstroContainer;
 beforeAll(async () => {
   holder.db = await createTestDb();
+  for (let i = 0; i < 10; i++) await makeProduct(holder.db as Db, { slug: `piece-${i}`, variants: [makeVariant({ sku: `PIECE-${i}`, stock: 5 })] });
   holder.creators = new Map(HANDLES.map((h, i) => [h, profile(h, i === 0 ? 'Maya Okafor' : 'Sam Reyes')]));
   // The header's bag drawer is a React island on the site's own `client:bag` directive.
   container = await AstroContainer.create({
@@ -128,6 +131,19 @@ describe('a creator’s page, 24 posts a page', () => {
   it('?page=1 and ?page=02 redirect (301) to the one address of that page', async () => {
     expect(await creatorPage('?page=1')).toMatchObject({ status: 301, location: '/creators/maya-okafor' });
     expect(await creatorPage('?page=02')).toMatchObject({ status: 301, location: '/creators/maya-okafor?page=2' });
+  });
+  it('shows their picks (at most 8, most featured first) on the first page only', async () => {
+    // Every post features piece-0 … piece-9, piece-0 most often.
+    holder.posts = makePosts(60).map((p, i) => ({ ...p, refs: [0, 1 + (i % 9)].map((n, position) => ({ slug: `piece-${n}`, component: 'ProductCard', line: 1, position, tagEnd: 0 })) }));
+    const first = await creatorPage('');
+    expect(first.html).toContain('Maya\'s picks');
+    const picks = [...first.html.matchAll(/data-product="(piece-\d+)"/g)].map((m) => m[1]);
+    expect(picks).toHaveLength(8);
+    expect(picks[0]).toBe('piece-0');
+    const second = await creatorPage('?page=2');
+    expect(second.status).toBe(200);
+    expect(second.html).not.toContain('picks');
+    expect(second.html).not.toContain('data-product=');
   });
   it('a page that is not a number is 400, says so, and links page 1', async () => {
     for (const bad of ['abc', '0', '-1', '2.5', '1e3']) {
