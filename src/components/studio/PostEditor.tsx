@@ -310,6 +310,12 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
       return true;
     };
     const watcher = new MutationObserver(() => labelEditable() && watcher.disconnect());
+    // The hint under the body is about MDX, for the plain box; the editor has buttons for all of it.
+    const hint = document.getElementById(`${textarea.id}-hint`);
+    const plainHint = hint?.innerHTML;
+    if (hint) hint.textContent = 'Headings, lists, quotes, links and images are in the toolbar; “Product card”, “Shop the look” and “Callout” add shop blocks. The toolbar’s last buttons switch to the post’s MDX source and back.';
+    // The page's heading follows the title as it is typed.
+    const heading = document.querySelector<HTMLElement>('[data-post-title]');
     if (!labelEditable()) watcher.observe(container, { childList: true, subtree: true });
     const focusEditor = (e: Event) => {
       e.preventDefault();
@@ -329,7 +335,9 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
     const isWatched = (t: EventTarget | null): boolean =>
       t instanceof Element && !container.contains(t) && 'name' in t && typeof t.name === 'string' && WATCHED.has(t.name);
     const onField = (e: Event) => {
-      if (isWatched(e.target)) autosave.changed();
+      if (!isWatched(e.target)) return;
+      if (heading && e.target instanceof HTMLInputElement && e.target.name === 'title') heading.textContent = e.target.value.trim() || 'Untitled draft';
+      autosave.changed();
     };
     const onLeaveField = (e: FocusEvent) => {
       if (isWatched(e.target)) void autosave.flush();
@@ -390,6 +398,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
       textarea.hidden = false;
       watcher.disconnect();
       removeCoverUpload();
+      if (hint && plainHint !== undefined) hint.innerHTML = plainHint;
       label?.removeEventListener('click', focusEditor);
       document.removeEventListener('click', onLink);
       form.removeEventListener('input', onField);
