@@ -141,6 +141,7 @@ describe('studio', () => {
 
     // ── The form: title, address, summary, kind, tags, cover and its description ──────────────
     await page.getByLabel('Title', { exact: true }).fill(title);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(title);
     await page.getByLabel('Address').fill(slug);
     await page.getByLabel('Summary').fill('Three linen pieces I wear from June to the first cold week, and how.');
     await page.getByLabel('Kind').selectOption('guide');
@@ -169,6 +170,8 @@ describe('studio', () => {
     expect(body).toContain(`variant="${shirt.skus[1]}"`);
     expect(body).toContain(`product="${bag.slug}"`);
     expect(await page.locator('.pe-root article.tile, .pe-root [data-product]').count()).toBeGreaterThanOrEqual(2);
+    // The hint under the editor speaks of its buttons, not of MDX syntax (that is for the plain box).
+    expect(await page.locator('#f-body-hint').innerText()).not.toMatch(/<ProductCard|\*\*bold\*\*/);
     await expectNoSidewaysScroll(page, 'the editor');
     await shot(page, `editor-${width}`);
 
