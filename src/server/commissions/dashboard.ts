@@ -673,15 +673,26 @@ export interface CardRow extends SalesFigures {
 
 const zeroSales = (): SalesFigures => ({ orders: 0, units: 0, salesCents: 0, refundedCents: 0, commissionCents: 0 });
 
+/**
+ * Earlier addresses of renamed studio posts → their current one (the content capability's
+ * `formerSlugs`). Credit is recorded under the address a reader bought from; the dashboard, its CSV
+ * and the studio's numbers add a post's addresses up under the one it has now.
+ */
+export type SlugAliases = ReadonlyMap<string, string>;
+const NO_ALIASES: SlugAliases = new Map();
+const canonicalSlug = (aliases: SlugAliases, slug: string) => aliases.get(slug) ?? slug;
+
 /** Joins the rollups and the credited sales into one row per post (plus code/link rows), busiest first. */
 export function mergePostRows(
   clicks: readonly { post: string; clicks: number }[],
   cards: readonly CardInteraction[],
   sales: readonly ({ source: CreditSource; post: string | null } & SalesFigures)[],
+  aliases: SlugAliases = NO_ALIASES,
 ): PostRow[] {
   const rows = new Map<string, PostRow>();
   const key = (source: CreditSource, post: string | null) => (source === 'post' ? `post:${post}` : source);
-  const get = (source: CreditSource, post: string | null) => {
+  const get = (source: CreditSource, raw: string | null) => {
+    const post = raw === null ? null : canonicalSlug(aliases, raw);
     const k = key(source, post);
     let r = rows.get(k);
     if (!r) {
@@ -711,9 +722,14 @@ export function mergePostRows(
   );
 }
 
-export function mergeCardRows(cards: readonly CardInteraction[], sales: readonly ({ post: string; card: number; products: string[] } & SalesFigures)[]): CardRow[] {
+export function mergeCardRows(
+  cards: readonly CardInteraction[],
+  sales: readonly ({ post: string; card: number; products: string[] } & SalesFigures)[],
+  aliases: SlugAliases = NO_ALIASES,
+): CardRow[] {
   const rows = new Map<string, CardRow>();
-  const get = (post: string, card: number) => {
+  const get = (raw: string, card: number) => {
+    const post = canonicalSlug(aliases, raw);
     const k = `${post}#${card}`;
     let r = rows.get(k);
     if (!r) {
@@ -722,8 +738,22 @@ export function mergeCardRows(cards: readonly CardInteraction[], sales: readonly
     }
     return r;
   };
-  for (const c of cards) Object.assign(get(c.post, c.card), { views: c.views, clicks: c.clicks, adds: c.adds });
-  for (const s of sales) Object.assign(get(s.post, s.card), { products: s.products, orders: s.orders, units: s.units, salesCents: s.salesCents, refundedCents: s.refundedCents, commissionCents: s.commissionCents });
+  // Additive: a renamed post's card has rows under each address it was published at.
+  for (const c of cards) {
+    const r = get(c.post, c.card);
+    r.views += c.views;
+    r.clicks += c.clicks;
+    r.adds += c.adds;
+  }
+  for (const s of sales) {
+    const r = get(s.post, s.card);
+    r.products = [...new Set([...r.products, ...s.products])];
+    r.orders += s.orders;
+    r.units += s.units;
+    r.salesCents += s.salesCents;
+    r.refundedCents += s.refundedCents;
+    r.commissionCents += s.commissionCents;
+  }
   return [...rows.values()].sort((a, b) => b.salesCents - a.salesCents || b.adds - a.adds || b.views - a.views || a.post.localeCompare(b.post) || a.card - b.card);
 }
 
@@ -790,7 +820,8 @@ export async function loadDashboard(
     siteUrl,
     linkPath = null,
     money = DEFAULT_MONEY,
-  }: { creatorId: CreatorId; range: DashboardRange; now: number; siteUrl: string; linkPath?: string | null; money?: MoneyFormat },
+    aliases = NO_ALIASES,
+  }: { creatorId: CreatorId; range: DashboardRange; now: number; siteUrl: string; linkPath?: string | null; money?: MoneyFormat; aliases?: SlugAliases },
 ): Promise<Dashboard | null> {
   const creator = await creatorSummary(db, creatorId, money);
   if (!creator) return null;
@@ -834,8 +865,8 @@ export async function loadDashboard(
     balances,
     earnedInRange: earned,
     daily: fillDays(range, { clicks: dayClicks, orders: dayOrders }),
-    posts: mergePostRows(postClicks, cards, byPost),
-    cards: mergeCardRows(cards, byCard),
+    posts: mergePostRows(postClicks, cards, byPost, aliases),
+    cards: mergeCardRows(cards, byCard, aliases),
     topProducts: top,
     lines,
     excluded,
@@ -887,10 +918,10 @@ export async function postsCsv(
   db: DbOrTx,
   creatorId: CreatorId,
   range: DashboardRange,
-  { titles = new Map() }: { titles?: ReadonlyMap<string, string> } = {},
+  { titles = new Map(), aliases = NO_ALIASES }: { titles?: ReadonlyMap<string, string>; aliases?: SlugAliases } = {},
 ): Promise<CsvExport> {
   const [clicks, cards, sales] = await Promise.all([clicksByPost(db, creatorId, range), cardInteractions(db, creatorId, range), salesByPost(db, creatorId, range)]);
-  const rows = mergePostRows(clicks, cards, sales);
+  const rows = mergePostRows(clicks, cards, sales, aliases);
   const header = ['source', 'post', 'title', 'link_clicks', 'card_views', 'card_clicks', 'add_to_bags', 'orders', 'units', 'sales', 'refunded', 'commission', 'add_rate'];
   const label = (r: PostRow) => (r.source === 'post' ? (titles.get(r.post ?? '') ?? '') : r.source === 'code' ? 'Your code (not from a post)' : 'Your links (not from a post)');
   return {
@@ -934,10 +965,11 @@ export interface PostTotals {
  * clicks from the daily rollups, and orders and sales of lines credited to the post ("post"
  * source) — net of refunds. `creatorId` null: every creator's (the admin's list).
  */
-export async function postTotals(db: DbOrTx, posts: readonly string[], creatorId: CreatorId | null): Promise<Map<string, PostTotals>> {
+export async function postTotals(db: DbOrTx, posts: readonly string[], creatorId: CreatorId | null, aliases: SlugAliases = NO_ALIASES): Promise<Map<string, PostTotals>> {
   const out = new Map<string, PostTotals>();
   if (posts.length === 0) return out;
-  const list = [...new Set(posts)];
+  const wanted = new Set(posts);
+  const list = [...wanted, ...[...aliases].filter(([, now]) => wanted.has(now)).map(([old]) => old)];
   const [cards, sales] = await Promise.all([
     db
       .select({ post: cardDaily.post, views: sql<number>`sum(${cardDaily.views})`, clicks: sql<number>`sum(${cardDaily.clicks})` })
@@ -958,12 +990,22 @@ export async function postTotals(db: DbOrTx, posts: readonly string[], creatorId
       )
       .groupBy(orderLines.sourcePost),
   ]);
-  const at = (post: string) => {
+  const at = (raw: string) => {
+    const post = canonicalSlug(aliases, raw);
     let t = out.get(post);
     if (!t) out.set(post, (t = { views: 0, clicks: 0, orders: 0, salesCents: 0 }));
     return t;
   };
-  for (const r of cards) Object.assign(at(r.post), { views: num(r.views), clicks: num(r.clicks) });
-  for (const r of sales) if (r.post) Object.assign(at(r.post), { orders: num(r.orders), salesCents: num(r.salesCents) });
+  for (const r of cards) {
+    const t = at(r.post);
+    t.views += num(r.views);
+    t.clicks += num(r.clicks);
+  }
+  for (const r of sales) {
+    if (!r.post) continue;
+    const t = at(r.post);
+    t.orders += num(r.orders);
+    t.salesCents += num(r.salesCents);
+  }
   return out;
 }

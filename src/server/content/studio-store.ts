@@ -378,3 +378,19 @@ export function parseRefs(json: string): PublishedRef[] {
     return [];
   }
 }
+
+/**
+ * Every earlier address of a renamed studio post → the address of its latest published revision
+ * (one creator's posts, or everyone's with null). Credit is recorded under the address a reader
+ * bought from; the dashboard adds a post's addresses up under the one it has now.
+ * @example await formerSlugs(db, 7) // Map { 'linen-notes' => 'linen-notes-for-august' }
+ */
+export async function formerSlugs(db: DbOrTx, creatorId: number | null): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ old: postSlugs.slug, now: postRevisions.slug })
+    .from(postSlugs)
+    .innerJoin(posts, eq(posts.id, postSlugs.postId))
+    .innerJoin(postRevisions, eq(postRevisions.id, posts.liveRevisionId))
+    .where(and(ne(postSlugs.slug, postRevisions.slug), creatorId === null ? undefined : eq(posts.creatorId, creatorId)));
+  return new Map(rows.map((r) => [r.old, r.now]));
+}

@@ -5,10 +5,12 @@
  */
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../../../db/schema/index.ts';
+import { cardDaily, users } from '../../../db/schema/index.ts';
+import { postTotals } from '../../../src/server/commissions/index.ts';
 import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import type { SessionUser } from '../../../src/server/auth/index.ts';
 import {
+  formerSlugs,
   getContentVersion,
   getStudioPost,
   listRevisions,
@@ -264,6 +266,19 @@ describe('addresses', () => {
     const { id: other } = await anaDraft('squatter');
     const q = await getStudioPost(app.db, other);
     expect(await saveStudioDraft(app, ana, other, { fields: { ...(await fieldsOf(other)), slug: 'first-name' }, draftVersion: q!.draftVersion, fileSlugs: NO_FILES, now: T0 })).toMatchObject({ ok: false, reason: 'taken' });
+
+    // Credit recorded under either address adds up under the current one (dashboard, CSV, studio list).
+    const aliases = await formerSlugs(app.db, anaCreator);
+    expect(aliases.get('first-name')).toBe('second-name');
+    expect(await formerSlugs(app.db, ben.creatorId!)).toEqual(new Map());
+    await app.db.insert(cardDaily).values([
+      { creatorId: anaCreator, post: 'first-name', card: 0, day: 20_000, views: 5, clicks: 2, adds: 1 },
+      { creatorId: anaCreator, post: 'second-name', card: 0, day: 20_001, views: 3, clicks: 1, adds: 0 },
+    ]);
+    const totals = await postTotals(app.db, ['second-name'], anaCreator, aliases);
+    expect(totals.get('second-name')).toMatchObject({ views: 8, clicks: 3 });
+    expect(totals.has('first-name')).toBe(false);
+    expect((await postTotals(app.db, ['second-name'], anaCreator)).get('second-name')).toMatchObject({ views: 3, clicks: 1 });
   });
 });
 

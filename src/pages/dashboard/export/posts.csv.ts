@@ -9,6 +9,7 @@ import { publishedPosts } from '../../../lib/content.ts';
 import { csvHeaders, exportError } from '../../../server/commissions/index.ts';
 import { postsCsv } from '../../../server/commissions/index.ts';
 import { parseDashboardRange } from '../../../server/commissions/index.ts';
+import { formerSlugs } from '../../../server/content/index.ts';
 
 export const GET: APIRoute = async ({ locals, url }) => {
   const creatorId = locals.user?.creatorId ?? null; // from the session only
@@ -16,6 +17,7 @@ export const GET: APIRoute = async ({ locals, url }) => {
   const parsed = parseDashboardRange(url.searchParams, Date.now());
   if (!parsed.ok) return exportError(400, parsed.errors.map((e) => e.message).join('\n'));
   const titles = new Map((await publishedPosts()).map((p) => [p.slug, p.title]));
-  const csv = await postsCsv(await getDb(), creatorId, parsed.range, { titles });
+  const aliases = await formerSlugs(await getDb(), creatorId); // a renamed post's earlier addresses
+  const csv = await postsCsv(await getDb(), creatorId, parsed.range, { titles, aliases });
   return new Response(csv.body, { status: 200, headers: csvHeaders(csv.filename) });
 };
