@@ -153,7 +153,7 @@ describe('studio', () => {
     expect(await page.locator('input[name="heroMediaId"]').inputValue()).toMatch(/^[A-Za-z0-9_-]{8,40}$/);
     expect(await coverFile.inputValue()).toBe('');
     await page.locator('[data-cover-preview] img').waitFor({ state: 'visible' });
-    expect(await page.locator('[data-cover-preview] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect.poll(() => page.locator('[data-cover-preview] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     await page.getByLabel('Describe the cover image').fill('A linen shirt folded on a wooden chair');
 
     // ── The post: text and two cards from the picker; the autosave writes the card ids ───────
@@ -218,6 +218,9 @@ describe('studio', () => {
     expect(await reader.getByText('Wash cold, dry flat.').count()).toBe(1);
     await expectNoSidewaysScroll(reader, 'the post');
     await shot(reader, `post-${width}`);
+    // The reader scrolls past both cards (each is seen: a card view for each).
+    await tiles.nth(0).scrollIntoViewIfNeeded();
+    await tiles.nth(1).scrollIntoViewIfNeeded();
     const card = reader.locator(`article.tile[data-product="${bag.slug}"]`);
     const position = Number(await card.getAttribute('data-card-position'));
     const chips = card.locator('input[type="radio"][name="sku"]');
@@ -226,6 +229,9 @@ describe('studio', () => {
     await card.getByRole('button', { name: 'Add to bag' }).click();
     expect((await added).status()).toBe(200);
     await expect.poll(() => reader.locator('[data-bag-count]').first().innerText()).toBe('1');
+    // The cards seen are beaconed (every 5 s while there is something to send).
+    const beacon = await reader.waitForResponse((r) => new URL(r.url()).pathname === '/api/card-events', { timeout: 8_000 });
+    expect(await beacon.json()).toMatchObject({ ok: true });
     await reader.goto('/checkout');
     await reader.getByLabel('Email').fill(`e2e-studio-${label}-${uniqueTag()}@example.com`);
     await reader.getByLabel('Full name').fill('Grace Hopper');
@@ -250,6 +256,7 @@ describe('studio', () => {
     expect(await cardRow.count()).toBe(1);
     const cardCells = (await cardRow.locator('td').allInnerTexts()).map((t) => t.trim());
     expect(cardCells[0]).toBe(bag.name);
+    expect(cardCells[1], `views in ${cardCells.join(' | ')}`).toBe('1');
     expect(cardCells[5], `orders in ${cardCells.join(' | ')}`).toBe('1');
     expect(cardCells[6]).toBe(price);
     // The other card sold nothing.
@@ -260,6 +267,9 @@ describe('studio', () => {
     await page.goto('/studio');
     const listed = page.locator('tbody tr', { has: page.getByRole('link', { name: title }) });
     expect(await listed.locator('.status').innerText()).toBe('Published');
+    expect((await listed.locator('td[data-label="Views"]').innerText()).trim()).toBe('2');
+    expect((await listed.locator('td[data-label="Orders"]').innerText()).trim()).toBe('1');
+    expect((await listed.locator('td[data-label="Sales"]').innerText()).trim()).toBe(price);
     await expectNoSidewaysScroll(page, '/studio with a post');
     await shot(page, `studio-list-${width}`);
   });
