@@ -74,7 +74,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Opens the picker from the toolbar, searches by name, picks the size, inserts the card. */
-async function insertCard(page: Page, product: Made, sku: string): Promise<void> {
+async function insertCard(page: Page, product: Made, sku: string, screenshot?: string): Promise<void> {
   await page.getByRole('button', { name: 'Product card', exact: true }).click();
   const picker = page.locator('dialog.pe-picker');
   await picker.waitFor({ state: 'visible' });
@@ -87,6 +87,14 @@ async function insertCard(page: Page, product: Made, sku: string): Promise<void>
   expect(await picker.locator(`.pe-chips input[value="${sku}"]`).isChecked()).toBe(true);
   // The card as readers will see it, before inserting.
   await picker.locator('article.tile').first().waitFor({ state: 'visible' });
+  // Nothing in the dialog is cut off at the sides.
+  const fits = await picker.evaluate((d) => ({ scroll: d.scrollWidth, client: d.clientWidth, right: d.getBoundingClientRect().right, inner: innerWidth }));
+  expect(fits.scroll, `the picker's content is ${fits.scroll}px wide in ${fits.client}px`).toBeLessThanOrEqual(fits.client);
+  expect(fits.right).toBeLessThanOrEqual(fits.inner);
+  if (screenshot) {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/${screenshot}.png` });
+  }
   await picker.getByRole('button', { name: 'Insert the card' }).click();
   await picker.waitFor({ state: 'detached' });
 }
@@ -161,7 +169,7 @@ describe('studio', () => {
       await prose.click();
       await page.keyboard.type('Linen creases, and that is the point. Here is what I reach for.');
       await page.keyboard.press('Enter');
-      await insertCard(page, shirt, shirt.skus[1]);
+      await insertCard(page, shirt, shirt.skus[1], `picker-${width}`);
       await insertCard(page, bag, bag.skus[0]);
     });
     await expect.poll(() => page.locator('textarea[name="body"]').inputValue()).toMatch(/card=\{0\}[\s\S]*card=\{1\}/);
@@ -272,5 +280,63 @@ describe('studio', () => {
     expect((await listed.locator('td[data-label="Sales"]').innerText()).trim()).toBe(price);
     await expectNoSidewaysScroll(page, '/studio with a post');
     await shot(page, `studio-list-${width}`);
+  });
+
+  it('without JavaScript: the plain form saves, refuses an unfinished post in plain words, previews and publishes', async () => {
+    const maker = await e2eCreator();
+    const [coat, scarf] = [await twoSizeProduct('Coat', 19000), await twoSizeProduct('Scarf', 3900)];
+    const slug = `studio-e2e-nojs-${uniqueTag()}`;
+    const title = `Plain form ${slug.slice(-6)}`;
+    const png = await sharp({ create: { width: 600, height: 750, channels: 3, background: '#6b7f8e' } }).png().toBuffer();
+    const page = await newPage({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    await login(page, { email: maker.email, password: maker.password });
+    await page.goto('/studio');
+    await Promise.all([page.waitForURL(/\/studio\/posts\/\d+$/), page.getByRole('button', { name: 'New post' }).click()]);
+    const body = page.locator('textarea[name="body"]');
+    expect(await body.isVisible()).toBe(true);
+
+    // Publishing an unfinished post: 400, the form kept, every problem in people's words.
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await body.fill(`Autumn, plainly.\n\n<ProductCard product="${coat.slug}" variant="${coat.skus[0]}" />\n\n<ProductCard product="${scarf.slug}" />\n`);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && /\/studio\/posts\/\d+$/.test(new URL(r.url()).pathname)),
+      page.getByRole('button', { name: 'Publish now' }).click(),
+    ]);
+    await page.waitForLoadState('load');
+    expect(refused.status()).toBe(400);
+    const alert = page.getByRole('alert').first();
+    const said = await alert.innerText();
+    expect(said).toMatch(/Before publishing/);
+    expect(said, 'no internal names or validator wording').not.toMatch(/heroMediaId|heroAlt|String must|Required|invalid_type|undefined|null|cents/);
+    expect(await page.getByLabel('Title', { exact: true }).inputValue()).toBe(title);
+    await expectNoSidewaysScroll(page, 'the editor with errors, no JavaScript');
+    await shot(page, 'editor-errors-nojs-390');
+
+    // Finish it and save: the cover goes up with the form, the card ids are written in.
+    await page.getByLabel('Address').fill(slug);
+    await page.getByLabel('Summary').fill('A coat and a scarf for the first cold mornings, and nothing else.');
+    await page.getByLabel('Kind').selectOption('look');
+    await page.getByLabel('Tags').fill('autumn');
+    await page.locator('input[type="file"][name="heroFile"]').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png });
+    await page.getByLabel('Describe the cover image').fill('A grey coat on a hook');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('done') === 'saved'), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(await page.getByRole('status').filter({ hasText: 'Draft saved.' }).count()).toBe(1);
+    expect(await body.inputValue()).toMatch(/card=\{0\}[\s\S]*card=\{1\}/);
+    expect(await page.locator('[data-cover-preview] img').count()).toBe(1);
+    expect(await page.locator('input[name="heroMediaId"]').inputValue()).toMatch(/^[A-Za-z0-9_-]{8,40}$/);
+
+    // Preview opens in a new tab without JavaScript too (the button's formtarget).
+    const [preview] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Preview' }).click()]);
+    await preview.waitForURL(/\/preview\//);
+    await preview.waitForLoadState('load');
+    expect(await preview.locator(`article.tile[data-product="${coat.slug}"]`).count()).toBe(1);
+    expect(await preview.locator(`article.tile[data-product="${scarf.slug}"]`).count()).toBe(1);
+    await preview.close();
+
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('done') === 'published'), page.getByRole('button', { name: 'Publish now' }).click()]);
+    const reader = await newPage({ javaScriptEnabled: false });
+    expect((await reader.goto(`/posts/${slug}`))?.status()).toBe(200);
+    expect(await reader.locator('article.tile[data-card-position]').evaluateAll((els) => els.map((e) => e.getAttribute('data-product')))).toEqual([coat.slug, scarf.slug]);
+    expect(await reader.getByAltText('A grey coat on a hook').count()).toBeGreaterThan(0);
   });
 });
