@@ -18,7 +18,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { makeProduct, makeVariant } from '../../db/factories/factories.ts';
 import { bumpCatalogVersion } from '../../src/server/catalog/index.ts';
-import { e2eDb, login, newPage } from './helpers/browser.ts';
+import { e2eDb, login, newContext, newPage } from './helpers/browser.ts';
 import { e2eCreator, uniqueTag } from './helpers/fixtures.ts';
 
 const READER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
@@ -338,5 +338,48 @@ describe('studio', () => {
     expect((await reader.goto(`/posts/${slug}`))?.status()).toBe(200);
     expect(await reader.locator('article.tile[data-card-position]').evaluateAll((els) => els.map((e) => e.getAttribute('data-product')))).toEqual([coat.slug, scarf.slug]);
     expect(await reader.getByAltText('A grey coat on a hook').count()).toBeGreaterThan(0);
+  });
+
+  it('two windows on one draft: Preview in one does not stop its autosave, but the other window, with older text, is told of the conflict', async () => {
+    const maker = await e2eCreator();
+    const context = await newContext();
+    const first = await context.newPage();
+    await login(first, { email: maker.email, password: maker.password });
+    await first.goto('/studio');
+    await Promise.all([first.waitForURL(/\/studio\/posts\/\d+$/), first.getByRole('button', { name: 'New post' }).click()]);
+    const second = await context.newPage();
+    await second.goto(first.url());
+    for (const p of [first, second]) await p.locator('.pe-prose[contenteditable="true"]').waitFor({ state: 'visible' });
+
+    await expectAutosaved(first, async () => {
+      await first.getByLabel('Title', { exact: true }).fill('Written in the first window');
+      await first.locator('.pe-prose[contenteditable="true"]').click();
+      await first.keyboard.type('First words.');
+    });
+    // Preview twice, typing in between: this window keeps saving.
+    for (const words of [' More words.', ' And more.']) {
+      const [preview] = await Promise.all([context.waitForEvent('page'), first.getByRole('button', { name: 'Preview' }).click()]);
+      await preview.waitForLoadState('load');
+      expect(await preview.getByRole('heading', { level: 1 }).innerText()).toBe('Written in the first window');
+      await preview.close();
+      await expectAutosaved(first, async () => {
+        await first.locator('.pe-prose p').first().click();
+        await first.keyboard.press('End');
+        await first.keyboard.type(words);
+      });
+    }
+
+    // The second window still holds the empty draft: its save is refused, and it says so.
+    const refused = second.waitForResponse((r) => r.url().endsWith('/autosave') && r.request().method() === 'POST');
+    await second.getByLabel('Title', { exact: true }).fill('Written in the second window');
+    await second.getByLabel('Summary').focus();
+    expect((await refused).status()).toBe(409);
+    await expect.poll(() => second.locator('.pe-footer .pe-status').innerText()).toMatch(/^Not saved: This post was saved from another window/);
+    expect(await second.locator('.pe-problems').innerText()).toMatch(/reload the page/i);
+    const db = await e2eDb();
+    const id = Number(new URL(first.url()).pathname.split('/').pop());
+    const row = (await db.$client.execute({ sql: 'select title, body from posts where id = ?', args: [id] })).rows[0]!;
+    expect(row.title).toBe('Written in the first window');
+    expect(String(row.body)).toContain('First words. More words. And more.');
   });
 });
