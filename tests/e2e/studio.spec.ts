@@ -156,7 +156,15 @@ describe('studio', () => {
     await page.getByLabel('Tags').fill('linen, summer');
     // With JavaScript the cover is uploaded as soon as it is chosen, and shown.
     const coverFile = page.locator('input[type="file"][name="heroFile"]');
+    // Not an image: refused at the field, in plain words; nothing changes.
+    await coverFile.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+    const coverError = page.locator('#f-heroMediaId-error');
+    await coverError.waitFor({ state: 'visible' });
+    expect(await coverError.innerText()).not.toMatch(/zod|invalid_|undefined|sharp|Error:/i);
+    expect(await coverFile.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('input[name="heroMediaId"]').inputValue()).toBe('');
     await coverFile.setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png });
+    await coverError.waitFor({ state: 'detached' });
     await expect.poll(() => page.locator('.pe-cover__status').innerText()).toBe('Cover image uploaded.');
     expect(await page.locator('input[name="heroMediaId"]').inputValue()).toMatch(/^[A-Za-z0-9_-]{8,40}$/);
     expect(await coverFile.inputValue()).toBe('');
