@@ -190,6 +190,8 @@ describe('studio', () => {
     expect(await page.locator('#f-body-hint').innerText()).not.toMatch(/<ProductCard|\*\*bold\*\*/);
     await expectNoSidewaysScroll(page, 'the editor');
     await shot(page, `editor-${width}`);
+    await page.locator('.pe-root article.tile').last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/editor-view-${width}.png` }); // the window as the writer sees it (sticky toolbar)
 
     // ── Preview: a private link in another tab ─────────────────────────────────────────────────
     const previewResponse = page.context().waitForEvent('response', (r) => new URL(r.url()).pathname.startsWith('/preview/') && r.request().method() === 'GET');
