@@ -13,6 +13,7 @@
  * The reader uses an ordinary Chrome user agent: "HeadlessChrome" counts as a bot for credit.
  */
 import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page, Response } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +69,14 @@ async function expectNoSidewaysScroll(page: Page, where: string): Promise<void> 
   expect(m.scrollWidth, `${where}: page ${m.scrollWidth}px wide in a ${m.innerWidth}px window; wider: ${m.wide.join(', ')}`).toBeLessThanOrEqual(m.innerWidth);
 }
 
+/** axe (WCAG 2 A/AA): the serious and critical problems on the page as it is now. */
+async function seriousProblems(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(' ')} — ${v.help}`);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
@@ -92,6 +101,7 @@ async function insertCard(page: Page, product: Made, sku: string, screenshot?: s
   expect(fits.scroll, `the picker's content is ${fits.scroll}px wide in ${fits.client}px`).toBeLessThanOrEqual(fits.client);
   expect(fits.right).toBeLessThanOrEqual(fits.inner);
   if (screenshot) {
+    expect.soft(await seriousProblems(page), 'axe, the picker open').toEqual([]);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: `${SHOTS}/${screenshot}.png` });
   }
@@ -189,6 +199,7 @@ describe('studio', () => {
     // The hint under the editor speaks of its buttons, not of MDX syntax (that is for the plain box).
     expect(await page.locator('#f-body-hint').innerText()).not.toMatch(/<ProductCard|\*\*bold\*\*/);
     await expectNoSidewaysScroll(page, 'the editor');
+    expect.soft(await seriousProblems(page), 'axe, the editor with two cards').toEqual([]);
     await shot(page, `editor-${width}`);
     await page.locator('.pe-root article.tile').last().scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/editor-view-${width}.png` }); // the window as the writer sees it (sticky toolbar)
@@ -289,6 +300,7 @@ describe('studio', () => {
     expect((await listed.locator('td[data-label="Orders"]').innerText()).trim()).toBe('1');
     expect((await listed.locator('td[data-label="Sales"]').innerText()).trim()).toBe(price);
     await expectNoSidewaysScroll(page, '/studio with a post');
+    expect.soft(await seriousProblems(page), 'axe, /studio with a post').toEqual([]);
     await shot(page, `studio-list-${width}`);
   });
 
