@@ -275,6 +275,7 @@ describe('studio', () => {
 
     // ── The creator's dashboard: the sale, credited to this post and this card ─────────────────
     await page.goto('/dashboard');
+    await shot(page, `dashboard-${width}`);
     const price = `$${(bag.priceCents / 100).toFixed(2)}`;
     const postRow = page.locator('#posts tbody tr', { has: page.getByRole('link', { name: title }) });
     expect(await postRow.count()).toBe(1);
