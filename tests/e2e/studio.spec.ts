@@ -348,13 +348,23 @@ describe('studio', () => {
     expect(await page.locator('[data-cover-preview] img').count()).toBe(1);
     expect(await page.locator('input[name="heroMediaId"]').inputValue()).toMatch(/^[A-Za-z0-9_-]{8,40}$/);
 
-    // Preview opens in a new tab without JavaScript too (the button's formtarget).
-    const [preview] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Preview' }).click()]);
-    await preview.waitForURL(/\/preview\//);
-    await preview.waitForLoadState('load');
-    expect(await preview.locator(`article.tile[data-product="${coat.slug}"]`).count()).toBe(1);
-    expect(await preview.locator(`article.tile[data-product="${scarf.slug}"]`).count()).toBe(1);
-    await preview.close();
+    // A change, then Preview: the preview shows it (the form is saved first).
+    await page.getByLabel('Summary').fill('A coat and a scarf for the first cold mornings, and nothing more.');
+    // Without JavaScript, Preview opens in this tab; "Back to the editor" returns to the saved draft.
+    await Promise.all([page.waitForURL(/\/preview\//), page.getByRole('button', { name: 'Preview' }).click()]);
+    expect(await page.locator(`article.tile[data-product="${coat.slug}"]`).count()).toBe(1);
+    expect(await page.locator(`article.tile[data-product="${scarf.slug}"]`).count()).toBe(1);
+    expect(await page.getByText('and nothing more.').count()).toBe(1);
+    await Promise.all([page.waitForURL(/\/studio\/posts\/\d+$/), page.getByRole('link', { name: 'Back to the editor' }).click()]);
+    // Writing on in the editor's tab after the preview, then saving: saved, not a conflict.
+    await body.fill(`${await body.inputValue()}\nA line added after the preview.\n`);
+    const [afterPreview] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && /\/studio\/posts\/\d+$/.test(new URL(r.url()).pathname)),
+      page.getByRole('button', { name: 'Save draft' }).click(),
+    ]);
+    await page.waitForLoadState('load');
+    expect(afterPreview.status(), await page.getByRole('alert').allInnerTexts().then((t) => t.join(' / '))).toBe(303);
+    expect(await body.inputValue()).toContain('A line added after the preview.');
 
     await Promise.all([page.waitForURL((u) => u.searchParams.get('done') === 'published'), page.getByRole('button', { name: 'Publish now' }).click()]);
     const reader = await newPage({ javaScriptEnabled: false });

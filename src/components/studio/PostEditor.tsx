@@ -388,6 +388,9 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
       }
     };
     const removeCoverUpload = enhanceCoverUpload({ form, uploadUrl, onChange: () => autosave.changed(), announce });
+    // With the editor, Preview opens in a new tab and this one keeps writing (resync below).
+    const previewButtons = [...document.querySelectorAll<HTMLButtonElement>('button[data-preview-button]')].filter((b) => b.form === form);
+    for (const b of previewButtons) b.formTarget = '_blank';
     form.addEventListener('input', onField);
     form.addEventListener('change', onField);
     form.addEventListener('focusout', onLeaveField);
@@ -398,6 +401,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
       textarea.hidden = false;
       watcher.disconnect();
       removeCoverUpload();
+      for (const b of previewButtons) b.removeAttribute('formtarget');
       if (hint && plainHint !== undefined) hint.innerHTML = plainHint;
       label?.removeEventListener('click', focusEditor);
       document.removeEventListener('click', onLink);
