@@ -36,8 +36,48 @@ export const products = sqliteTable(
     imagePath: text('image_path').notNull(),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
+    /** Last admin edit (null: never edited since the seed or import created it). */
+    updatedAt: integer('updated_at'),
+    /** Archived: off the shop for good but kept, because orders and posts point at it (never deleted). */
+    archivedAt: integer('archived_at'),
+    /** Search-engine title and description; null: the product's name and description are used. */
+    seoTitle: text('seo_title'),
+    seoDescription: text('seo_description'),
+    /** Free tags, JSON array of strings. */
+    tagsJson: text('tags_json').notNull().default('[]'),
   },
   (t) => [index('products_category_idx').on(t.categoryId), index('products_brand_idx').on(t.brandId)],
+);
+
+/** A product's gallery: uploads through the media pipeline, in order, each with its alt text. */
+export const productImages = sqliteTable(
+  'product_images',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id),
+    mediaId: text('media_id').notNull(),
+    alt: text('alt').notNull(),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [index('product_images_product_idx').on(t.productId, t.position)],
+);
+
+/**
+ * A product's former slugs (its current one is products.slug): an old address keeps redirecting to
+ * the product. A slug is unique across current and former slugs (checked where a slug is set).
+ */
+export const productSlugs = sqliteTable(
+  'product_slugs',
+  {
+    slug: text('slug').primaryKey(),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('product_slugs_product_idx').on(t.productId)],
 );
 
 /**

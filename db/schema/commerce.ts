@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { variants } from './catalog.ts';
 
 /**
@@ -64,6 +64,10 @@ export const coupons = sqliteTable(
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'canceled', 'refunded', 'partially_refunded'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** What happened to an order's parcels, apart from its payment: unfulfilled → partial → shipped → delivered, or returned. */
+export const FULFILMENT_STATUSES = ['unfulfilled', 'partial', 'shipped', 'delivered', 'returned'] as const;
+export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
+
 export const orders = sqliteTable(
   'orders',
   {
@@ -100,6 +104,8 @@ export const orders = sqliteTable(
     needsRefund: integer('needs_refund', { mode: 'boolean' }).notNull().default(false),
     carrier: text('carrier'),
     trackingNumber: text('tracking_number'),
+    /** Parcels, apart from payment: unfulfilled → partial → shipped → delivered (or returned). */
+    fulfilmentStatus: text('fulfilment_status', { enum: FULFILMENT_STATUSES }).notNull().default('unfulfilled'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     paidAt: integer('paid_at'),
@@ -125,6 +131,7 @@ export const orders = sqliteTable(
     index('orders_session_idx').on(t.providerSessionId),
     index('orders_payment_idx').on(t.providerPaymentId),
     index('orders_code_creator_idx').on(t.codeCreatorId, t.paidAt),
+    index('orders_fulfilment_idx').on(t.fulfilmentStatus, t.paidAt),
     index('orders_cart_idx').on(t.cartId),
   ],
 );
@@ -197,6 +204,54 @@ export const stockReservations = sqliteTable(
     index('stock_reservations_order_idx').on(t.orderId),
     check('stock_reservations_qty', sql`${t.qty} > 0`),
   ],
+);
+
+/** One parcel: some lines (or parts of them) of an order, with carrier and tracking number. */
+export const shipments = sqliteTable(
+  'shipments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    carrier: text('carrier').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    shippedAt: integer('shipped_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+    returnedAt: integer('returned_at'),
+    /** 'admin:<email>' */
+    actor: text('actor').notNull(),
+  },
+  (t) => [index('shipments_order_idx').on(t.orderId)],
+);
+
+export const shipmentLines = sqliteTable(
+  'shipment_lines',
+  {
+    shipmentId: integer('shipment_id')
+      .notNull()
+      .references(() => shipments.id, { onDelete: 'cascade' }),
+    orderLineId: integer('order_line_id')
+      .notNull()
+      .references(() => orderLines.id, { onDelete: 'cascade' }),
+    qty: integer('qty').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shipmentId, t.orderLineId] }), index('shipment_lines_line_idx').on(t.orderLineId), check('shipment_lines_qty', sql`${t.qty} > 0`)],
+);
+
+/** The shop's internal notes on an order (never shown to the buyer). */
+export const orderNotes = sqliteTable(
+  'order_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    actor: text('actor').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('order_notes_order_idx').on(t.orderId, t.createdAt)],
 );
 
 /** Every status change and notable action on an order, with time and actor. */
