@@ -26,7 +26,7 @@ export const cache = defineMiddleware(async (context, next) => {
   const { request, url } = context;
   if (!isCacheableRequest(request.method, url, request.headers.get('cookie'), PERSONAL_COOKIES)) return next();
   const db = await getDb();
-  const key = url.pathname;
+  const key = url.pathname + url.search; // search: '' or a canonical `?page=N` (isCacheableRequest)
   const version = await versions.read();
   const hit = renderCache.get(key, version, Date.now()) ?? (await renderCache.joinRender(key, version));
   if (hit) {
@@ -64,13 +64,15 @@ export const cache = defineMiddleware(async (context, next) => {
 export async function serveCachedPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const method = req.method ?? 'GET';
   const raw = req.url ?? '/';
-  if (raw.includes('?')) return false;
   const cookie = req.headers.cookie ?? null;
   // A request line the URL parser refuses ("//[") is Astro's to answer (404), not a cache error.
   const url = URL.parse(raw, 'http://x.invalid');
   if (!url || !isCacheableRequest(method, url, cookie, PERSONAL_COOKIES)) return false;
+  // The same key as the middleware's; a request line spelled differently ("/a/../b") just misses.
+  const key = url.pathname + url.search;
+  if (key !== raw) return false;
   const version = await versions.read();
-  const hit = renderCache.get(raw, version, Date.now()) ?? (await renderCache.joinRender(raw, version));
+  const hit = renderCache.get(key, version, Date.now()) ?? (await renderCache.joinRender(key, version));
   if (!hit) return false;
   res.writeHead(200, [...hit.headers.flat(), 'x-render-cache', 'hit']);
   res.end(method === 'HEAD' ? undefined : hit.body);

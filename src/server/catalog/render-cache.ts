@@ -97,10 +97,20 @@ export class RenderCache {
   }
 }
 
-/** Only anonymous GETs without a query string and without personal cookies share a cached page. */
+/**
+ * A list's page number in its one canonical form, `?page=2` … (src/server/content/pagination.ts
+ * redirects every other spelling): the only query string a shared page may carry — it is part of
+ * the cache key, so each page of a list is its own entry.
+ */
+const CANONICAL_PAGE = /^\?page=[1-9][0-9]{0,5}$/;
+
+/**
+ * Only anonymous GETs without personal cookies share a cached page, and only without a query
+ * string — or with just a canonical page number (`?page=2`).
+ */
 export function isCacheableRequest(method: string, url: URL, cookieHeader: string | null, personalCookies: readonly string[]): boolean {
   if (method !== 'GET' && method !== 'HEAD') return false;
-  if (url.search !== '') return false;
+  if (url.search !== '' && !CANONICAL_PAGE.test(url.search)) return false;
   if (!cookieHeader) return true;
   return !personalCookies.some((name) => new RegExp(`(?:^|;\\s*)${name}=`).test(cookieHeader));
 }

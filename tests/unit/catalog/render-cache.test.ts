@@ -38,7 +38,7 @@ describe('RenderCache', () => {
 describe('isCacheableRequest', () => {
   const url = (s: string) => new URL(s, 'http://shop.test');
   const personal = ['lb_session', 'lb_bag'];
-  it('shares only anonymous GETs without a query string', () => {
+  it('shares only anonymous GETs without a query string (but a page number)', () => {
     expect(isCacheableRequest('GET', url('/posts/a'), null, personal)).toBe(true);
     expect(isCacheableRequest('GET', url('/posts/a'), 'theme=dark', personal)).toBe(true);
     expect(isCacheableRequest('POST', url('/posts/a'), null, personal)).toBe(false);
@@ -46,6 +46,14 @@ describe('isCacheableRequest', () => {
     expect(isCacheableRequest('GET', url('/posts/a'), 'lb_session=abc.def', personal)).toBe(false);
     expect(isCacheableRequest('GET', url('/posts/a'), 'x=1; lb_bag=42', personal)).toBe(false);
     expect(isCacheableRequest('GET', url('/posts/a'), 'not_lb_bag=1', personal)).toBe(true);
+  });
+  it('keeps a canonical page number (?page=2), and no other spelling of it', () => {
+    expect(isCacheableRequest('GET', url('/creators/maya?page=2'), null, personal)).toBe(true);
+    expect(isCacheableRequest('GET', url('/creators/maya?page=50'), null, personal)).toBe(true);
+    for (const q of ['?page=02', '?page=0', '?page=', '?page=2&ref=maya', '?ref=maya&page=2', '?page=2x', '?Page=2', '?page=1234567']) {
+      expect(isCacheableRequest('GET', url(`/creators/maya${q}`), null, personal), q).toBe(false);
+    }
+    expect(isCacheableRequest('GET', url('/creators/maya?page=2'), 'lb_session=abc.def', personal)).toBe(false);
   });
 });
 
