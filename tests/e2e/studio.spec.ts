@@ -415,4 +415,36 @@ describe('studio', () => {
     expect(row.title).toBe('Written in the first window');
     expect(String(row.body)).toContain('First words. More words. And more.');
   });
+
+  it('a button pressed while the cover is still uploading waits for it: one upload, and the draft saved with it', async () => {
+    const maker = await e2eCreator();
+    const page = await newPage();
+    await login(page, { email: maker.email, password: maker.password });
+    await page.goto('/studio');
+    await Promise.all([page.waitForURL(/\/studio\/posts\/\d+$/), page.getByRole('button', { name: 'New post' }).click()]);
+    await page.locator('.pe-prose[contenteditable="true"]').waitFor({ state: 'visible' });
+    await page.getByLabel('Title', { exact: true }).fill('A slow upload');
+    // Hold the upload for a moment, as a slow connection would.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/studio/posts/*/media', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const png = await sharp({ create: { width: 500, height: 625, channels: 3, background: '#8e6b7f' } }).png().toBuffer();
+    await page.locator('input[type="file"][name="heroFile"]').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png });
+    await expect.poll(() => page.locator('.pe-cover__status').innerText()).toBe('Uploading the cover image…');
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && /\/studio\/posts\/\d+$/.test(new URL(r.url()).pathname));
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    const form = await posted;
+    expect(form.postData() ?? '').not.toContain('image/png'); // the file is not sent twice
+    await page.waitForURL((u) => u.searchParams.get('done') === 'saved');
+    const db = await e2eDb();
+    const media = await db.$client.execute({ sql: 'select id from media where owner_creator_id = ?', args: [maker.id] });
+    expect(media.rows).toHaveLength(1);
+    expect(await page.locator('input[name="heroMediaId"]').inputValue()).toBe(String(media.rows[0]!.id));
+    expect(await page.locator('[data-cover-preview] img').count()).toBe(1);
+  });
 });

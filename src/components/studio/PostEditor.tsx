@@ -355,6 +355,14 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
       textarea.value = editor.current?.getMarkdown() ?? textarea.value;
       if (resubmitting.current) {
         resubmitting.current = false;
+      } else if (cover.uploading()) {
+        // The cover is still going up: wait, so the form sends its id and not the file again.
+        e.preventDefault();
+        const submitter = e.submitter;
+        void cover.uploading()!.then(() => {
+          form.requestSubmit(submitter instanceof HTMLButtonElement || submitter instanceof HTMLInputElement ? submitter : null);
+        });
+        return;
       } else if (autosave.saving) {
         // Wait for the autosave under way, so the form carries the draft version it got.
         e.preventDefault();
@@ -387,7 +395,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
         autosave.resume();
       }
     };
-    const removeCoverUpload = enhanceCoverUpload({ form, uploadUrl, onChange: () => autosave.changed(), announce });
+    const cover = enhanceCoverUpload({ form, uploadUrl, onChange: () => autosave.changed(), announce });
     // With the editor, Preview opens in a new tab and this one keeps writing (resync below).
     const previewButtons = [...document.querySelectorAll<HTMLButtonElement>('button[data-preview-button]')].filter((b) => b.form === form);
     for (const b of previewButtons) b.formTarget = '_blank';
@@ -400,7 +408,7 @@ function EditorShell({ form, textarea, container, autosaveUrl, uploadUrl, produc
     return () => {
       textarea.hidden = false;
       watcher.disconnect();
-      removeCoverUpload();
+      cover.dispose();
       for (const b of previewButtons) b.removeAttribute('formtarget');
       if (hint && plainHint !== undefined) hint.innerHTML = plainHint;
       label?.removeEventListener('click', focusEditor);

@@ -5,7 +5,8 @@
  * Publish) uploads it a second time and saves a cover this page does not know about (which made
  * this tab's next autosave a conflict). Without JavaScript the form uploads the file itself.
  *
- * Returns the function that removes the enhancement.
+ * Returns `uploading()` (the upload under way, to wait for before the form is submitted: the form
+ * would send the file too) and `dispose()`.
  */
 export interface CoverUploadOptions {
   form: HTMLFormElement;
@@ -22,10 +23,15 @@ interface UploadAnswer {
   media?: { id?: string; src?: string };
 }
 
-export function enhanceCoverUpload({ form, uploadUrl, onChange, announce }: CoverUploadOptions): () => void {
+export interface CoverUpload {
+  uploading: () => Promise<void> | null;
+  dispose: () => void;
+}
+
+export function enhanceCoverUpload({ form, uploadUrl, onChange, announce }: CoverUploadOptions): CoverUpload {
   const input = form.querySelector<HTMLInputElement>('input[type="file"][name="heroFile"]');
   const hidden = form.elements.namedItem('heroMediaId');
-  if (!input || !(hidden instanceof HTMLInputElement)) return () => {};
+  if (!input || !(hidden instanceof HTMLInputElement)) return { uploading: () => null, dispose: () => {} };
   const field = input.closest('.field') ?? input.parentElement!;
   const status = document.createElement('p');
   status.className = 'pe-status pe-cover__status';
@@ -101,10 +107,19 @@ export function enhanceCoverUpload({ form, uploadUrl, onChange, announce }: Cove
     status.textContent = 'Cover image uploaded.';
     onChange();
   };
-  const listener = () => void onFile();
+  let current: Promise<void> | null = null;
+  const listener = () => {
+    const p = onFile().finally(() => {
+      if (current === p) current = null;
+    });
+    current = p;
+  };
   input.addEventListener('change', listener);
-  return () => {
-    input.removeEventListener('change', listener);
-    status.remove();
+  return {
+    uploading: () => current,
+    dispose: () => {
+      input.removeEventListener('change', listener);
+      status.remove();
+    },
   };
 }
