@@ -367,6 +367,10 @@ describe('studio', () => {
     expect(await body.inputValue()).toContain('A line added after the preview.');
 
     await Promise.all([page.waitForURL((u) => u.searchParams.get('done') === 'published'), page.getByRole('button', { name: 'Publish now' }).click()]);
+    // The revision it kept, on a phone.
+    await Promise.all([page.waitForURL(/\/revisions\/\d+$/), page.locator('.ed-revs').getByRole('link', { name: 'View' }).first().click()]);
+    await expectNoSidewaysScroll(page, 'a revision, no JavaScript');
+    await shot(page, 'revision-nojs-390');
     const reader = await newPage({ javaScriptEnabled: false });
     expect((await reader.goto(`/posts/${slug}`))?.status()).toBe(200);
     expect(await reader.locator('article.tile[data-card-position]').evaluateAll((els) => els.map((e) => e.getAttribute('data-product')))).toEqual([coat.slug, scarf.slug]);
