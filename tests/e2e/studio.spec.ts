@@ -297,7 +297,7 @@ describe('studio', () => {
     await page.goto('/studio');
     const listed = page.locator('tbody tr', { has: page.getByRole('link', { name: title }) });
     expect(await listed.locator('.status').innerText()).toBe('Published');
-    expect((await listed.locator('td[data-label="Views"]').innerText()).trim()).toBe('2');
+    expect((await listed.locator('td[data-label="Card views"]').innerText()).trim()).toBe('2');
     expect((await listed.locator('td[data-label="Orders"]').innerText()).trim()).toBe('1');
     expect((await listed.locator('td[data-label="Sales"]').innerText()).trim()).toBe(price);
     await expectNoSidewaysScroll(page, '/studio with a post');
