@@ -244,6 +244,9 @@ export default function ProductPicker({ request, searchUrl, previewUrl, onPick, 
           {chosenProduct && chosenProduct.variants.length > 1 && (
             <fieldset className="pe-chips">
               <legend>Open the card on (optional)</legend>
+              {/* ProductTile preselects no size for readers (a card never adds a size unasked): the
+                  choice sets the colour and picture the card shows, not the reader's size. */}
+              <p className="pe-hint">Readers always choose their own size; this sets the colour and picture the card opens on.</p>
               <label className="pe-chip">
                 <input type="radio" name={ids.variants} value="" checked={card.variant === ''} onChange={() => setCard({ ...card, variant: '' })} />
                 <span>Reader chooses</span>
