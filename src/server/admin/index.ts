@@ -3,3 +3,5 @@
  * from here, never from the files behind it (docs/architecture.md).
  */
 export * from './overview.ts';
+export * from './home.ts';
+export * from './customers.ts';

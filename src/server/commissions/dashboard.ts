@@ -74,6 +74,12 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 const countedOrders = sql<number>`count(distinct case when ${lineUnits} > 0 then ${orderLines.orderId} end)`;
 
 /**
+ * The same definitions for the shop's own figures (the admin home, customers): one meaning of
+ * "sales" and "orders" everywhere. Each expects `order_lines` joined to `orders`.
+ */
+export const SALES_SQL = { lineNet, lineRefunded, lineSales, lineUnits, countedOrders } as const;
+
+/**
  * Every figure on the dashboard, defined once: the queries below compute exactly these, and the
  * page shows these sentences under "How these are counted".
  */

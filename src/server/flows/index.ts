@@ -15,3 +15,7 @@ export * from './creator-admin.ts';
 export * from './home.ts';
 export * from './studio.ts';
 export * from './content-health.ts';
+export * from './admin-home.ts';
+export * from './customers.ts';
+export * from './product-list.ts';
+export * from './product-admin.ts';
