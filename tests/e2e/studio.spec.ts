@@ -7,8 +7,13 @@
  * pays with the test provider, and the creator's dashboard credits the sale to that post and card.
  *
  * Once on a desktop and once on a phone (390 px): nothing may be cut off horizontally on the
- * studio list, the editor, the preview and the post. Screenshots go to /tmp/shots/ for a person to
- * look at. Everything (creator, products) is made for the test, so it runs alone or in any order.
+ * studio list, the editor, the preview and the post, and axe finds no serious problem in the
+ * editor, the picker or the list. Screenshots go to /tmp/shots/ for a person to look at.
+ *
+ * Also: the plain form without JavaScript (Preview in the same tab, writing on after it saves);
+ * two windows on one draft (Preview never makes the writer's own next save a conflict, a real
+ * second window still gets one — ADR 0043); a button pressed while the cover is uploading.
+ * Everything (creator, products) is made for the test, so each runs alone or in any order.
  *
  * The reader uses an ordinary Chrome user agent: "HeadlessChrome" counts as a bot for credit.
  */
