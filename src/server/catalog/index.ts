@@ -17,3 +17,6 @@ export * from './render-cache.ts';
 export * from './shop-query.ts';
 export * from './version-reader.ts';
 export * from './replacements.ts';
+export * from './admin-list.ts';
+export * from './product-csv.ts';
+export * from './product-csv-store.ts';
