@@ -31,11 +31,11 @@ const MAX_PAGE_DIGITS = 6;
 export const STOCK_STATES = ['in', 'low', 'out'] as const;
 export const ACTIVE_STATES = ['on', 'off', 'archived'] as const;
 export const LIST_SORTS = ['title', 'price', 'stock', 'updated'] as const;
-export type StockState = (typeof STOCK_STATES)[number];
+export type ListStockState = (typeof STOCK_STATES)[number];
 export type ActiveState = (typeof ACTIVE_STATES)[number];
 export type ListSort = (typeof LIST_SORTS)[number];
 
-export const STOCK_LABEL: Record<StockState, string> = { in: 'In stock', low: 'Low stock', out: 'Out of stock' };
+export const STOCK_LABEL: Record<ListStockState, string> = { in: 'In stock', low: 'Low stock', out: 'Out of stock' };
 export const ACTIVE_LABEL: Record<ActiveState, string> = { on: 'Active', off: 'Inactive', archived: 'Archived' };
 export const SORT_LABEL: Record<ListSort, string> = { title: 'Title (A–Z)', price: 'Price (lowest first)', stock: 'Stock (fewest first)', updated: 'Last updated (newest first)' };
 
@@ -43,7 +43,7 @@ export interface AdminListQuery {
   q?: string;
   category?: string;
   brand?: string;
-  stock?: StockState;
+  stock?: ListStockState;
   active?: ActiveState;
   sort: ListSort;
   page: number;
@@ -123,7 +123,7 @@ export function adminListSearch(query: Partial<AdminListQuery>, overrides: Parti
 }
 
 /** Pure: a product's stock state from its active variants' on-hand units. */
-export function stockStateOf(activeStocks: readonly number[]): StockState {
+export function stockStateOf(activeStocks: readonly number[]): ListStockState {
   const total = activeStocks.reduce((n, s) => n + s, 0);
   if (total === 0) return 'out';
   return Math.min(...activeStocks) <= LOW_STOCK_THRESHOLD ? 'low' : 'in';
@@ -156,7 +156,7 @@ export interface AdminListRow {
   maxPriceCents: number | null;
   /** On hand over active variants. */
   totalStock: number;
-  stockState: StockState;
+  stockState: ListStockState;
   /** An active variant is at or below the low-stock threshold (0 included). */
   lowStock: boolean;
   variants: AdminListVariant[];
@@ -280,7 +280,7 @@ export async function listAdminProductPage(db: DbOrTx, query: AdminListQuery): P
   const items: AdminListRow[] = rows.map((r) => {
     const totalStock = Number(r.totalStock ?? 0);
     const minStock = r.minStock === null || r.minStock === undefined ? null : Number(r.minStock);
-    const stockState: StockState = totalStock === 0 ? 'out' : minStock !== null && minStock <= LOW_STOCK_THRESHOLD ? 'low' : 'in';
+    const stockState: ListStockState = totalStock === 0 ? 'out' : minStock !== null && minStock <= LOW_STOCK_THRESHOLD ? 'low' : 'in';
     return {
       id: r.id,
       slug: r.slug,
