@@ -18,6 +18,7 @@ import { brands, categories, products, productSlugs, variants } from '../../../d
 import { refuse, type Refusal } from '../shared/index.ts';
 import { bumpCatalogVersion } from './catalog-store.ts';
 import type { CatalogSnapshot, ExportProduct, PlannedProduct } from './product-csv.ts';
+import { PLACEHOLDER_IMAGE } from './product-write.ts';
 
 export async function loadCatalogSnapshot(db: DbOrTx): Promise<CatalogSnapshot> {
   const [b, c, p, former, v] = await Promise.all([
@@ -35,7 +36,7 @@ export async function loadCatalogSnapshot(db: DbOrTx): Promise<CatalogSnapshot> 
     categories: c,
     products: new Map(p.map((x) => [x.slug, { id: x.id, name: x.name }])),
     formerSlugs: new Map(former.filter((f) => f.slug !== f.current).map((f) => [f.slug, { id: f.id, name: f.name, slug: f.current }])),
-    skus: new Map(v.map((x) => [x.sku, { id: x.id, productId: x.productId, productSlug: x.productSlug, productName: x.productName, stockOnHand: x.stockOnHand }])),
+    skus: new Map(v.map((x) => [x.sku.toUpperCase(), { id: x.id, productId: x.productId, productSlug: x.productSlug, productName: x.productName, stockOnHand: x.stockOnHand }])),
   };
 }
 
@@ -124,8 +125,6 @@ class DryRun extends Error {
   }
 }
 
-/** New products get no picture until one is uploaded in the editor (the card shows its placeholder). */
-const NO_IMAGE = '';
 
 /**
  * Applies a checked plan in one transaction (or, with `dryRun`, works it out and rolls it back).
@@ -151,7 +150,7 @@ export async function applyProductImport(db: Db, plan: readonly PlannedProduct[]
               brandId: p.brandId,
               categoryId: p.categoryId,
               description: p.description,
-              imagePath: NO_IMAGE,
+              imagePath: PLACEHOLDER_IMAGE,
               active: archived ? false : (p.active ?? true),
               createdAt: now,
               archivedAt: archived ? now : null,

@@ -19,6 +19,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { MAX_PRICE_CENTS, MAX_STOCK } from './catalog-admin.ts';
 import { formatMoneyInput, parseMoneyInput, parseOptionalMoneyInput } from './money-input.ts';
+import { PRODUCT_LIMITS, PRODUCT_SLUG, SKU_PATTERN, type DescriptionCheck } from './product-input.ts';
 
 /** The columns, in the order the export writes them. */
 export const CSV_COLUMNS = [
@@ -50,10 +51,10 @@ export const MAX_CSV_ROWS = 10_000;
 /** Problems listed at most (a file with more is mostly wrong anyway: the count is still given). */
 export const MAX_LISTED_PROBLEMS = 500;
 
-/** Same limits as the product form (product-input.ts). */
-export const CSV_LIMITS = { title: 120, description: 5000, seoTitle: 70, seoDescription: 160, tags: 20, tag: 30, option: 24 } as const;
-const HANDLE = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){1,79}$/;
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** The product form's limits and patterns (product-input.ts): a file can say nothing the form cannot. */
+export const CSV_LIMITS = { ...PRODUCT_LIMITS, option: PRODUCT_LIMITS.axisValue } as const;
+const HANDLE = PRODUCT_SLUG;
+const SKU = SKU_PATTERN;
 
 export interface CsvProblem {
   /** 1-based line of the file where the row starts (the header is line 1). */
@@ -119,7 +120,7 @@ export interface CatalogSnapshot {
   products: Map<string, { id: number; name: string }>;
   /** A former slug → the product that now has another one. */
   formerSlugs: Map<string, { id: number; name: string; slug: string }>;
-  /** Every variant by SKU, with its product. */
+  /** Every variant by SKU (upper-case), with its product. */
   skus: Map<string, { id: number; productId: number; productSlug: string; productName: string; stockOnHand: number }>;
 }
 
@@ -184,7 +185,11 @@ const pick = <T extends { slug: string; name: string }>(list: T[], raw: string):
  * Pure: every row checked against the catalog snapshot. Returns the plan only when there is no
  * problem at all; otherwise every problem found (line, column, why), in file order.
  */
-export function checkProductRows(rows: readonly CsvRow[], snap: CatalogSnapshot, { fractionDigits = 2 }: { fractionDigits?: number } = {}): CheckResult {
+export function checkProductRows(
+  rows: readonly CsvRow[],
+  snap: CatalogSnapshot,
+  { fractionDigits = 2, checkDescription }: { fractionDigits?: number; checkDescription: DescriptionCheck },
+): CheckResult {
   const problems: CsvProblem[] = [];
   const add = (line: number, column: CsvColumn | null, message: string) => problems.push({ line, column, message });
   const byHandle = new Map<string, { first: CsvRow; plan: PlannedProduct | null }>();
@@ -201,7 +206,7 @@ export function checkProductRows(rows: readonly CsvRow[], snap: CatalogSnapshot,
       continue;
     }
     if (!HANDLE.test(handle)) {
-      add(L, 'handle', `“${handle.slice(0, 80)}” is not a handle: use 2–80 lowercase letters, digits and single dashes.`);
+      add(L, 'handle', `“${handle.slice(0, 80)}” is not a handle: use 2–80 lowercase letters, digits and single dashes, not at the start or end.`);
       continue;
     }
 
@@ -230,6 +235,10 @@ export function checkProductRows(rows: readonly CsvRow[], snap: CatalogSnapshot,
       if (longTag) add(L, 'tags', `The tag “${longTag.slice(0, 40)}…” is longer than ${CSV_LIMITS.tag} characters.`);
       const description = (row.cells.description ?? '').replace(/\r\n?/g, '\n').trim();
       if (description.length > CSV_LIMITS.description) add(L, 'description', `The description is ${description.length} characters; at most ${CSV_LIMITS.description}.`);
+      else {
+        const why = description ? checkDescription(description) : null;
+        if (why) add(L, 'description', why);
+      }
       const seoTitle = c('seo_title');
       if (seoTitle.length > CSV_LIMITS.seoTitle) add(L, 'seo_title', `The SEO title is ${seoTitle.length} characters; at most ${CSV_LIMITS.seoTitle}.`);
       const seoDescription = c('seo_description');
@@ -266,7 +275,8 @@ export function checkProductRows(rows: readonly CsvRow[], snap: CatalogSnapshot,
     }
 
     // Variant columns.
-    const sku = c('sku');
+    // SKUs are upper-case in the shop (product-input.ts); a file may write them in any case.
+    const sku = c('sku').toUpperCase();
     const anyVariant = VARIANT_COLUMNS.some((k) => c(k) !== '');
     if (!anyVariant) continue;
     if (!sku) {
@@ -274,8 +284,8 @@ export function checkProductRows(rows: readonly CsvRow[], snap: CatalogSnapshot,
       continue;
     }
     const before = problems.length;
-    if (!SKU.test(sku)) add(L, 'sku', `“${sku.slice(0, 64)}” is not a SKU: use letters, digits, dots, dashes and underscores (at most 64).`);
-    const key = sku.toUpperCase();
+    if (!SKU.test(sku)) add(L, 'sku', `“${c('sku').slice(0, 64)}” is not a SKU: use letters, digits and dashes, starting with a letter or digit (at most 41).`);
+    const key = sku;
     const dup = skuLine.get(key);
     if (dup) add(L, 'sku', `The SKU ${sku} is already on line ${dup.line}${dup.handle === handle ? '' : ` (${dup.handle})`}: each variant has its own SKU.`);
     else skuLine.set(key, { line: L, handle });

@@ -33,6 +33,7 @@ import {
 } from '../catalog/index.ts';
 import { refuse, type Refusal } from '../shared/index.ts';
 import type { App } from './app.ts';
+import { checkProductDescription } from './product-admin.ts';
 
 type ParamsLike = { get(name: string): string | null };
 type FormLike = { get(name: string): unknown; getAll(name: string): unknown[]; has(name: string): boolean };
@@ -137,7 +138,7 @@ export async function readUpload(file: unknown): Promise<{ ok: true; text: strin
 export async function checkProductCsv(app: App, text: string, now = Date.now()): Promise<CsvCheck> {
   const read = readProductCsv(text);
   if (!read.ok) return { kind: 'problems', problems: read.problems.slice(0, 500), total: read.problems.length };
-  const checked = checkProductRows(read.rows, await loadCatalogSnapshot(app.db), { fractionDigits: app.fmt.fractionDigits });
+  const checked = checkProductRows(read.rows, await loadCatalogSnapshot(app.db), { fractionDigits: app.fmt.fractionDigits, checkDescription: checkProductDescription });
   if (!checked.ok) return { kind: 'problems', problems: checked.problems.slice(0, 500), total: checked.problems.length };
   const outcome = await applyProductImport(app.db, checked.plan, { now, dryRun: true });
   if (!outcome.ok) return { kind: 'problems', problems: [{ line: 1, column: null, message: outcome.message }], total: 1 };
@@ -157,7 +158,7 @@ export type CsvImport = ({ ok: true } & ImportOutcome) | { ok: false; refusal: R
 export async function importProductCsv(app: App, { csv, seen }: { csv: string; seen: string }, now = Date.now()): Promise<CsvImport> {
   const read = readProductCsv(csv);
   if (!read.ok) return { ok: false, refusal: refuse('invalid', 'The file has problems; nothing was imported.'), problems: read.problems.slice(0, 500) };
-  const checked = checkProductRows(read.rows, await loadCatalogSnapshot(app.db), { fractionDigits: app.fmt.fractionDigits });
+  const checked = checkProductRows(read.rows, await loadCatalogSnapshot(app.db), { fractionDigits: app.fmt.fractionDigits, checkDescription: checkProductDescription });
   if (!checked.ok) return { ok: false, refusal: refuse('invalid', 'The shop changed since the check and the file now has problems; nothing was imported.'), problems: checked.problems.slice(0, 500) };
   let seenBySku: Record<string, unknown> = {};
   try {

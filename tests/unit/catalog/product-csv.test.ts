@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, checkProductRows, parseTags, readProductCsv, writeProductCsv, type CatalogSnapshot, type ExportProduct } from '../../../src/server/catalog/index.ts';
 
 const HEADER = CSV_COLUMNS.join(',');
+const noHtml = (md: string) => (md.includes('<') ? 'A product description cannot hold HTML or shop blocks.' : null);
 const snap = (): CatalogSnapshot => ({
   brands: [{ id: 1, slug: 'acme', name: 'Acme' }, { id: 2, slug: 'north', name: 'North & Co' }],
   categories: [{ id: 10, slug: 'tops', name: 'Tops' }, { id: 11, slug: 'outerwear', name: 'Outerwear' }],
@@ -14,7 +15,7 @@ const good = { handle: 'linen-shirt', title: 'Linen shirt', brand: 'acme', categ
 const check = (...rows: string[]) => {
   const read = readProductCsv([HEADER, ...rows].join('\r\n'));
   if (!read.ok) return read;
-  return checkProductRows(read.rows, snap());
+  return checkProductRows(read.rows, snap(), { checkDescription: noHtml });
 };
 
 describe('readProductCsv', () => {
@@ -90,6 +91,14 @@ describe('checkProductRows', () => {
     const r = check(row({ ...good, compare_at: '24.00' }));
     expect(r).toMatchObject({ ok: false, problems: [{ line: 2, column: 'compare_at', message: expect.stringMatching(/must be above the price/) }] });
   });
+  it('reads SKUs in any case as the shop’s upper-case ones (and finds the owner)', () => {
+    const r = check(row({ ...good, handle: 'thief', sku: 'coat-s' }));
+    expect(r).toMatchObject({ ok: false, problems: [{ line: 2, column: 'sku', message: 'The SKU COAT-S belongs to another product, Wool coat (wool-coat).' }] });
+  });
+  it('checks the description with the product form’s rule', () => {
+    const r = check(row({ ...good, description: 'Hi <ProductCard product="x" />' }));
+    expect(r).toMatchObject({ ok: false, problems: [{ line: 2, column: 'description', message: expect.stringMatching(/cannot hold/) }] });
+  });
   it('refuses a header with no rows', () => expect(check()).toMatchObject({ ok: false, problems: [{ message: 'The file has a header but no rows.' }] }));
 });
 
@@ -118,7 +127,7 @@ describe('writeProductCsv', () => {
     const read = readProductCsv(writeProductCsv([p]));
     expect(read.ok).toBe(true);
     if (!read.ok) return;
-    const r = checkProductRows(read.rows, snap());
+    const r = checkProductRows(read.rows, snap(), { checkDescription: noHtml });
     expect(r.ok && r.plan[0]).toMatchObject({ slug: 'linen-shirt', title: p.name, tags: p.tags, description: p.description, seoTitle: null, seoDescription: 'Cool' });
   });
 });
