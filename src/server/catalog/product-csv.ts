@@ -267,10 +267,22 @@ export function checkProductRows(
         plan.push(entry.plan);
       }
     } else {
+      // Compared as they are read: "North" and "north" name one brand, "YES" is yes.
+      const same = (k: (typeof PRODUCT_COLUMNS)[number], raw: string | undefined): string => {
+        const v = (raw ?? '').trim();
+        if (k === 'description') return (raw ?? '').replace(/\r\n?/g, '\n').trim();
+        if (k === 'brand' || k === 'category') {
+          const found = pick(k === 'brand' ? snap.brands : snap.categories, v);
+          return found && found !== 'ambiguous' ? `#${found.id}` : v;
+        }
+        if (k === 'active' || k === 'archived') return String(yesNo(v));
+        if (k === 'tags') return parseTags(v).join('\u0000');
+        if (k === 'title') return v.replace(/\s+/g, ' ');
+        return v;
+      };
       for (const k of PRODUCT_COLUMNS) {
-        const v = k === 'description' ? (row.cells.description ?? '').replace(/\r\n?/g, '\n').trim() : c(k);
-        const first = k === 'description' ? (entry.first.cells.description ?? '').replace(/\r\n?/g, '\n').trim() : (entry.first.cells[k] ?? '').trim();
-        if (v !== '' && v !== first) add(L, k, `Differs from line ${entry.first.line}, the first row of ${handle}: leave it empty or repeat the same value.`);
+        if (c(k) === '') continue;
+        if (same(k, row.cells[k]) !== same(k, entry.first.cells[k])) add(L, k, `Differs from line ${entry.first.line}, the first row of ${handle}: leave it empty or repeat the same value.`);
       }
     }
 
