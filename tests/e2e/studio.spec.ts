@@ -456,4 +456,67 @@ describe('studio', () => {
     expect(await page.locator('input[name="heroMediaId"]').inputValue()).toBe(String(media.rows[0]!.id));
     expect(await page.locator('[data-cover-preview] img').count()).toBe(1);
   });
+
+  it('the blocks: Move up, Change product ("Use these"), Remove — the saved post follows, card ids kept where the product stays', async () => {
+    const maker = await e2eCreator();
+    const [a, b, c, d] = [await twoSizeProduct('Belt', 3000), await twoSizeProduct('Cap', 2000), await twoSizeProduct('Sock', 1000), await twoSizeProduct('Glove', 2500)];
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await login(page, { email: maker.email, password: maker.password });
+    await page.goto('/studio');
+    await Promise.all([page.waitForURL(/\/studio\/posts\/\d+$/), page.getByRole('button', { name: 'New post' }).click()]);
+    const prose = page.locator('.pe-prose[contenteditable="true"]');
+    await prose.waitFor({ state: 'visible' });
+    const body = page.locator('textarea[name="body"]');
+    await expectAutosaved(page, async () => {
+      await prose.click();
+      await page.keyboard.type('Small things.');
+      await page.keyboard.press('Enter');
+      await insertCard(page, a, a.skus[0]);
+      await insertCard(page, b, b.skus[0]);
+      await insertCard(page, c, c.skus[1]);
+    });
+    await expect.poll(() => body.inputValue()).toMatch(/card=\{2\}/);
+    const blocks = page.locator('.pe-block--card');
+    const order = async () => {
+      const text = await body.inputValue();
+      return [...text.matchAll(/<ProductCard ([^>]*)\/>/g)].map((m) => {
+        const product = /product="([^"]+)"/.exec(m[1]!)?.[1];
+        const card = /card=\{(\d+)\}/.exec(m[1]!)?.[1];
+        return `${[a, b, c, d].find((p) => p.slug === product)?.name.split(' ')[1] ?? product}#${card ?? '-'}`;
+      });
+    };
+    expect(await order()).toEqual(['Belt#0', 'Cap#1', 'Sock#2']);
+
+    // The sock card up one place.
+    await expectAutosaved(page, () => blocks.nth(2).getByRole('button', { name: 'Move up' }).click());
+    expect(await order()).toEqual(['Belt#0', 'Sock#2', 'Cap#1']);
+
+    // The belt card shows gloves instead: a new card id (its figures are not the belt's).
+    await blocks.nth(0).getByRole('button', { name: 'Change product' }).click();
+    const picker = page.locator('dialog.pe-picker');
+    await picker.waitFor({ state: 'visible' });
+    expect(await picker.getByRole('heading', { level: 2 }).innerText()).toBe('Change the product');
+    await picker.getByLabel('Search products').fill(d.name);
+    await expect.poll(() => picker.locator('button.pe-picker__product').count()).toBe(1);
+    await picker.locator('button.pe-picker__product', { hasText: d.name }).click();
+    await expectAutosaved(page, async () => {
+      await picker.getByRole('button', { name: 'Use these' }).click();
+      await picker.waitFor({ state: 'detached' });
+    });
+    await expect.poll(order).toEqual(['Glove#3', 'Sock#2', 'Cap#1']);
+
+    // The cap card removed.
+    await expectAutosaved(page, () => blocks.nth(2).getByRole('button', { name: 'Remove' }).click());
+    expect(await order()).toEqual(['Glove#3', 'Sock#2']);
+    expect(await blocks.count()).toBe(2);
+
+    // What was saved is what the editor shows after a reload.
+    await page.reload();
+    await prose.waitFor({ state: 'visible' });
+    expect(await order()).toEqual(['Glove#3', 'Sock#2']);
+    await expect.poll(() => blocks.count()).toBe(2);
+    expect(errors).toEqual([]);
+  });
 });
