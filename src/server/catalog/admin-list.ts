@@ -355,7 +355,8 @@ export type BulkResult = { ok: true; changed: number; action: BulkAction; catego
 export function parseBulkForm(form: { get(name: string): unknown; getAll(name: string): unknown[] }): { ok: true; value: BulkRequest } | Refusal<'invalid'> {
   const action = String(form.get('bulk') ?? '');
   if (!oneOf(BULK_ACTIONS, action)) return refuse('invalid', 'Choose what to do with the selected products.');
-  const raw = form.getAll('id').map(String);
+  // "Select all on this page" works without JavaScript: the page lists its ids as `page_id`.
+  const raw = [...form.getAll('id'), ...(form.get('all') === 'page' ? form.getAll('page_id') : [])].map(String);
   if (raw.length === 0) return refuse('invalid', 'Select at least one product first (tick its box in the list).');
   if (raw.length > MAX_BULK) return refuse('invalid', `Select at most ${MAX_BULK} products at a time.`);
   if (!raw.every((s) => /^\d{1,9}$/.test(s))) return refuse('invalid', 'The form is out of date: reload the page and try again.');

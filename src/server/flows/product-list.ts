@@ -64,7 +64,8 @@ export async function productListPage(app: App, params: ParamsLike): Promise<Pro
 }
 
 export type ProductListAction =
-  | { kind: 'done'; message: string; back: string; anchor?: string }
+  /** `search`: the list's address to go back to, with what happened (read back by `listFlash`). */
+  | { kind: 'done'; message: string; back: string; search: string; anchor?: string }
   | { kind: 'refused'; refusal: Refusal; back: string; sku?: string; errors?: Partial<Record<VariantFormField, string>>; values?: Record<string, string> };
 
 /** The list's address a form came from (only our own query string is kept). */
@@ -85,14 +86,15 @@ export async function runProductListAction(app: App, { form, now = Date.now() }:
     if (!parsed.ok) return { kind: 'refused', refusal: parsed, back };
     const r = await applyBulkAction(app.db, parsed.value, now);
     if (!r.ok) return { kind: 'refused', refusal: r, back };
-    return { kind: 'done', message: bulkMessage(r, parsed.value.ids.length), back };
+    const done = new URLSearchParams({ done: r.action, n: String(r.changed), of: String(parsed.value.ids.length), ...(parsed.value.category ? { to: parsed.value.category } : {}) });
+    return { kind: 'done', message: bulkMessage(r, parsed.value.ids.length), back, search: withParams(back, done) };
   }
   if (form && action === 'variant') {
     const sku = String(form.get('sku') ?? '').slice(0, 64);
     const r = await saveVariantForm(app.db, form, { fractionDigits: app.fmt.fractionDigits });
     if (r.ok) {
-      const what = r.changed.map((c) => ({ price: 'price', compareAt: 'compare-at price', stock: 'stock', active: 'on sale' })[c]);
-      return { kind: 'done', message: what.length ? `Saved ${sku}: ${what.join(', ')}.` : `Nothing changed on ${sku}.`, back, anchor: `v-${sku}` };
+      const done = new URLSearchParams({ saved: sku, changed: r.changed.join('.') });
+      return { kind: 'done', message: savedMessage(sku, r.changed), back, search: withParams(back, done), anchor: `v-${sku}` };
     }
     const values = Object.fromEntries(['price', 'compareAt', 'stock', 'stockWas'].map((k) => [k, String(form.get(k) ?? '').slice(0, 40)]));
     values.active = form.has('active') ? '1' : '';
@@ -101,6 +103,38 @@ export async function runProductListAction(app: App, { form, now = Date.now() }:
     return { kind: 'refused', refusal: refuse(r.reason === 'stock_changed' ? 'conflict' : r.reason, r.message), back, sku, errors: r.errors, values };
   }
   return { kind: 'refused', refusal: refuse('invalid', 'Unknown action. Reload the page and try again.'), back };
+}
+
+const withParams = (back: string, extra: URLSearchParams) => {
+  const sp = new URLSearchParams(back.slice(1));
+  for (const [k, v] of extra) sp.set(k, v);
+  return `?${sp.toString()}`;
+};
+
+const CHANGED_WORDS: Record<string, string> = { price: 'price', compareAt: 'compare-at price', stock: 'stock', active: 'on sale' };
+function savedMessage(sku: string, changed: readonly string[]): string {
+  const what = changed.map((c) => CHANGED_WORDS[c]).filter(Boolean);
+  return what.length ? `Saved ${sku}: ${what.join(', ')}.` : `Nothing changed on ${sku}.`;
+}
+
+/**
+ * What the list says after a POST-redirect-GET (`done=deactivate&n=3&of=3`, `saved=SKU&changed=…`),
+ * rebuilt from numbers and known names only — never text from the address.
+ */
+export function listFlash(params: ParamsLike, facets: ListFacets): string | null {
+  const done = params.get('done');
+  const num = (k: string) => (/^\d{1,4}$/.test(params.get(k) ?? '') ? Number(params.get(k)) : null);
+  if (done === 'activate' || done === 'deactivate' || done === 'set_category') {
+    const n = num('n');
+    const of = num('of');
+    if (n === null || of === null || n > of) return null;
+    const categoryName = done === 'set_category' ? facets.categories.find((c) => c.slug === params.get('to'))?.name : undefined;
+    if (done === 'set_category' && !categoryName) return null;
+    return bulkMessage({ changed: n, action: done, ...(categoryName ? { categoryName } : {}) }, of);
+  }
+  const sku = params.get('saved');
+  if (sku && /^[A-Za-z0-9._-]{1,64}$/.test(sku)) return savedMessage(sku, (params.get('changed') ?? '').split('.').filter((c) => c in CHANGED_WORDS));
+  return null;
 }
 
 /** The CSV of the whole shop (no filter) or of the filtered list (every page of it). */

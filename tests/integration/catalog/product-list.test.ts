@@ -5,8 +5,8 @@ import { createTestDb } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
 import { makeProduct, makeVariant, upsertCategory } from '../../../db/factories/factories.ts';
 import { products, variants } from '../../../db/schema/index.ts';
-import { getCatalogVersion, listAdminProductPage, parseAdminListQuery } from '../../../src/server/catalog/index.ts';
-import { productListPage, runProductListAction } from '../../../src/server/flows/index.ts';
+import { getCatalogVersion, listAdminProductPage, listFacets, parseAdminListQuery } from '../../../src/server/catalog/index.ts';
+import { listFlash, productListPage, runProductListAction } from '../../../src/server/flows/index.ts';
 
 let db: Db;
 const ids: Record<string, number> = {};
@@ -89,7 +89,8 @@ describe('bulk actions', () => {
     const app = testApp(db);
     const before = await getCatalogVersion(db);
     const r = await runProductListAction(app, { form: form([['action', 'bulk'], ['bulk', 'deactivate'], ['id', String(ids['wool-coat'])], ['id', String(ids['linen-shirt'])], ['id', String(ids['silk-scarf'])], ['back', '?q=x&sort=price']]) });
-    expect(r).toEqual({ kind: 'done', message: '2 products deactivated (1 already inactive).', back: '?q=x&sort=price' });
+    expect(r).toEqual({ kind: 'done', message: '2 products deactivated (1 already inactive).', back: '?q=x&sort=price', search: '?q=x&sort=price&done=deactivate&n=2&of=3' });
+    expect(listFlash(new URLSearchParams(r.kind === 'done' ? r.search : ''), await listFacets(db))).toBe('2 products deactivated (1 already inactive).');
     expect(await getCatalogVersion(db)).toBe(before + 1);
     const rows = await db.select({ slug: products.slug, active: products.active }).from(products).where(inArray(products.id, [ids['wool-coat']!, ids['linen-shirt']!]));
     expect(rows.every((p) => !p.active)).toBe(true);
@@ -100,6 +101,10 @@ describe('bulk actions', () => {
 
     const move = await runProductListAction(app, { form: form([['action', 'bulk'], ['bulk', 'set_category'], ['category', 'outerwear'], ['id', String(ids['linen-shirt'])], ['id', String(ids['wool-coat'])]]) });
     expect(move).toMatchObject({ kind: 'done', message: '1 product moved to Outerwear (1 already there).' });
+    expect(listFlash(new URLSearchParams(move.kind === 'done' ? move.search : ''), await listFacets(db))).toBe('1 product moved to Outerwear (1 already there).');
+    // "Select all on this page" without JavaScript: the page's ids come with the form.
+    const all = await runProductListAction(app, { form: form([['action', 'bulk'], ['bulk', 'activate'], ['all', 'page'], ['page_id', String(ids['linen-shirt'])], ['page_id', String(ids['silk-scarf'])]]) });
+    expect(all).toMatchObject({ kind: 'done', message: '2 products activated.' });
     expect(await slugs('category=outerwear')).toEqual(['linen-shirt', 'wool-coat']);
   });
   it('refuses a vanished product or an unknown category and writes nothing', async () => {
