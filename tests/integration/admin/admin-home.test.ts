@@ -12,7 +12,7 @@ import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/fac
 import { orderLines, orders, payoutBatches, payouts, products } from '../../../db/schema/index.ts';
 import { adminHome, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
 import { adminHomeFigures, parseAdminPeriod, periodRange, periodTotalsQuery } from '../../../src/server/admin/index.ts';
-import { buy } from './buy.ts';
+import { buy } from '../../helpers/buy.ts';
 
 const NOW = Date.UTC(2026, 2, 10, 12); // Tue 2026-03-10 12:00 UTC
 const HOUR = 3_600_000;

@@ -12,7 +12,7 @@ import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/fac
 import { orderLines, orders } from '../../../db/schema/index.ts';
 import { customerList, customerPage, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
 import { adminCustomerHref, adminCustomersHref, customerEmailFromSegment, getCustomer, listCustomers, parseCustomerQuery, type CustomerQuery } from '../../../src/server/admin/index.ts';
-import { buy } from './buy.ts';
+import { buy } from '../../helpers/buy.ts';
 
 const T0 = Date.UTC(2026, 2, 1, 12);
 const DAY = 86_400_000;
