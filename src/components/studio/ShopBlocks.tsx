@@ -197,8 +197,9 @@ export function ProductCardEditor({ mdastNode }: JsxEditorProps) {
       {props.product ? (
         <>
           <p className="visually-hidden">
+            {/* Not the variant's SKU: a stock code means nothing to the writer. */}
             Shows {title}
-            {props.variant ? ` (${props.variant})` : ''} as readers will see it.
+            {props.variant ? ', in the option you chose,' : ''} as readers will see it.
           </p>
           <CardPreview url={cardPreviewHref(cardPreviewUrl, props.product, props.variant)} onName={setName} />
         </>
