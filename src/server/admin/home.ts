@@ -61,6 +61,8 @@ export function periodRange(period: AdminPeriod, now: number): PeriodRange {
 
 export interface TopProductRow {
   productSlug: string;
+  /** The catalog product sold under this slug, for its admin page (null: no longer in the catalog). */
+  productId: number | null;
   title: string;
   units: number;
   salesCents: number;
@@ -82,8 +84,9 @@ export interface AdminHomeFigures {
   averageOrderCents: number | null;
   /** Now, whatever the period. */
   ordersToShip: number;
-  /** Active variants on sale with at most LOW_STOCK_THRESHOLD available (sold out included). */
+  /** Active variants on sale with 1 … LOW_STOCK_THRESHOLD available (on hand − live holds). */
   lowStockVariants: number;
+  /** Active variants on sale with none available. */
   soldOutVariants: number;
   pendingPayouts: { count: number; amountCents: number };
   topProducts: TopProductRow[];
@@ -116,7 +119,13 @@ export async function adminHomeFigures(db: DbOrTx, { period, now = Date.now(), t
   const [totals, topProducts, topCreators, toShip, stock, pending] = await Promise.all([
     periodTotalsQuery(db, range).get(),
     db
-      .select({ productSlug: orderLines.productSlug, title: sql<string>`max(${orderLines.title})`, units: sql<number>`sum(${lineUnits})`, salesCents: sales })
+      .select({
+        productSlug: orderLines.productSlug,
+        productId: sql<number | null>`(select ${products.id} from ${products} where ${products.slug} = ${orderLines.productSlug})`,
+        title: sql<string>`max(${orderLines.title})`,
+        units: sql<number>`sum(${lineUnits})`,
+        salesCents: sales,
+      })
       .from(orders)
       .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
       .where(paidIn(range))
@@ -141,7 +150,7 @@ export async function adminHomeFigures(db: DbOrTx, { period, now = Date.now(), t
       .get(),
     db
       .select({
-        low: sql<number>`coalesce(sum(case when ${available} <= ${LOW_STOCK_THRESHOLD} then 1 else 0 end), 0)`,
+        low: sql<number>`coalesce(sum(case when ${available} > 0 and ${available} <= ${LOW_STOCK_THRESHOLD} then 1 else 0 end), 0)`,
         out: sql<number>`coalesce(sum(case when ${available} <= 0 then 1 else 0 end), 0)`,
       })
       .from(variants)
@@ -166,7 +175,7 @@ export async function adminHomeFigures(db: DbOrTx, { period, now = Date.now(), t
     lowStockVariants: num(stock?.low),
     soldOutVariants: num(stock?.out),
     pendingPayouts: { count: num(pending?.n), amountCents: num(pending?.amount) },
-    topProducts: topProducts.map((r) => ({ productSlug: r.productSlug, title: r.title, units: num(r.units), salesCents: num(r.salesCents) })),
+    topProducts: topProducts.map((r) => ({ productSlug: r.productSlug, productId: r.productId === null ? null : num(r.productId), title: r.title, units: num(r.units), salesCents: num(r.salesCents) })),
     topCreators: topCreators.map((r) => ({ ...r, orders: num(r.orders), salesCents: num(r.salesCents) })),
   };
 }

@@ -5,20 +5,24 @@
 import { adminHomeFigures, DEFAULT_ADMIN_PERIOD, parseAdminPeriod, type AdminHomeFigures, type AdminPeriod } from '../admin/index.ts';
 import { adminCreatorHref, ADMIN_PAYOUTS_PATH } from '../commissions/index.ts';
 import { adminOrdersHref } from '../orders/index.ts';
+import { adminProductHref } from './product-admin.ts';
 import type { App } from './app.ts';
 
-/** The fulfilment team's "to ship" queue (the orders list's fulfilment filter). */
-export const ORDERS_TO_SHIP_HREF = '/admin/orders?fulfilment=unfulfilled';
-/** The products list, filtered to low stock. */
+/** The orders list's "to ship" queue (paid or partly refunded, not fully shipped, oldest first). */
+export const ORDERS_TO_SHIP_HREF = '/admin/orders?view=to-ship';
+/** The products list, filtered to low stock and to sold out. */
 export const LOW_STOCK_HREF = '/admin/products?stock=low';
+export const OUT_OF_STOCK_HREF = '/admin/products?stock=out';
 
 export interface AdminHomeLinks {
   /** The orders list for the period's dates. */
   orders: string;
   toShip: string;
   lowStock: string;
+  outOfStock: string;
   payouts: string;
-  product: (slug: string) => string;
+  /** A top product's admin page, or the list searched for its title when it left the catalog. */
+  product: (p: { productId: number | null; title: string }) => string;
   creator: (handle: string) => string;
 }
 
@@ -35,8 +39,9 @@ export async function adminHome(app: App, { period: raw, now = Date.now() }: { p
     orders: adminOrdersHref({ from: figures.range.from, to: figures.range.to }),
     toShip: ORDERS_TO_SHIP_HREF,
     lowStock: LOW_STOCK_HREF,
+    outOfStock: OUT_OF_STOCK_HREF,
     payouts: ADMIN_PAYOUTS_PATH,
-    product: (slug) => `/admin/products?q=${encodeURIComponent(slug)}`,
+    product: (p) => (p.productId !== null ? adminProductHref(p.productId) : `/admin/products?q=${encodeURIComponent(p.title)}`),
     creator: (handle) => adminCreatorHref(handle),
   };
   if (!parsed.ok) return { ok: false, status: 400, message: parsed.message, period, figures, links };

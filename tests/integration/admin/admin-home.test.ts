@@ -22,13 +22,14 @@ const ACTOR = 'admin:ops@lookbook.test';
 let db: Db;
 let app: App;
 let anaId: number;
+let teeId: number;
 
 beforeAll(async () => {
   db = await createTestDb();
   app = testApp(db);
   anaId = (await makeCreator(db, { handle: 'ana', displayName: 'Ana Ito' })).id;
   const ben = (await makeCreator(db, { handle: 'ben', displayName: 'Ben Ode' })).id;
-  await makeProduct(db, { slug: 'tee', name: 'Organic Cotton Tee', variants: [makeVariant({ sku: 'TEE', priceCents: 4000, stock: 50 })] });
+  teeId = (await makeProduct(db, { slug: 'tee', name: 'Organic Cotton Tee', variants: [makeVariant({ sku: 'TEE', priceCents: 4000, stock: 50 })] })).id;
   await makeProduct(db, { slug: 'knit', name: 'Merino Knit', variants: [makeVariant({ sku: 'KNIT', priceCents: 9000, stock: 50 })] });
   // 5 on the shelf, 2 held by the pending order below → 3 available: low.
   await makeProduct(db, { slug: 'scarf', name: 'Silk Scarf', variants: [makeVariant({ sku: 'SCARF', priceCents: 2500, stock: 5 })] });
@@ -86,7 +87,7 @@ describe('adminHomeFigures', () => {
   it('today: one order of 8000 (the fully refunded one and the pending one are not counted)', async () => {
     const f = await adminHomeFigures(db, { period: 'today', now: NOW });
     expect({ sales: f.salesCents, orders: f.orders, avg: f.averageOrderCents }).toEqual({ sales: 8000, orders: 1, avg: 8000 });
-    expect(f.topProducts).toEqual([{ productSlug: 'tee', title: 'Organic Cotton Tee', units: 2, salesCents: 8000 }]);
+    expect(f.topProducts).toEqual([{ productSlug: 'tee', productId: teeId, title: 'Organic Cotton Tee', units: 2, salesCents: 8000 }]);
     expect(f.topCreators).toEqual([{ creatorId: anaId, handle: 'ana', displayName: 'Ana Ito', orders: 1, salesCents: 8000 }]);
   });
 
@@ -121,15 +122,15 @@ describe('adminHomeFigures', () => {
       const f = await adminHomeFigures(db, { period, now: NOW });
       // A, B (partly refunded, knit still to send) and C; not D (shipped), E (unpaid) or F (refunded).
       expect(f.ordersToShip).toBe(3);
-      // SCARF (3 available) and CAP-S (sold out); not CAP-L (inactive) or OLD (archived).
-      expect({ low: f.lowStockVariants, out: f.soldOutVariants }).toEqual({ low: 2, out: 1 });
+      // SCARF (3 available) is low and CAP-S sold out; CAP-L (inactive) and OLD (archived) are not on sale.
+      expect({ low: f.lowStockVariants, out: f.soldOutVariants }).toEqual({ low: 1, out: 1 });
       expect(f.pendingPayouts).toEqual({ count: 2, amountCents: 4000 });
     }
   });
 
   it('a lapsed hold frees the stock again', async () => {
     const f = await adminHomeFigures(db, { period: 'today', now: NOW + 20 * 60_000 });
-    expect({ low: f.lowStockVariants, out: f.soldOutVariants }).toEqual({ low: 1, out: 1 });
+    expect({ low: f.lowStockVariants, out: f.soldOutVariants }).toEqual({ low: 0, out: 1 });
   });
 });
 
@@ -139,6 +140,9 @@ describe('adminHome workflow', () => {
     expect(r.ok).toBe(true);
     expect(r.links.orders).toBe('/admin/orders?from=2026-03-04&to=2026-03-10');
     expect(r.links.lowStock).toBe('/admin/products?stock=low');
+    expect(r.links.toShip).toBe('/admin/orders?view=to-ship');
+    expect(r.links.product({ productId: teeId, title: 'Organic Cotton Tee' })).toBe(`/admin/products/${teeId}`);
+    expect(r.links.product({ productId: null, title: 'Gone & Tee' })).toBe('/admin/products?q=Gone%20%26%20Tee');
     expect(r.links.payouts).toBe('/admin/payouts');
     expect(r.links.creator('ana')).toBe('/admin/creators/ana');
   });
