@@ -61,7 +61,12 @@ export const coupons = sqliteTable(
   ],
 );
 
-export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'canceled', 'refunded', 'partially_refunded'] as const;
+/**
+ * The payment state only (ADR 0045): where the parcels are is `fulfilmentStatus`, so a partly
+ * refunded order still shows that it was shipped. 'shipped'/'delivered' were payment states before
+ * migration 0008, which turned them into 'paid'.
+ */
+export const ORDER_STATUSES = ['pending', 'paid', 'canceled', 'refunded', 'partially_refunded'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** What happened to an order's parcels, apart from its payment: unfulfilled → partial → shipped → delivered, or returned. */

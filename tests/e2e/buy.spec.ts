@@ -266,7 +266,7 @@ async function buyFromPost(page: Page, o: { post: string; cards: { position: num
   expect(new URL(page.url()).searchParams.get('from')).toBe('checkout');
   expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you — your order is confirmed');
   expect(await page.locator('section.order').getAttribute('data-status')).toBe('paid');
-  expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Status: Paid — being packed');
+  expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Payment: Paid');
   expect((await page.locator('.eyebrow').first().textContent())?.trim()).toBe(`Order ${number}`);
   expect(cents(await page.locator('dl .total dd').innerText())).toBe(totalCents);
   expect(await page.locator('address').innerText()).toContain(o.buyer.line1);
@@ -435,23 +435,26 @@ describe('buy', () => {
     await login(admin);
     const res = await admin.goto(`/admin/orders/${shipped.number}`);
     expect(res?.status()).toBe(200);
-    expect(await admin.locator('.order-head .status').innerText()).toBe('Paid');
-    const form = admin.locator('form', { has: admin.getByRole('heading', { name: 'Mark shipped' }) });
+    expect(await admin.locator('.order-head [data-payment]').innerText()).toMatch(/Paid$/);
+    const form = admin.locator('form', { has: admin.getByRole('heading', { name: 'Ship a parcel' }) });
     await form.getByLabel('Carrier').fill('UPS');
     await form.getByLabel('Tracking number').fill(tracking);
-    await Promise.all([admin.waitForURL((u) => u.searchParams.get('done') === 'shipped'), form.getByRole('button', { name: 'Mark shipped' }).click()]);
-    expect(await admin.getByRole('main').getByRole('status').first().innerText()).toMatch(/Marked shipped/);
-    expect(await admin.locator('.order-head .status').innerText()).toBe('Shipped');
+    await Promise.all([admin.waitForURL((u) => u.searchParams.get('done') === 'shipped'), form.getByRole('button', { name: 'Ship these items' }).click()]);
+    expect(await admin.getByRole('main').getByRole('status').first().innerText()).toMatch(/Parcel shipped/);
+    // Payment and fulfilment apart (ADR 0045): still paid, now shipped.
+    expect(await admin.locator('.order-head [data-payment]').innerText()).toMatch(/Paid$/);
+    expect(await admin.locator('.order-head [data-fulfilment]').innerText()).toMatch(/Shipped$/);
 
     const order = await orderByNumber(shipped.number);
-    expect(order).toMatchObject({ status: 'shipped', carrier: 'UPS', trackingNumber: tracking });
+    expect(order).toMatchObject({ status: 'paid', fulfilmentStatus: 'shipped', carrier: 'UPS', trackingNumber: tracking });
 
     // The buyer (no JavaScript) reloads the signed link from the email.
     const page = shipped.page;
     const again = await page.goto(shipped.orderPath);
     expect(again?.status()).toBe(200);
-    expect(await page.locator('section.order').getAttribute('data-status')).toBe('shipped');
-    expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Status: Shipped');
+    expect(await page.locator('section.order').getAttribute('data-status')).toBe('paid');
+    expect(await page.locator('section.order').getAttribute('data-fulfilment')).toBe('shipped');
+    expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Payment: Paid · Delivery: Shipped');
     expect(await page.locator('[data-tracking]').innerText()).toBe(tracking);
     expect(await page.locator('.tracking').innerText()).toContain('Shipped with UPS');
 
@@ -536,7 +539,7 @@ describe('buy', () => {
     await Promise.all([page.waitForURL((u) => u.pathname === `/orders/${number}`), page.getByRole('button', { name: 'Decline payment' }).click()]);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Order canceled');
     expect(await page.locator('section.order').getAttribute('data-status')).toBe('canceled');
-    expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Status: Canceled');
+    expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Payment: Canceled');
 
     const order = await orderByNumber(number);
     expect(order?.status).toBe('canceled');

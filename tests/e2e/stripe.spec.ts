@@ -125,7 +125,7 @@ describe('Stripe through the deployed code path', () => {
     // Back from Stripe to the success URL: the order page tells the truth.
     const success = stub.sessions.get(sessionId)!.body.success_url!;
     await page.goto(success);
-    expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Status: Refunded');
+    expect(await page.getByRole('main').getByRole('status').first().innerText()).toBe('Payment: Refunded');
   });
 
   test('Back from the payment page and placing the last unit again: one kept payment, the other refunded through Stripe', async () => {

@@ -1,7 +1,12 @@
 /**
- * The shop admin's order tools: list and search, the detail view, and the actions —
- * mark shipped, mark delivered, cancel, refund. DB in, plain values out; pages only parse the
- * form and map the result to a message.
+ * The shop admin's order tools: list and search (payment and fulfilment filters, the "to ship"
+ * queue, the CSV export), the detail view, and the actions — ship some or all of the lines as a
+ * parcel, mark a parcel delivered or returned, add an internal note, cancel, refund. DB in, plain
+ * values out; pages only parse the form and map the result to a message.
+ *
+ * Payment and fulfilment are apart (ADR 0045): `orders.status` is the payment state (state.ts);
+ * `orders.fulfilment_status` is derived from the parcels (fulfilment.ts) and refreshed by every
+ * write that changes what is left to ship, in the same transaction.
  *
  * Every action checks the state machine (state.ts) inside its write, and a refused action returns
  * `{ ok: false, reason, message }` having written nothing.
@@ -12,8 +17,8 @@
  * the order ends `canceled` (not `refunded`, which has no way out), refunded_cents = total, every
  * line refunded and restocked, the coupon redemption released (schema: "canceled … no longer
  * counts"), and ONE history entry paid → canceled carrying the refund's note. The hook re-checks
- * that the refund started from `paid`; if the order moved meanwhile (shipped or canceled by someone
- * else), it rolls the whole record back and the admin is told. Any money the provider already moved
+ * that the refund started from `paid` and nothing has shipped; if the order moved meanwhile (a
+ * parcel sent or the order canceled by someone else), it rolls the whole record back and the admin is told. Any money the provider already moved
  * carries the same idempotency key as the other attempt, and Stripe's `charge.refunded` webhook
  * records it (fulfil.ts), so nothing is refunded twice.
  *
@@ -21,7 +26,7 @@
  * double-clicked "Refund" re-reads the order after the first one committed and is refused or
  * re-planned. Across instances, refundOrder's provider idempotency key keeps the money right.
  */
-import { and, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../db.ts';
 import {
@@ -29,10 +34,14 @@ import {
   creators,
   orderEvents,
   orderLines,
+  orderNotes,
   orders,
   paymentEvents,
+  shipmentLines,
+  shipments,
   stockReservations,
   variants,
+  type FulfilmentStatus,
   type OrderStatus,
 } from '../../../db/schema/index.ts';
 import type { PaymentProvider } from '../payments/index.ts';
@@ -41,13 +50,19 @@ import { enqueueShipped, type EmailContext } from './order-emails.ts';
 import { normaliseOrderNumber } from './order-number.ts';
 import { planRefund, refundOrder, type RefundHooks } from './refund.ts';
 import { releaseOrder } from './release.ts';
-import { canTransition, STATUS_LABEL } from './state.ts';
+import { canTransition, KEPT_PAYMENT_STATUSES, STATUS_LABEL } from './state.ts';
+import { FULFILMENT_LABEL, historyEntry, itemsInWords, planShipment, shippedQtyByLine, toShipQty, type HistoryEntry } from './fulfilment.ts';
+import { listOrderNotes, loadShipments, refreshFulfilment, type OrderNoteView, type ShipmentView } from './shipments.ts';
+import { carrierName } from '../shared/index.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Listing
 
 export interface ListOrdersFilter {
   status?: OrderStatus | undefined;
+  fulfilment?: FulfilmentStatus | undefined;
+  /** The "to ship" queue: money kept, units still to send, oldest payment first. */
+  toShip?: boolean | undefined;
   /** Created at ≥ fromMs. */
   fromMs?: number | undefined;
   /** Created at < toMs. */
@@ -64,6 +79,8 @@ export interface AdminOrderRow {
   createdAt: number;
   email: string;
   status: OrderStatus;
+  fulfilmentStatus: FulfilmentStatus;
+  paidAt: number | null;
   currency: string;
   itemCount: number;
   totalCents: number;
@@ -78,12 +95,16 @@ export interface AdminOrderPage {
   pageCount: number;
 }
 
-/** Newest first, filtered and paginated, with the total count of matching orders. */
-export async function listOrders(db: DbOrTx, filter: ListOrdersFilter): Promise<AdminOrderPage> {
-  const pageSize = filter.pageSize ?? ADMIN_ORDERS_PAGE_SIZE;
-  const page = Math.max(1, Math.floor(filter.page));
+function listWhere(filter: Omit<ListOrdersFilter, 'page' | 'pageSize'>): SQL | undefined {
   const conds: SQL[] = [];
   if (filter.status) conds.push(eq(orders.status, filter.status));
+  if (filter.fulfilment) conds.push(eq(orders.fulfilmentStatus, filter.fulfilment));
+  if (filter.toShip) {
+    conds.push(inArray(orders.status, [...KEPT_PAYMENT_STATUSES]));
+    conds.push(inArray(orders.fulfilmentStatus, ['unfulfilled', 'partial']));
+    // A late payment the shop owes back is refunded, not shipped.
+    conds.push(eq(orders.needsRefund, false));
+  }
   if (filter.fromMs !== undefined) conds.push(gte(orders.createdAt, filter.fromMs));
   if (filter.toMs !== undefined) conds.push(lt(orders.createdAt, filter.toMs));
   const q = filter.q?.trim();
@@ -93,7 +114,17 @@ export async function listOrders(db: DbOrTx, filter: ListOrdersFilter): Promise<
     const compact = compactOrderNumberSearch(q);
     conds.push(compact ? or(byEmail, sql`instr(replace(${orders.number}, '-', ''), ${compact}) > 0`)! : byEmail);
   }
-  const where = conds.length ? and(...conds) : undefined;
+  return conds.length ? and(...conds) : undefined;
+}
+
+/**
+ * Newest first (the "to ship" queue: oldest payment first), filtered and paginated, with the total
+ * count of matching orders.
+ */
+export async function listOrders(db: DbOrTx, filter: ListOrdersFilter): Promise<AdminOrderPage> {
+  const pageSize = filter.pageSize ?? ADMIN_ORDERS_PAGE_SIZE;
+  const page = Math.max(1, Math.floor(filter.page));
+  const where = listWhere(filter);
   const totalRow = await db.select({ n: count() }).from(orders).where(where).get();
   const total = totalRow?.n ?? 0;
   const rows = await db
@@ -103,6 +134,8 @@ export async function listOrders(db: DbOrTx, filter: ListOrdersFilter): Promise<
       createdAt: orders.createdAt,
       email: orders.email,
       status: orders.status,
+      fulfilmentStatus: orders.fulfilmentStatus,
+      paidAt: orders.paidAt,
       currency: orders.currency,
       totalCents: orders.totalCents,
       refundedCents: orders.refundedCents,
@@ -114,7 +147,7 @@ export async function listOrders(db: DbOrTx, filter: ListOrdersFilter): Promise<
     .leftJoin(orderLines, eq(orderLines.orderId, orders.id))
     .where(where)
     .groupBy(orders.id)
-    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .orderBy(...(filter.toShip ? [asc(orders.paidAt), asc(orders.id)] : [desc(orders.createdAt), desc(orders.id)]))
     .limit(pageSize)
     .offset((page - 1) * pageSize);
   return {
@@ -138,16 +171,25 @@ export interface AdminOrderLine extends OrderLineRow {
   remainingQty: number;
 }
 
+/** A line with what has gone out: units in parcels, and units still to ship. */
+export interface AdminShippingLine extends AdminOrderLine {
+  shippedQty: number;
+  toShipQty: number;
+}
+
 /** A line on the detail page: also the handle of the creator credited (attribution, ADR 0008). */
-export interface AdminOrderDetailLine extends AdminOrderLine {
+export interface AdminOrderDetailLine extends AdminShippingLine {
   creditedCreatorHandle: string | null;
 }
 
 export type ReservationState = 'active' | 'expired' | 'converted' | 'released';
 
 export interface AdminOrderActions {
+  /** Some units can go in a parcel now. */
   ship: boolean;
-  deliver: boolean;
+  /** Parcels that can be marked delivered / returned. */
+  deliver: number[];
+  markReturned: number[];
   /** What "Cancel" would do, or null when the order cannot be canceled. */
   cancel: null | { kind: 'release'; units: number } | { kind: 'refund'; amountCents: number; units: number };
   refund: boolean;
@@ -156,9 +198,14 @@ export interface AdminOrderActions {
 export interface AdminOrderDetail {
   order: OrderRow;
   statusLabel: string;
+  fulfilmentLabel: string;
   lines: AdminOrderDetailLine[];
+  shipments: ShipmentView[];
+  notes: OrderNoteView[];
   paymentEvents: (typeof paymentEvents.$inferSelect)[];
   history: (typeof orderEvents.$inferSelect)[];
+  /** The history in people's words (fulfilment.ts), oldest first. */
+  historyEntries: HistoryEntry[];
   reservations: { id: number; sku: string; qty: number; status: ReservationState; expiresAt: number; createdAt: number }[];
   actions: AdminOrderActions;
 }
@@ -168,7 +215,7 @@ export async function getOrderDetail(db: DbOrTx, number: string, now = Date.now(
   const n = normaliseOrderNumber(number) ?? number;
   const order = await db.select().from(orders).where(eq(orders.number, n)).get();
   if (!order) return null;
-  const [lines, events, history, reservations] = await Promise.all([
+  const [lines, events, history, reservations, parcels, notes] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(orderLines.id),
     db.select().from(paymentEvents).where(eq(paymentEvents.orderId, order.id)).orderBy(paymentEvents.receivedAt, paymentEvents.id),
     db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id)).orderBy(orderEvents.at, orderEvents.id),
@@ -185,7 +232,10 @@ export async function getOrderDetail(db: DbOrTx, number: string, now = Date.now(
       .innerJoin(variants, eq(variants.id, stockReservations.variantId))
       .where(eq(stockReservations.orderId, order.id))
       .orderBy(stockReservations.id),
+    loadShipments(db, order.id),
+    listOrderNotes(db, order.id),
   ]);
+  const shipped = shippedQtyByLine(parcels);
   const creditedIds = [...new Set(lines.map((l) => l.creditedCreatorId).filter((id): id is number => id !== null))];
   const handles = new Map(
     creditedIds.length ? (await db.select({ id: creators.id, handle: creators.handle }).from(creators).where(inArray(creators.id, creditedIds))).map((c) => [c.id, c.handle]) : [],
@@ -194,38 +244,49 @@ export async function getOrderDetail(db: DbOrTx, number: string, now = Date.now(
     ...l,
     netCents: l.subtotalCents - l.discountCents,
     remainingQty: l.qty - l.refundedQty,
+    shippedQty: shipped.get(l.id) ?? 0,
+    toShipQty: toShipQty(l, shipped.get(l.id) ?? 0),
     creditedCreatorHandle: l.creditedCreatorId === null ? null : (handles.get(l.creditedCreatorId) ?? null),
   }));
   return {
     order,
     statusLabel: STATUS_LABEL[order.status],
+    fulfilmentLabel: FULFILMENT_LABEL[order.fulfilmentStatus],
     lines: adminLines,
+    shipments: parcels,
+    notes,
     paymentEvents: events,
     history,
+    historyEntries: history.map(historyEntry),
     reservations: reservations.map((r) => ({
       ...r,
       // Expiry needs no write (docs/architecture.md, rule 8): an active row past its time simply no longer holds stock.
       status: r.status === 'active' && r.expiresAt <= now ? 'expired' : r.status,
     })),
-    actions: availableActions(order, adminLines),
+    actions: availableActions(order, adminLines, parcels),
   };
 }
 
-const REFUNDABLE: readonly OrderStatus[] = ['paid', 'shipped', 'delivered', 'partially_refunded'];
+const REFUNDABLE = KEPT_PAYMENT_STATUSES;
 
 /** Pure: which actions the detail page offers for an order in this state. */
-export function availableActions(order: Pick<OrderRow, 'status' | 'carrier' | 'totalCents' | 'refundedCents' | 'shippingCents'>, lines: readonly AdminOrderLine[]): AdminOrderActions {
+export function availableActions(
+  order: Pick<OrderRow, 'status' | 'needsRefund' | 'totalCents' | 'refundedCents' | 'shippingCents'>,
+  lines: readonly AdminShippingLine[],
+  parcels: readonly Pick<ShipmentView, 'id' | 'deliveredAt' | 'returnedAt'>[],
+): AdminOrderActions {
   const remaining = lines.reduce((n, l) => n + l.remainingQty, 0);
   let cancel: AdminOrderActions['cancel'] = null;
   if (order.status === 'pending') {
     cancel = { kind: 'release', units: lines.reduce((n, l) => n + l.qty, 0) };
-  } else if (order.status === 'paid' && canTransition('paid', 'canceled')) {
+  } else if (order.status === 'paid' && parcels.length === 0 && canTransition('paid', 'canceled')) {
     const plan = planRefund(lines, 'all', { shippingCents: order.shippingCents, shippingRefunded: order.refundedCents >= order.totalCents });
     if (plan.ok) cancel = { kind: 'refund', amountCents: Math.min(plan.amountCents, order.totalCents - order.refundedCents), units: remaining };
   }
   return {
     ship: shipRefusal(order, lines) === null,
-    deliver: deliverRefusal(order) === null,
+    deliver: parcels.filter((p) => p.deliveredAt === null && p.returnedAt === null).map((p) => p.id),
+    markReturned: parcels.filter((p) => p.returnedAt === null).map((p) => p.id),
     cancel,
     refund: REFUNDABLE.includes(order.status) && order.refundedCents < order.totalCents && remaining > 0,
   };
@@ -244,6 +305,7 @@ export type AdminRefusalReason =
   | 'too_many'
   | 'not_refundable'
   | 'provider_failed';
+
 
 export type AdminRefusal = { ok: false; reason: AdminRefusalReason; message: string; fieldErrors?: Record<string, string> };
 
@@ -284,36 +346,38 @@ export const shipmentSchema = z.object({
     .min(4, 'That tracking number is too short.'),
 });
 
-function shipRefusal(order: Pick<OrderRow, 'status' | 'carrier'>, lines: readonly Pick<AdminOrderLine, 'remainingQty'>[]): string | null {
-  if (order.status !== 'paid' && order.status !== 'partially_refunded') {
+function shipRefusal(order: Pick<OrderRow, 'status' | 'needsRefund'>, lines: readonly Pick<AdminShippingLine, 'toShipQty'>[]): string | null {
+  if (!KEPT_PAYMENT_STATUSES.includes(order.status)) {
     if (order.status === 'pending') return 'This order has not been paid yet, so it cannot be shipped.';
-    return `A ${STATUS_LABEL[order.status].toLowerCase()} order cannot be marked shipped.`;
+    return `A ${STATUS_LABEL[order.status].toLowerCase()} order cannot be shipped.`;
   }
-  if (!canTransition(order.status, 'shipped')) return `A ${order.status} order cannot be marked shipped.`;
-  if (order.carrier) return 'This order has already been shipped.';
-  if (lines.every((l) => l.remainingQty <= 0)) return 'Every item on this order has been refunded; there is nothing to ship.';
+  if (order.needsRefund) return 'The payment for this order is owed back to the buyer, so it is not shipped.';
+  if (lines.every((l) => l.toShipQty <= 0)) return 'Everything on this order has already been shipped or refunded; there is nothing left to ship.';
   return null;
 }
 
-function deliverRefusal(order: Pick<OrderRow, 'status' | 'carrier'>): string | null {
-  // A shipped order that was then partly refunded is `partially_refunded` with its tracking kept.
-  const shipped = order.status === 'shipped' || (order.status === 'partially_refunded' && order.carrier !== null);
-  if (!shipped || !canTransition(order.status, 'delivered')) {
-    return order.status === 'delivered' ? 'This order is already marked delivered.' : 'Only a shipped order can be marked delivered.';
-  }
-  return null;
+async function loadLines(tx: DbOrTx, orderId: number): Promise<AdminShippingLine[]> {
+  const [lines, parcels] = await Promise.all([tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id), loadShipments(tx, orderId)]);
+  const shipped = shippedQtyByLine(parcels);
+  return lines.map((l) => ({
+    ...l,
+    netCents: l.subtotalCents - l.discountCents,
+    remainingQty: l.qty - l.refundedQty,
+    shippedQty: shipped.get(l.id) ?? 0,
+    toShipQty: toShipQty(l, shipped.get(l.id) ?? 0),
+  }));
 }
 
-async function loadLines(tx: DbOrTx, orderId: number): Promise<AdminOrderLine[]> {
-  const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id);
-  return lines.map((l) => ({ ...l, netCents: l.subtotalCents - l.discountCents, remainingQty: l.qty - l.refundedQty }));
-}
+export type ShipResult = { ok: true; shipmentId: number; fulfilmentStatus: FulfilmentStatus } | AdminRefusal;
 
-export type ShipResult = { ok: true; status: 'shipped' } | AdminRefusal;
+/** What goes in the parcel: everything left to ship, or some units of some lines. */
+export type ShipmentRequest = 'all' | { lineId: number; qty: number }[];
 
 /**
- * paid / partially_refunded (not yet shipped) → shipped: stores carrier and tracking, records the
- * change, and puts the "shipped" email in the outbox — all in one transaction.
+ * Sends a parcel: the chosen units (never more than ordered − refunded − already shipped) with
+ * carrier and tracking number. One transaction writes the shipment and its items, the order's
+ * fulfilment state, a history entry in words and the "shipped" email in the outbox; a refusal
+ * writes nothing. orders.carrier/tracking_number keep the latest parcel for older readers.
  */
 export async function markShipped(
   db: Db,
@@ -321,10 +385,11 @@ export async function markShipped(
     orderId,
     carrier,
     trackingNumber,
+    lines: request,
     actor,
     now = Date.now(),
     emailCtx,
-  }: { orderId: number; carrier: unknown; trackingNumber: unknown; actor: string; now?: number; emailCtx: EmailContext },
+  }: { orderId: number; carrier: unknown; trackingNumber: unknown; lines: ShipmentRequest; actor: string; now?: number; emailCtx: EmailContext },
 ): Promise<ShipResult> {
   const parsed = shipmentSchema.safeParse({ carrier, trackingNumber });
   if (!parsed.success) {
@@ -332,46 +397,94 @@ export async function markShipped(
     for (const i of parsed.error.issues) fieldErrors[String(i.path[0])] ??= i.message;
     return refuse('invalid', Object.values(fieldErrors).join(' '), fieldErrors);
   }
-  const shipment = parsed.data;
+  const parcel = parsed.data;
   return withOrderLock(orderId, () =>
     db.transaction(async (tx): Promise<ShipResult> => {
       const order = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
       if (!order) return refuse('not_found', 'No such order.');
-      const why = shipRefusal(order, await loadLines(tx, orderId));
+      const lines = await loadLines(tx, orderId);
+      const why = shipRefusal(order, lines);
       if (why) return refuse('not_allowed', why);
-      await tx
-        .update(orders)
-        .set({ status: 'shipped', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, updatedAt: now })
-        .where(and(eq(orders.id, orderId), eq(orders.status, order.status)));
+      const plan = planShipment(lines, await loadShipments(tx, orderId), request);
+      if (!plan.ok) return refuse(plan.reason === 'nothing_to_ship' ? 'invalid' : plan.reason, plan.message, plan.fieldErrors);
+      const [row] = await tx.insert(shipments).values({ orderId, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, shippedAt: now, actor }).returning({ id: shipments.id });
+      const shipmentId = row!.id;
+      await tx.insert(shipmentLines).values(plan.lines.map((l) => ({ shipmentId, orderLineId: l.orderLineId, qty: l.qty })));
+      const fulfilmentStatus = await refreshFulfilment(tx, orderId, now);
+      await tx.update(orders).set({ carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, updatedAt: now }).where(eq(orders.id, orderId));
+      const items = plan.lines.map((p) => ({ ...lines.find((l) => l.id === p.orderLineId)!, qty: p.qty }));
       await tx.insert(orderEvents).values({
         orderId,
         at: now,
-        fromStatus: order.status,
-        toStatus: 'shipped',
         actor,
-        note: `Shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`,
+        note: `Shipped ${itemsInWords(items)} with ${carrierName(parcel.carrier)}, tracking ${parcel.trackingNumber}${fulfilmentStatus === 'partial' ? '; more to ship' : ''}`,
       });
-      await enqueueShipped(tx, orderId, emailCtx, shipment, now);
-      return { ok: true, status: 'shipped' };
+      await enqueueShipped(tx, orderId, emailCtx, { ...parcel, items }, now);
+      return { ok: true, shipmentId, fulfilmentStatus };
     }),
   );
 }
 
-export type DeliverResult = { ok: true; status: 'delivered' } | AdminRefusal;
+export type ParcelResult = { ok: true; fulfilmentStatus: FulfilmentStatus } | AdminRefusal;
 
-/** shipped → delivered (also a shipped order that was partly refunded since). */
-export async function markDelivered(db: Db, { orderId, actor, now = Date.now() }: { orderId: number; actor: string; now?: number }): Promise<DeliverResult> {
+async function parcelOf(tx: DbOrTx, orderId: number, shipmentId: number) {
+  return tx.select().from(shipments).where(and(eq(shipments.id, shipmentId), eq(shipments.orderId, orderId))).get();
+}
+
+/** A parcel arrived. */
+export async function markDelivered(db: Db, { orderId, shipmentId, actor, now = Date.now() }: { orderId: number; shipmentId: number; actor: string; now?: number }): Promise<ParcelResult> {
   return withOrderLock(orderId, () =>
-    db.transaction(async (tx): Promise<DeliverResult> => {
-      const order = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
-      if (!order) return refuse('not_found', 'No such order.');
-      const why = deliverRefusal(order);
-      if (why) return refuse('not_allowed', why);
-      await tx.update(orders).set({ status: 'delivered', updatedAt: now }).where(and(eq(orders.id, orderId), eq(orders.status, order.status)));
-      await tx.insert(orderEvents).values({ orderId, at: now, fromStatus: order.status, toStatus: 'delivered', actor, note: 'Marked delivered' });
-      return { ok: true, status: 'delivered' };
+    db.transaction(async (tx): Promise<ParcelResult> => {
+      const p = await parcelOf(tx, orderId, shipmentId);
+      if (!p) return refuse('not_found', 'That parcel is not on this order. Reload the order and try again.');
+      if (p.returnedAt !== null) return refuse('not_allowed', 'This parcel came back to the shop, so it cannot be marked delivered.');
+      if (p.deliveredAt !== null) return refuse('not_allowed', 'This parcel is already marked delivered.');
+      await tx.update(shipments).set({ deliveredAt: now }).where(eq(shipments.id, shipmentId));
+      const fulfilmentStatus = await refreshFulfilment(tx, orderId, now);
+      await tx.insert(orderEvents).values({ orderId, at: now, actor, note: `Parcel with ${carrierName(p.carrier)} tracking ${p.trackingNumber} marked delivered` });
+      return { ok: true, fulfilmentStatus };
     }),
   );
+}
+
+/**
+ * A parcel came back to the shop. Money and stock are not touched: the admin refunds (with
+ * restock) what came back as a separate, confirmed step.
+ */
+export async function markReturned(db: Db, { orderId, shipmentId, actor, now = Date.now() }: { orderId: number; shipmentId: number; actor: string; now?: number }): Promise<ParcelResult> {
+  return withOrderLock(orderId, () =>
+    db.transaction(async (tx): Promise<ParcelResult> => {
+      const p = await parcelOf(tx, orderId, shipmentId);
+      if (!p) return refuse('not_found', 'That parcel is not on this order. Reload the order and try again.');
+      if (p.returnedAt !== null) return refuse('not_allowed', 'This parcel is already marked returned.');
+      await tx.update(shipments).set({ returnedAt: now }).where(eq(shipments.id, shipmentId));
+      const fulfilmentStatus = await refreshFulfilment(tx, orderId, now);
+      await tx.insert(orderEvents).values({ orderId, at: now, actor, note: `Parcel with ${carrierName(p.carrier)} tracking ${p.trackingNumber} came back to the shop` });
+      return { ok: true, fulfilmentStatus };
+    }),
+  );
+}
+
+export const orderNoteSchema = z
+  .string({ error: 'Write the note first.' })
+  .trim()
+  .min(1, 'Write the note first.')
+  .max(2000, 'Keep the note under 2,000 characters.')
+  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'The note contains characters that cannot be shown.');
+
+export type NoteResult = { ok: true; noteId: number } | AdminRefusal;
+
+/** An internal note on the order (the shop's eyes only; never on the buyer's page or in an email). */
+export async function addOrderNote(db: Db, { orderId, body, actor, now = Date.now() }: { orderId: number; body: unknown; actor: string; now?: number }): Promise<NoteResult> {
+  const parsed = orderNoteSchema.safeParse(body);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'The note could not be saved.';
+    return refuse('invalid', message, { note: message });
+  }
+  const exists = await db.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).get();
+  if (!exists) return refuse('not_found', 'No such order.');
+  const [row] = await db.insert(orderNotes).values({ orderId, body: parsed.data, actor, createdAt: now }).returning({ id: orderNotes.id });
+  return { ok: true, noteId: row!.id };
 }
 
 /** Thrown inside a refund transaction to roll it back when the order moved under us. */
@@ -407,6 +520,7 @@ export async function cancelOrder(
     }
 
     if (order.status !== 'paid' || !canTransition(order.status, 'canceled')) return refuse('not_allowed', cancelRefusal(order.status));
+    if (order.fulfilmentStatus !== 'unfulfilled') return refuse('not_allowed', cancelRefusal('shipped'));
 
     const result = await refundOrder(db, provider, {
       orderId,
@@ -419,6 +533,10 @@ export async function cancelOrder(
           const ev = await tx.select().from(orderEvents).where(eq(orderEvents.orderId, id)).orderBy(desc(orderEvents.id)).limit(1).get();
           // refundOrder has just written its event: it must be ours, and must start from `paid`.
           if (!ev || ev.fromStatus !== 'paid' || ev.toStatus !== 'refunded' || ev.actor !== actor) throw new OrderChanged(ev?.fromStatus ?? 'unknown');
+          // A parcel sent by someone else meanwhile: a shipped order is refunded, never canceled.
+          const parcel = await tx.select({ id: shipments.id }).from(shipments).where(eq(shipments.orderId, id)).limit(1).get();
+          const shippedMeanwhile = await tx.select({ f: orders.fulfilmentStatus }).from(orders).where(eq(orders.id, id)).get();
+          if (parcel || (shippedMeanwhile && shippedMeanwhile.f !== 'unfulfilled')) throw new OrderChanged('shipped');
           await tx.update(orders).set({ status: 'canceled', updatedAt: now }).where(and(eq(orders.id, id), eq(orders.status, 'refunded')));
           await tx
             .update(orderEvents)
@@ -443,10 +561,9 @@ export async function cancelOrder(
   });
 }
 
-function cancelRefusal(status: OrderStatus): string {
+function cancelRefusal(status: OrderStatus | 'shipped'): string {
   switch (status) {
     case 'shipped':
-    case 'delivered':
       return 'A shipped order cannot be canceled. Refund it instead (and restock when the items come back).';
     case 'partially_refunded':
       return 'This order has been partly refunded. Refund the rest instead, with restock if the items are still here.';

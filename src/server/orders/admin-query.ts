@@ -3,13 +3,17 @@
  * bad value becomes a message next to the filter instead of a 500 (docs/architecture.md, rule 6).
  * admin-orders.ts turns an AdminOrderQuery into SQL.
  *
- *   /admin/orders?status=paid&from=2026-03-01&to=2026-03-31&q=lb-7kx4&page=2
+ *   /admin/orders?status=paid&fulfilment=partial&from=2026-03-01&to=2026-03-31&q=lb-7kx4&page=2
+ *   /admin/orders?view=to-ship          the "to ship" queue (paid or partly refunded, not fully shipped, oldest first)
+ *   /admin/orders/export.csv?…          the same filters, every matching order as CSV
+ *
+ * `status` is the payment state, `fulfilment` where the parcels are (ADR 0045).
  *
  * Dates are calendar days in UTC (the shop has no time-zone setting yet); `to` includes its whole day.
  */
 import { z } from 'zod';
 import { parseIsoDay } from '../shared/index.ts';
-import { ORDER_STATUSES, type OrderStatus } from '../../../db/schema/commerce.ts';
+import { FULFILMENT_STATUSES, ORDER_STATUSES, type FulfilmentStatus, type OrderStatus } from '../../../db/schema/commerce.ts';
 
 export const ADMIN_ORDERS_PAGE_SIZE = 50;
 export const ADMIN_ORDERS_PATH = '/admin/orders';
@@ -25,6 +29,8 @@ const day = z
 const schema = z
   .object({
     status: z.enum(ORDER_STATUSES, { error: `must be one of: ${ORDER_STATUSES.join(', ')}` }).optional(),
+    fulfilment: z.enum(FULFILMENT_STATUSES, { error: `must be one of: ${FULFILMENT_STATUSES.join(', ')}` }).optional(),
+    view: z.enum(['to-ship'], { error: 'must be “to-ship” or left out' }).optional(),
     from: day.optional(),
     to: day.optional(),
     q: z
@@ -43,6 +49,9 @@ const schema = z
 
 export interface AdminOrderQuery {
   status?: OrderStatus;
+  fulfilment?: FulfilmentStatus;
+  /** The "to ship" queue. */
+  toShip?: boolean;
   /** As typed (YYYY-MM-DD), for the form and links. */
   from?: string;
   to?: string;
@@ -58,7 +67,7 @@ export interface AdminOrderQuery {
 export type FieldError = { field: string; message: string };
 export type ParsedAdminOrderQuery = { ok: true; query: AdminOrderQuery } | { ok: false; errors: FieldError[] };
 
-const LABELS: Record<string, string> = { status: 'Status', from: 'From date', to: 'To date', q: 'Search', page: 'Page' };
+const LABELS: Record<string, string> = { status: 'Payment', fulfilment: 'Fulfilment', view: 'View', from: 'From date', to: 'To date', q: 'Search', page: 'Page' };
 
 /**
  * @example parseAdminOrderQuery(new URLSearchParams('status=paid&from=2026-03-01'))
@@ -66,7 +75,7 @@ const LABELS: Record<string, string> = { status: 'Status', from: 'From date', to
  */
 export function parseAdminOrderQuery(params: URLSearchParams): ParsedAdminOrderQuery {
   const raw: Record<string, string> = {};
-  for (const key of ['status', 'from', 'to', 'q', 'page']) {
+  for (const key of ['status', 'fulfilment', 'view', 'from', 'to', 'q', 'page']) {
     const v = params.get(key)?.trim();
     if (v) raw[key] = v;
   }
@@ -83,6 +92,8 @@ export function parseAdminOrderQuery(params: URLSearchParams): ParsedAdminOrderQ
   const v = parsed.data;
   const query: AdminOrderQuery = { page: v.page };
   if (v.status) query.status = v.status;
+  if (v.fulfilment) query.fulfilment = v.fulfilment;
+  if (v.view === 'to-ship') query.toShip = true;
   if (v.from) {
     query.from = v.from;
     query.fromMs = parseIsoDay(v.from)!;
@@ -105,15 +116,27 @@ export function compactOrderNumberSearch(q: string): string | null {
 }
 
 /** The list URL for a query (for pagination links and "clear filters"). */
-export function adminOrdersHref(q: Partial<AdminOrderQuery>): string {
+export function adminOrdersHref(q: Partial<AdminOrderQuery>, path: string = ADMIN_ORDERS_PATH): string {
   const qs = new URLSearchParams();
+  if (q.toShip) qs.set('view', 'to-ship');
   if (q.status) qs.set('status', q.status);
+  if (q.fulfilment) qs.set('fulfilment', q.fulfilment);
   if (q.from) qs.set('from', q.from);
   if (q.to) qs.set('to', q.to);
   if (q.q) qs.set('q', q.q);
   if (q.page && q.page > 1) qs.set('page', String(q.page));
   const s = qs.toString();
-  return s ? `${ADMIN_ORDERS_PATH}?${s}` : ADMIN_ORDERS_PATH;
+  return s ? `${path}?${s}` : path;
+}
+
+/** The CSV of every order matching the list's filters (no page). */
+export function adminOrdersCsvHref(q: Partial<AdminOrderQuery>): string {
+  return adminOrdersHref({ ...q, page: 1 }, `${ADMIN_ORDERS_PATH}/export.csv`);
+}
+
+/** The printable packing slip of one order. */
+export function packingSlipHref(number: string): string {
+  return `${ADMIN_ORDERS_PATH}/${encodeURIComponent(number)}/packing-slip`;
 }
 
 /** The detail page of one order. */
@@ -167,4 +190,31 @@ export function refundFormFields(request: RefundRequest, restock: boolean): [str
   else for (const l of request) out.push([`qty-${l.lineId}`, String(l.qty)]);
   if (restock) out.push(['restock', '1']);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ship form: a quantity per line (`ship-<lineId>`) for the parcel, plus carrier and tracking.
+
+export type ParsedShipForm = { ok: true; lines: { lineId: number; qty: number }[] } | { ok: false; errors: FieldError[] };
+
+/**
+ * Reads the parcel's quantities. Lines not on the order are ignored here; whether the quantities
+ * fit what is left to ship is planShipment's job (fulfilment.ts).
+ */
+export function parseShipForm(form: { get(name: string): unknown }, lineIds: readonly number[]): ParsedShipForm {
+  const errors: FieldError[] = [];
+  const lines: { lineId: number; qty: number }[] = [];
+  for (const id of lineIds) {
+    const raw = form.get(`ship-${id}`);
+    if (raw === null || raw === undefined || raw === '') continue;
+    const r = qtyField.safeParse(typeof raw === 'string' ? raw : '?');
+    if (!r.success) {
+      errors.push({ field: `ship-${id}`, message: `Quantity ${r.error.issues[0]?.message ?? 'is not valid'}` });
+      continue;
+    }
+    if (r.data > 0) lines.push({ lineId: id, qty: r.data });
+  }
+  if (errors.length) return { ok: false, errors };
+  if (lines.length === 0) return { ok: false, errors: [{ field: 'form', message: 'Choose at least one item to put in this parcel (a quantity above 0).' }] };
+  return { ok: true, lines };
 }

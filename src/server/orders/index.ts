@@ -13,3 +13,5 @@ export * from './order-view.ts';
 export * from './refund.ts';
 export * from './release.ts';
 export * from './state.ts';
+export * from './fulfilment.ts';
+export * from './shipments.ts';

@@ -8,6 +8,7 @@ import { orderLines, orders } from '../../../db/schema/index.ts';
 import { enqueueEmail } from '../mail/index.ts';
 import { orderConfirmationEmail, orderRefundedEmail, orderShippedEmail, type OrderEmailData } from '../mail/index.ts';
 import { orderPath, orderToken } from './order-links.ts';
+import { carrierName } from '../shared/index.ts';
 
 export interface EmailContext {
   shopName: string;
@@ -44,15 +45,20 @@ export async function enqueueConfirmation(tx: DbOrTx, orderId: number, ctx: Emai
   await enqueueEmail(tx, { to: d.email, ...mail, kind: 'order_confirmation', orderId }, now);
 }
 
+/**
+ * The "shipped" email for one parcel: its carrier, tracking number and the items in it (a partial
+ * shipment lists only what is in this parcel).
+ */
 export async function enqueueShipped(
   tx: DbOrTx,
   orderId: number,
   ctx: EmailContext,
-  shipment: { carrier: string; trackingNumber: string },
+  shipment: { carrier: string; trackingNumber: string; items: readonly { title: string; variantLabel: string; qty: number; unitPriceCents: number }[] },
   now = Date.now(),
 ): Promise<void> {
   const d = await emailData(tx, orderId, ctx);
-  const mail = orderShippedEmail({ ...d, ...shipment });
+  const lines = shipment.items.map((i) => ({ title: i.title, variantLabel: i.variantLabel, qty: i.qty, unitPriceCents: i.unitPriceCents, subtotalCents: i.unitPriceCents * i.qty }));
+  const mail = orderShippedEmail({ ...d, lines, carrier: carrierName(shipment.carrier), trackingNumber: shipment.trackingNumber });
   await enqueueEmail(tx, { to: d.email, ...mail, kind: 'order_shipped', orderId }, now);
 }
 

@@ -16,7 +16,8 @@ import type { Db, Tx } from '../db.ts';
 import { orderEvents, orderLines, orders, variants } from '../../../db/schema/index.ts';
 import { bumpCatalogVersion } from '../catalog/index.ts';
 import type { PaymentProvider } from '../payments/index.ts';
-import { statusAfterRefund } from './state.ts';
+import { KEPT_PAYMENT_STATUSES, STATUS_LABEL, statusAfterRefund } from './state.ts';
+import { refreshFulfilment } from './shipments.ts';
 import { formatMoney } from '../shared/index.ts';
 
 export interface RefundLineRequest {
@@ -95,8 +96,7 @@ export async function refundOrder(
 ): Promise<RefundResult> {
   const order = await db.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!order) return { ok: false, reason: 'not_found', message: 'No such order.' };
-  const refundable = ['paid', 'shipped', 'delivered', 'partially_refunded'].includes(order.status);
-  if (!refundable) return { ok: false, reason: 'not_refundable', message: `A ${order.status} order cannot be refunded.` };
+  if (!KEPT_PAYMENT_STATUSES.includes(order.status)) return { ok: false, reason: 'not_refundable', message: `A ${STATUS_LABEL[order.status].toLowerCase()} order cannot be refunded.` };
   const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id);
   const shippingRefunded = order.refundedCents >= order.totalCents;
   const plan = planRefund(lines, request, { shippingCents: order.shippingCents, shippingRefunded });
@@ -135,6 +135,8 @@ export async function refundOrder(
       }
     }
     await tx.update(orders).set({ refundedCents, status, updatedAt: now }).where(eq(orders.id, orderId));
+    // A unit refunded before it shipped no longer needs shipping (ADR 0045): the rest may now be complete.
+    await refreshFulfilment(tx, orderId, now);
     await tx.insert(orderEvents).values({
       orderId,
       at: now,

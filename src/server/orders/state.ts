@@ -1,19 +1,17 @@
 /**
- * The order state machine:
- *   pending → paid → shipped → delivered
+ * The order's payment state machine (ADR 0045: where the parcels are is apart, in fulfilment.ts):
+ *   pending → paid
  *   pending → canceled            (declined, expired, or canceled by the shop before payment)
- *   paid    → canceled            (canceled by the shop before shipping: stock released, money refunded)
- *   paid/shipped/delivered/partially_refunded → partially_refunded | refunded
+ *   paid    → canceled            (canceled by the shop before anything shipped: stock released, money refunded)
+ *   paid/partially_refunded → partially_refunded | refunded
  * Anything else is refused, so a late or repeated event can never move an order backwards.
  */
 import type { OrderStatus } from '../../../db/schema/commerce.ts';
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ['paid', 'canceled'],
-  paid: ['shipped', 'canceled', 'refunded', 'partially_refunded'],
-  shipped: ['delivered', 'refunded', 'partially_refunded'],
-  delivered: ['refunded', 'partially_refunded'],
-  partially_refunded: ['shipped', 'delivered', 'refunded', 'partially_refunded'],
+  paid: ['canceled', 'refunded', 'partially_refunded'],
+  partially_refunded: ['refunded', 'partially_refunded'],
   // Only a late payment on a canceled order (no stock left) is refunded after cancelation.
   canceled: ['refunded'],
   refunded: [],
@@ -23,15 +21,17 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return NEXT[from].includes(to);
 }
 
+/** The payment state in words (the buyer's page, the admin's badges and filters). */
 export const STATUS_LABEL: Record<OrderStatus, string> = {
   pending: 'Awaiting payment',
-  paid: 'Paid — being packed',
-  shipped: 'Shipped',
-  delivered: 'Delivered',
+  paid: 'Paid',
   canceled: 'Canceled',
   refunded: 'Refunded',
   partially_refunded: 'Partially refunded',
 };
+
+/** Statuses whose money is (at least partly) still with the shop: refunds and shipping apply. */
+export const KEPT_PAYMENT_STATUSES: readonly OrderStatus[] = ['paid', 'partially_refunded'];
 
 /** Status after a refund: everything paid back → refunded, else partially refunded. */
 export function statusAfterRefund(totalCents: number, refundedCents: number): 'refunded' | 'partially_refunded' {

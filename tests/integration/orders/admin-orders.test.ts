@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
-import { couponRedemptions, coupons, orderEvents, orderLines, orders, outboxEmails, products, stockReservations, variants } from '../../../db/schema/index.ts';
+import { couponRedemptions, coupons, orderEvents, orderLines, orders, outboxEmails, products, shipmentLines, shipments, stockReservations, variants } from '../../../db/schema/index.ts';
 import { addToBag } from '../../../src/server/cart/index.ts';
 import { placeOrder } from '../../../src/server/checkout/index.ts';
 import type { CheckoutConfig } from '../../../src/server/checkout/index.ts';
@@ -191,7 +191,8 @@ describe('getOrderDetail', () => {
     const placed = await order([{ sku: 'KNIT-S', qty: 2 }, { sku: 'SCARF', qty: 1 }]);
     const d = (await getOrderDetail(db, placed.number.toLowerCase().replace(/-/g, ''), T0 + 2 * MIN))!;
     expect(d.order.number).toBe(placed.number);
-    expect(d.statusLabel).toBe('Paid — being packed');
+    expect(d.statusLabel).toBe('Paid');
+    expect(d.fulfilmentLabel).toBe('Not shipped');
     expect(d.lines.map((l) => [l.sku, l.qty, l.unitPriceCents, l.refundedQty, l.remainingQty, l.netCents])).toEqual([
       ['KNIT-S', 2, 8900, 0, 2, 17800],
       ['SCARF', 1, 2500, 0, 1, 2500],
@@ -205,7 +206,7 @@ describe('getOrderDetail', () => {
       ['KNIT-S', 2, 'converted'],
       ['SCARF', 1, 'converted'],
     ]);
-    expect(d.actions).toEqual({ ship: true, deliver: false, refund: true, cancel: { kind: 'refund', amountCents: 17800 + 2500, units: 3 } });
+    expect(d.actions).toEqual({ ship: true, deliver: [], markReturned: [], refund: true, cancel: { kind: 'refund', amountCents: 17800 + 2500, units: 3 } });
   });
 
   it('shows a lapsed reservation as expired (no sweeper needed)', async () => {
@@ -213,7 +214,7 @@ describe('getOrderDetail', () => {
     expect((await getOrderDetail(db, placed.number, T0 + 5 * MIN))!.reservations[0]!.status).toBe('active');
     const later = (await getOrderDetail(db, placed.number, T0 + 16 * MIN))!;
     expect(later.reservations[0]!.status).toBe('expired');
-    expect(later.actions).toMatchObject({ ship: false, deliver: false, refund: false, cancel: { kind: 'release', units: 1 } });
+    expect(later.actions).toMatchObject({ ship: false, deliver: [], refund: false, cancel: { kind: 'release', units: 1 } });
   });
 
   it('is null for an unknown number', async () => {
@@ -225,25 +226,26 @@ describe('getOrderDetail', () => {
 describe('markShipped', () => {
   it('writes carrier and tracking, records the change and puts the shipped email in the outbox', async () => {
     const placed = await order([{ sku: 'KNIT-M', qty: 1 }]);
-    const r = await markShipped(db, { orderId: placed.orderId, carrier: '  UPS ', trackingNumber: '1Z999AA10123456784', actor: ACTOR, now: T0 + 60 * MIN, emailCtx });
-    expect(r).toEqual({ ok: true, status: 'shipped' });
+    const r = await markShipped(db, { orderId: placed.orderId, carrier: '  UPS ', trackingNumber: '1Z999AA10123456784', lines: 'all', actor: ACTOR, now: T0 + 60 * MIN, emailCtx });
+    expect(r).toMatchObject({ ok: true, fulfilmentStatus: 'shipped' });
     const o = await getOrder(placed.orderId);
-    expect([o.status, o.carrier, o.trackingNumber, o.updatedAt]).toEqual(['shipped', 'UPS', '1Z999AA10123456784', T0 + 60 * MIN]);
-    expect((await eventsOf(placed.orderId)).at(-1)).toMatchObject({ fromStatus: 'paid', toStatus: 'shipped', actor: ACTOR, at: T0 + 60 * MIN });
+    // The payment state stays 'paid'; where the parcel is lives apart (ADR 0045).
+    expect([o.status, o.fulfilmentStatus, o.carrier, o.trackingNumber, o.updatedAt]).toEqual(['paid', 'shipped', 'UPS', '1Z999AA10123456784', T0 + 60 * MIN]);
+    expect((await eventsOf(placed.orderId)).at(-1)).toMatchObject({ fromStatus: null, toStatus: null, actor: ACTOR, at: T0 + 60 * MIN, note: expect.stringMatching(/^Shipped 1 × .+ with UPS, tracking 1Z999AA10123456784$/) });
     const mail = (await outboxOf(placed.orderId)).filter((m) => m.kind === 'order_shipped');
     expect(mail).toHaveLength(1);
     expect(mail[0]!.toAddress).toBe('ada@example.com');
     expect(mail[0]!.textBody).toContain('1Z999AA10123456784');
     expect(mail[0]!.textBody).toContain('UPS');
 
-    const again = await markShipped(db, { orderId: placed.orderId, carrier: 'DHL', trackingNumber: 'JD0002', actor: ACTOR, emailCtx });
+    const again = await markShipped(db, { orderId: placed.orderId, carrier: 'DHL', trackingNumber: 'JD0002', lines: 'all', actor: ACTOR, emailCtx });
     expect(again).toMatchObject({ ok: false, reason: 'not_allowed' });
   });
 
   it('refuses a pending order and changes nothing', async () => {
     const placed = await order([{ sku: 'KNIT-M', qty: 1 }], { pay: false });
     const before = await snapshot(placed.orderId);
-    const r = await markShipped(db, { orderId: placed.orderId, carrier: 'UPS', trackingNumber: '1Z999AA1', actor: ACTOR, emailCtx });
+    const r = await markShipped(db, { orderId: placed.orderId, carrier: 'UPS', trackingNumber: '1Z999AA1', lines: 'all', actor: ACTOR, emailCtx });
     expect(r).toMatchObject({ ok: false, reason: 'not_allowed', message: expect.stringMatching(/not been paid/) });
     expect(await snapshot(placed.orderId)).toEqual(before);
   });
@@ -251,42 +253,43 @@ describe('markShipped', () => {
   it('validates carrier and tracking number, writing nothing', async () => {
     const placed = await order([{ sku: 'KNIT-M', qty: 1 }]);
     const before = await snapshot(placed.orderId);
-    const r = await markShipped(db, { orderId: placed.orderId, carrier: ' ', trackingNumber: 'abc<script>', actor: ACTOR, emailCtx });
+    const r = await markShipped(db, { orderId: placed.orderId, carrier: ' ', trackingNumber: 'abc<script>', lines: 'all', actor: ACTOR, emailCtx });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toBe('invalid');
     expect(!r.ok && r.fieldErrors).toEqual({ carrier: 'Enter the carrier.', trackingNumber: 'Tracking numbers use letters, digits, spaces and dashes only.' });
-    const missing = await markShipped(db, { orderId: placed.orderId, carrier: undefined, trackingNumber: undefined, actor: ACTOR, emailCtx });
+    const missing = await markShipped(db, { orderId: placed.orderId, carrier: undefined, trackingNumber: undefined, lines: 'all', actor: ACTOR, emailCtx });
     expect(!missing.ok && missing.fieldErrors).toEqual({ carrier: 'Enter the carrier.', trackingNumber: 'Enter the tracking number.' });
     expect(await snapshot(placed.orderId)).toEqual(before);
   });
 
   it('refuses an unknown order', async () => {
-    expect(await markShipped(db, { orderId: 999_999, carrier: 'UPS', trackingNumber: '1Z999AA1', actor: ACTOR, emailCtx })).toMatchObject({ ok: false, reason: 'not_found' });
+    expect(await markShipped(db, { orderId: 999_999, carrier: 'UPS', trackingNumber: '1Z999AA1', lines: 'all', actor: ACTOR, emailCtx })).toMatchObject({ ok: false, reason: 'not_found' });
   });
 });
 
 describe('markDelivered', () => {
-  it('moves shipped → delivered and records it', async () => {
+  it('marks a parcel delivered and records it', async () => {
     const placed = await order([{ sku: 'SHIRT-M', qty: 1 }]);
-    const early = await markDelivered(db, { orderId: placed.orderId, actor: ACTOR });
-    expect(early).toMatchObject({ ok: false, reason: 'not_allowed', message: 'Only a shipped order can be marked delivered.' });
-    await markShipped(db, { orderId: placed.orderId, carrier: 'USPS', trackingNumber: '9400 1000 0000', actor: ACTOR, emailCtx });
-    expect(await markDelivered(db, { orderId: placed.orderId, actor: ACTOR, now: T0 + DAY })).toEqual({ ok: true, status: 'delivered' });
-    expect((await getOrder(placed.orderId)).status).toBe('delivered');
-    expect((await eventsOf(placed.orderId)).at(-1)).toMatchObject({ fromStatus: 'shipped', toStatus: 'delivered', actor: ACTOR, at: T0 + DAY });
-    expect(await markDelivered(db, { orderId: placed.orderId, actor: ACTOR })).toMatchObject({ ok: false, message: 'This order is already marked delivered.' });
+    expect(await markDelivered(db, { orderId: placed.orderId, shipmentId: 999_999, actor: ACTOR })).toMatchObject({ ok: false, reason: 'not_found' });
+    const shipped = await markShipped(db, { orderId: placed.orderId, carrier: 'USPS', trackingNumber: '9400 1000 0000', lines: 'all', actor: ACTOR, emailCtx });
+    const shipmentId = shipped.ok ? shipped.shipmentId : -1;
+    expect(await markDelivered(db, { orderId: placed.orderId, shipmentId, actor: ACTOR, now: T0 + DAY })).toEqual({ ok: true, fulfilmentStatus: 'delivered' });
+    expect(await getOrder(placed.orderId)).toMatchObject({ status: 'paid', fulfilmentStatus: 'delivered' });
+    expect((await eventsOf(placed.orderId)).at(-1)).toMatchObject({ actor: ACTOR, at: T0 + DAY, note: 'Parcel with USPS tracking 9400 1000 0000 marked delivered' });
+    expect(await markDelivered(db, { orderId: placed.orderId, shipmentId, actor: ACTOR })).toMatchObject({ ok: false, message: 'This parcel is already marked delivered.' });
   });
 
   it('delivers a shipped order that was partly refunded since', async () => {
     const placed = await order([{ sku: 'SHIRT-M', qty: 2 }]);
-    await markShipped(db, { orderId: placed.orderId, carrier: 'USPS', trackingNumber: '9400 1000 0001', actor: ACTOR, emailCtx });
+    const shipped = await markShipped(db, { orderId: placed.orderId, carrier: 'USPS', trackingNumber: '9400 1000 0001', lines: 'all', actor: ACTOR, emailCtx });
     const { provider } = spyProvider();
     const lineId = (await linesOf(placed.orderId))[0]!.id;
     expect(await refundOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, request: [{ lineId, qty: 1 }], restock: false, actor: ACTOR })).toMatchObject({
       ok: true,
       status: 'partially_refunded',
     });
-    expect(await markDelivered(db, { orderId: placed.orderId, actor: ACTOR })).toEqual({ ok: true, status: 'delivered' });
+    expect(await getOrder(placed.orderId)).toMatchObject({ status: 'partially_refunded', fulfilmentStatus: 'shipped' });
+    expect(await markDelivered(db, { orderId: placed.orderId, shipmentId: shipped.ok ? shipped.shipmentId : -1, actor: ACTOR })).toEqual({ ok: true, fulfilmentStatus: 'delivered' });
   });
 });
 
@@ -355,7 +358,7 @@ describe('cancelOrder', () => {
 
   it('refuses a shipped order and changes nothing', async () => {
     const placed = await order([{ sku: 'SHIRT-M', qty: 1 }]);
-    await markShipped(db, { orderId: placed.orderId, carrier: 'UPS', trackingNumber: '1Z0001', actor: ACTOR, emailCtx });
+    await markShipped(db, { orderId: placed.orderId, carrier: 'UPS', trackingNumber: '1Z0001', lines: 'all', actor: ACTOR, emailCtx });
     const before = await snapshot(placed.orderId);
     const { provider, refunds } = spyProvider();
     expect(await cancelOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, actor: ACTOR })).toMatchObject({
@@ -371,13 +374,16 @@ describe('cancelOrder', () => {
     const placed = await order([{ sku: 'SHIRT-M', qty: 1 }]);
     // Another instance ships the order between the provider's refund and the record.
     const { provider } = spyProvider(async () => {
-      await db.update(orders).set({ status: 'shipped', carrier: 'UPS', trackingNumber: '1Z0002' }).where(eq(orders.id, placed.orderId));
+      // (written directly: this instance holds the order's lock while the provider is called)
+      const [p] = await db.insert(shipments).values({ orderId: placed.orderId, carrier: 'UPS', trackingNumber: '1Z0002', shippedAt: T0, actor: ACTOR }).returning();
+      for (const l of await linesOf(placed.orderId)) await db.insert(shipmentLines).values({ shipmentId: p!.id, orderLineId: l.id, qty: l.qty });
+      await db.update(orders).set({ fulfilmentStatus: 'shipped', carrier: 'UPS', trackingNumber: '1Z0002' }).where(eq(orders.id, placed.orderId));
     });
     const onHand = (await stock('SHIRT-M')).onHand;
     const r = await cancelOrderByShop(testApp(db, { provider }), { orderId: placed.orderId, actor: ACTOR });
     expect(r).toMatchObject({ ok: false, reason: 'conflict' });
     const o = await getOrder(placed.orderId);
-    expect([o.status, o.refundedCents]).toEqual(['shipped', 0]);
+    expect([o.status, o.fulfilmentStatus, o.refundedCents]).toEqual(['paid', 'shipped', 0]);
     expect((await stock('SHIRT-M')).onHand).toBe(onHand); // not restocked: the parcel is on its way
     expect((await linesOf(placed.orderId))[0]!.refundedQty).toBe(0);
   });

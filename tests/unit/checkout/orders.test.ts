@@ -19,22 +19,21 @@ describe('order numbers', () => {
   });
 });
 
-describe('order state machine', () => {
+describe('order state machine (payment only, ADR 0045)', () => {
   it('allows the forward path and refunds', () => {
     expect(canTransition('pending', 'paid')).toBe(true);
-    expect(canTransition('paid', 'shipped')).toBe(true);
-    expect(canTransition('shipped', 'delivered')).toBe(true);
-    expect(canTransition('delivered', 'refunded')).toBe(true);
+    expect(canTransition('paid', 'partially_refunded')).toBe(true);
+    expect(canTransition('partially_refunded', 'refunded')).toBe(true);
+    expect(canTransition('paid', 'refunded')).toBe(true);
     expect(canTransition('pending', 'canceled')).toBe(true);
   });
   it('never moves backwards or out of a final state', () => {
     expect(canTransition('paid', 'pending')).toBe(false);
-    expect(canTransition('shipped', 'paid')).toBe(false);
-    expect(canTransition('delivered', 'shipped')).toBe(false);
+    expect(canTransition('partially_refunded', 'paid')).toBe(false);
     expect(canTransition('refunded', 'paid')).toBe(false);
     expect(canTransition('canceled', 'paid')).toBe(false);
-    expect(canTransition('shipped', 'canceled')).toBe(false);
-    expect(canTransition('pending', 'shipped')).toBe(false);
+    expect(canTransition('partially_refunded', 'canceled')).toBe(false);
+    expect(canTransition('pending', 'refunded')).toBe(false);
   });
   it('names the status after a refund', () => {
     expect(statusAfterRefund(1000, 400)).toBe('partially_refunded');

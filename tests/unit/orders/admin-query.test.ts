@@ -44,7 +44,9 @@ describe('parseAdminOrderQuery', () => {
   });
 
   it.each([
-    ['status=shipping', 'status', 'Status must be one of: pending, paid, shipped'],
+    ['status=shipping', 'status', 'Payment must be one of: pending, paid, canceled'],
+    ['fulfilment=sent', 'fulfilment', 'Fulfilment must be one of: unfulfilled, partial, shipped'],
+    ['view=all', 'view', 'View must be “to-ship” or left out'],
     ['from=03/01/2026', 'from', 'From date must be a date like 2026-03-31'],
     ['to=2026-02-30', 'to', 'To date is not a real calendar date'],
     ['from=2026-04-01&to=2026-03-01', 'from', 'From date must not be after the “to” date'],
