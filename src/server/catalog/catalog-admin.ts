@@ -3,7 +3,7 @@
  * catalog version in the same transaction, so cached pages showing the old value stop being served
  * at the commit (ADR 0003). Bad input → `{ ok: false }` and nothing is written.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db.ts';
 import { products, variants } from '../../../db/schema/index.ts';
@@ -73,7 +73,8 @@ export async function updateVariant(db: Db, sku: string, input: unknown): Promis
 
 export async function setProductActive(db: Db, slug: string, active: boolean): Promise<UpdateResult> {
   return db.transaction(async (tx) => {
-    const res = await tx.update(products).set({ active }).where(eq(products.slug, slug)).returning({ id: products.id });
+    // An archived product is never switched back on here: unarchive it first (ADR 0043).
+    const res = await tx.update(products).set({ active }).where(active ? and(eq(products.slug, slug), isNull(products.archivedAt)) : eq(products.slug, slug)).returning({ id: products.id });
     if (res.length === 0) return { ok: false, reason: 'not_found' } as const;
     await bumpCatalogVersion(tx);
     return { ok: true } as const;

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
-import { brands, cacheVersions, categories, orderLines, products, stockReservations, variants } from '../../../db/schema/index.ts';
+import { brands, cacheVersions, categories, orderLines, products, productSlugs, stockReservations, variants } from '../../../db/schema/index.ts';
 import type { ProductView } from './catalog.ts';
 import type { ShopQuery } from './shop-query.ts';
 import { SHOP_PAGE_SIZE } from './shop-query.ts';
@@ -38,6 +38,28 @@ export async function nextReservationExpiry(db: Db, now = Date.now()): Promise<n
  * Unknown slugs are simply absent from the map (the caller shows "no longer available").
  */
 export async function getProductsBySlug(db: Db, slugs: readonly string[], now = Date.now()): Promise<Map<string, ProductView>> {
+  const out = await loadProductsBySlug(db, slugs, now);
+  // A card may name a product by a slug it had before (ADR 0043): it shows the product under its
+  // current slug (one more query, only when some slug was not found).
+  const missing = [...new Set(slugs)].filter((s) => !out.has(s));
+  if (missing.length > 0) {
+    const moved = await db
+      .select({ former: productSlugs.slug, current: products.slug })
+      .from(productSlugs)
+      .innerJoin(products, eq(products.id, productSlugs.productId))
+      .where(inArray(productSlugs.slug, missing));
+    if (moved.length > 0) {
+      const found = await loadProductsBySlug(db, moved.map((m) => m.current), now);
+      for (const m of moved) {
+        const p = found.get(m.current);
+        if (p) out.set(m.former, p);
+      }
+    }
+  }
+  return out;
+}
+
+async function loadProductsBySlug(db: Db, slugs: readonly string[], now: number): Promise<Map<string, ProductView>> {
   const unique = [...new Set(slugs)];
   const out = new Map<string, ProductView>();
   if (unique.length === 0) return out;
