@@ -114,6 +114,21 @@ describe('admin on a phone', () => {
     expect(nav.rows).toBeGreaterThan(1);
   });
 
+  test('a customer is addressed by their encoded email: another spelling redirects, an unknown one is a 404', async () => {
+    const res = await phone.goto('/admin/customers/First.Buyer@Example.com');
+    expect(res?.status()).toBe(200);
+    expect(new URL(phone.url()).pathname).toBe('/admin/customers/first.buyer%40example.com');
+    await expect(phone.locator('h1').innerText()).resolves.toBe('first.buyer@example.com');
+    // An encoded "/" stays inside the segment: still this page, just nobody by that address.
+    for (const path of ['/admin/customers/nobody%40example.com', '/admin/customers/a%2Fb%40example.com']) {
+      const r = await phone.goto(path);
+      expect(r?.status(), path).toBe(404);
+      await expect(phone.locator('h1').innerText(), path).resolves.toBe('Customer not found');
+    }
+    // A broken escape never reaches the page: the server refuses the address itself.
+    expect((await phone.goto('/admin/customers/%E0%A4%A'))?.status()).toBe(400);
+  });
+
   test('the same pages at 1366 px', async () => {
     for (const path of [...LISTS, ...details.values()]) {
       const res = await desktop.goto(path);
