@@ -1,94 +1,19 @@
 /**
- * The shop admin's product table: every product with its variants and their stock picture
- * (on hand, held by live reservations, available — docs/architecture.md, rule 2), and the edit forms'
- * parsing in front of `updateVariant` / `setProductActive` (catalog-admin.ts, which validate again
- * and bump the catalog version).
+ * The quick variant edit of the admin product list (price, compare-at, stock, on sale): the form's
+ * parsing in front of `updateVariant` (catalog-admin.ts, which validates again and bumps the catalog
+ * version). The list itself is admin-list.ts.
  *
  * Stock edits are guarded against lost updates: the form carries the on-hand number the admin saw
  * (`stockWas`). Stock is written only when the admin changed the field, and only if the shelf still
  * holds what they saw; otherwise nothing is written and they are told the new number. Saving a new
  * price therefore never overwrites sales that happened while the page was open.
  */
-import { asc, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, DbOrTx } from '../db.ts';
-import { brands, products, stockReservations, variants } from '../../../db/schema/index.ts';
-import { availableSql } from './catalog-store.ts';
-import { MAX_PRICE_CENTS, MAX_STOCK, setProductActive, updateVariant, type VariantUpdate } from './catalog-admin.ts';
-import { variantLabel } from './catalog.ts';
+import type { Db } from '../db.ts';
+import { variants } from '../../../db/schema/index.ts';
+import { MAX_PRICE_CENTS, MAX_STOCK, updateVariant, type VariantUpdate } from './catalog-admin.ts';
 import { formatMoneyInput, parseMoneyInput, parseOptionalMoneyInput } from './money-input.ts';
-
-export interface AdminVariantRow {
-  id: number;
-  sku: string;
-  label: string;
-  priceCents: number;
-  compareAtCents: number | null;
-  stockOnHand: number;
-  /** Units held by live reservations (active, not expired). */
-  reserved: number;
-  available: number;
-  active: boolean;
-}
-
-export interface AdminProductRow {
-  id: number;
-  slug: string;
-  name: string;
-  brand: string;
-  active: boolean;
-  variants: AdminVariantRow[];
-}
-
-/** All products (active or not) with all their variants, in catalog order. */
-export async function listAdminProducts(db: DbOrTx, now = Date.now()): Promise<AdminProductRow[]> {
-  const rows = await db
-    .select({
-      productId: products.id,
-      slug: products.slug,
-      name: products.name,
-      brand: brands.name,
-      productActive: products.active,
-      variantId: variants.id,
-      sku: variants.sku,
-      size: variants.size,
-      colour: variants.colour,
-      priceCents: variants.priceCents,
-      compareAtCents: variants.compareAtCents,
-      stockOnHand: variants.stockOnHand,
-      active: variants.active,
-      reserved: sql<number>`coalesce((select sum(${stockReservations.qty}) from ${stockReservations} where ${stockReservations.variantId} = ${variants.id} and ${stockReservations.status} = 'active' and ${stockReservations.expiresAt} > ${now}), 0)`,
-      available: availableSql(now),
-    })
-    .from(products)
-    .innerJoin(brands, eq(brands.id, products.brandId))
-    .leftJoin(variants, eq(variants.productId, products.id))
-    .orderBy(asc(products.name), asc(products.id), asc(variants.position), asc(variants.id));
-  const out: AdminProductRow[] = [];
-  const byId = new Map<number, AdminProductRow>();
-  for (const r of rows) {
-    let p = byId.get(r.productId);
-    if (!p) {
-      p = { id: r.productId, slug: r.slug, name: r.name, brand: r.brand, active: r.productActive, variants: [] };
-      byId.set(r.productId, p);
-      out.push(p);
-    }
-    if (r.variantId !== null && r.sku !== null && r.priceCents !== null && r.stockOnHand !== null && r.active !== null) {
-      p.variants.push({
-        id: r.variantId,
-        sku: r.sku,
-        label: variantLabel({ size: r.size, colour: r.colour }),
-        priceCents: r.priceCents,
-        compareAtCents: r.compareAtCents,
-        stockOnHand: r.stockOnHand,
-        reserved: Number(r.reserved),
-        available: Number(r.available),
-        active: r.active,
-      });
-    }
-  }
-  return out;
-}
 
 type FormLike = { get(name: string): unknown; has(name: string): boolean };
 const str = (form: FormLike, name: string): string => {
@@ -192,16 +117,4 @@ export async function saveVariantForm(db: Db, form: FormLike, opts: { fractionDi
   const errors: Partial<Record<VariantFormField, string>> = {};
   for (const [key, message] of Object.entries(res.fieldErrors)) errors[FIELD_OF[key] ?? 'form'] ??= message;
   return { ok: false, reason: 'invalid', message: 'Nothing was saved: fix the highlighted fields.', errors };
-}
-
-export type SaveProductResult = { ok: true; active: boolean } | { ok: false; reason: 'invalid' | 'not_found'; message: string };
-
-/** The product row's "Activate" / "Deactivate" form. */
-export async function saveProductActiveForm(db: Db, form: FormLike): Promise<SaveProductResult> {
-  const slug = str(form, 'slug').trim();
-  const active = str(form, 'active');
-  if (!/^[a-z0-9-]{1,80}$/.test(slug) || (active !== '1' && active !== '0')) return { ok: false, reason: 'invalid', message: 'The form is out of date: reload the page and try again.' };
-  const res = await setProductActive(db, slug, active === '1');
-  if (!res.ok) return { ok: false, reason: 'not_found', message: `There is no product ${slug}.` };
-  return { ok: true, active: active === '1' };
 }

@@ -138,12 +138,15 @@ export function listFlash(params: ParamsLike, facets: ListFacets): string | null
 }
 
 /** The CSV of the whole shop (no filter) or of the filtered list (every page of it). */
-export async function exportProductsCsv(app: App, params: ParamsLike, now = Date.now()): Promise<{ filename: string; body: string }> {
-  const { query } = parseAdminListQuery(params);
+export async function exportProductsCsv(app: App, params: ParamsLike, now = Date.now()): Promise<({ ok: true } & { filename: string; body: string }) | Refusal<'invalid'>> {
+  const { query, problems } = parseAdminListQuery(params);
+  // A bad filter is refused in words, never answered with a file of something else.
+  const bad = Object.values(problems);
+  if (bad.length) return refuse('invalid', bad.join(' '));
   const ids = await listAdminProductIds(app.db, query);
   const list = await loadExportProducts(app.db, ids);
   const day = new Date(now).toISOString().slice(0, 10);
-  return { filename: `products-${day}${ids ? '-filtered' : ''}.csv`, body: writeProductCsv(list, { fractionDigits: app.fmt.fractionDigits }) };
+  return { ok: true, filename: `products-${day}${ids ? '-filtered' : ''}.csv`, body: writeProductCsv(list, { fractionDigits: app.fmt.fractionDigits }) };
 }
 
 export type CsvCheck =

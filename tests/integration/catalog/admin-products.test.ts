@@ -5,7 +5,7 @@ import { createTestDb } from '../../helpers/db.ts';
 import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { orders, products, stockReservations, variants } from '../../../db/schema/index.ts';
 import { getCatalogVersion } from '../../../src/server/catalog/index.ts';
-import { listAdminProducts, parseVariantForm, saveProductActiveForm, saveVariantForm } from '../../../src/server/catalog/index.ts';
+import { parseVariantForm, saveVariantForm } from '../../../src/server/catalog/index.ts';
 
 const T0 = Date.UTC(2026, 2, 10, 12);
 let db: Db;
@@ -57,21 +57,6 @@ beforeAll(async () => {
   ]);
 });
 afterAll(() => db.$client.close());
-
-describe('listAdminProducts', () => {
-  it('lists every product, active or not, with on hand, live reservations and availability per variant', async () => {
-    const list = await listAdminProducts(db, T0);
-    expect(list.map((p) => [p.slug, p.active])).toEqual([
-      ['retired-bag', false],
-      ['wool-coat', true],
-    ]);
-    const coat = list.find((p) => p.slug === 'wool-coat')!;
-    expect(coat.variants.map((v) => [v.sku, v.label, v.priceCents, v.compareAtCents, v.stockOnHand, v.reserved, v.available, v.active])).toEqual([
-      ['COAT-S', 'S', 30000, 40000, 5, 2, 3, true],
-      ['COAT-M', 'M', 30000, null, 2, 0, 2, false],
-    ]);
-  });
-});
 
 describe('parseVariantForm', () => {
   it('reads decimal money exactly and the checkbox', () => {
@@ -141,15 +126,5 @@ describe('saveVariantForm', () => {
     expect(huge).toMatchObject({ ok: false, reason: 'invalid', errors: { price: 'Price: must be at most 100000.00' } });
     expect(await row('COAT-S')).toEqual(before);
     expect(await saveVariantForm(db, form({ ...base, sku: 'NOPE' }))).toMatchObject({ ok: false, reason: 'not_found' });
-  });
-});
-
-describe('saveProductActiveForm', () => {
-  it('activates and deactivates a product', async () => {
-    expect(await saveProductActiveForm(db, form({ slug: 'retired-bag', active: '1' }))).toEqual({ ok: true, active: true });
-    expect((await db.select().from(products).where(eq(products.slug, 'retired-bag')).get())!.active).toBe(true);
-    expect(await saveProductActiveForm(db, form({ slug: 'retired-bag', active: '0' }))).toEqual({ ok: true, active: false });
-    expect(await saveProductActiveForm(db, form({ slug: 'nope', active: '1' }))).toMatchObject({ ok: false, reason: 'not_found' });
-    expect(await saveProductActiveForm(db, form({ slug: 'retired-bag', active: 'yes' }))).toMatchObject({ ok: false, reason: 'invalid' });
   });
 });

@@ -6,13 +6,18 @@ import { testApp } from '../../helpers/app.ts';
 import { makeProduct, makeVariant, upsertCategory } from '../../../db/factories/factories.ts';
 import { products, variants } from '../../../db/schema/index.ts';
 import { CSV_COLUMNS, getCatalogVersion } from '../../../src/server/catalog/index.ts';
-import { checkProductCsv, exportProductsCsv, importMessage, importProductCsv, type App } from '../../../src/server/flows/index.ts';
+import { checkProductCsv, exportProductsCsv as exportResult, importMessage, importProductCsv, type App } from '../../../src/server/flows/index.ts';
 
 let db: Db;
 let app: App;
 const NOW = Date.UTC(2026, 5, 1);
 const HEADER = CSV_COLUMNS.join(',');
 const none = new URLSearchParams('');
+const exportProductsCsv = async (...args: Parameters<typeof exportResult>) => {
+  const r = await exportResult(...args);
+  if (!r.ok) throw new Error(r.message);
+  return r;
+};
 const snapshot = async () => ({
   products: await db.select().from(products).orderBy(products.id),
   variants: await db.select().from(variants).orderBy(variants.id),
@@ -47,6 +52,9 @@ describe('export', () => {
     expect(body).toContain(',COAT-M,M,Camel,300.00,,2,no');
     expect(body).toContain('old-tote,Old tote,north,tops,,A product made by the test factory.,,,no,yes,TOTE,M,,20.00,,1,yes');
     expect(body).not.toMatch(/30000|4500\b/);
+  });
+  it('refuses a bad filter in words instead of exporting something else', async () => {
+    expect(await exportResult(app, new URLSearchParams('stock=lots'), NOW)).toMatchObject({ ok: false, reason: 'invalid', message: expect.stringMatching(/^Stock must be/) });
   });
   it('exports the filtered list only when filtered', async () => {
     const { body, filename } = await exportProductsCsv(app, new URLSearchParams('brand=acme'), NOW);
