@@ -19,6 +19,7 @@ import { creators, orderLines, orders, payouts, products, variants } from '../..
 import { FULFILMENT_STATUSES } from '../../../db/schema/commerce.ts';
 import { SALES_SQL } from '../commissions/index.ts';
 import { availableSql, LOW_STOCK_THRESHOLD } from '../catalog/index.ts';
+import { KEPT_PAYMENT_STATUSES } from '../orders/index.ts';
 import { DAY_MS, isoDay, utcDay } from '../shared/index.ts';
 
 export const ADMIN_PERIODS = ['today', '7d', '30d'] as const;
@@ -27,9 +28,11 @@ export const DEFAULT_ADMIN_PERIOD: AdminPeriod = '7d';
 export const ADMIN_PERIOD_LABELS: Record<AdminPeriod, string> = { today: 'Today', '7d': '7 days', '30d': '30 days' };
 const PERIOD_DAYS: Record<AdminPeriod, number> = { today: 1, '7d': 7, '30d': 30 };
 
-/** Paid orders still waiting for (some of) their parcels; canceled and fully refunded ones are not shipped. */
+/**
+ * The orders capability's "to ship" queue, counted: money kept (KEPT_PAYMENT_STATUSES), units still
+ * to send, and not a late payment the shop owes back.
+ */
 export const TO_SHIP_FULFILMENT = ['unfulfilled', 'partial'] as const;
-export const TO_SHIP_STATUSES = ['paid', 'partially_refunded'] as const;
 
 export interface PeriodRange {
   period: AdminPeriod;
@@ -146,7 +149,7 @@ export async function adminHomeFigures(db: DbOrTx, { period, now = Date.now(), t
     db
       .select({ n: count() })
       .from(orders)
-      .where(and(inArray(orders.fulfilmentStatus, [...TO_SHIP_FULFILMENT]), inArray(orders.status, [...TO_SHIP_STATUSES]), isNotNull(orders.paidAt), eq(orders.needsRefund, false)))
+      .where(and(inArray(orders.fulfilmentStatus, [...TO_SHIP_FULFILMENT]), inArray(orders.status, [...KEPT_PAYMENT_STATUSES]), isNotNull(orders.paidAt), eq(orders.needsRefund, false)))
       .get(),
     db
       .select({

@@ -9,7 +9,7 @@ import { adminProductHref } from './product-admin.ts';
 import type { App } from './app.ts';
 
 /** The orders list's "to ship" queue (paid or partly refunded, not fully shipped, oldest first). */
-export const ORDERS_TO_SHIP_HREF = '/admin/orders?view=to-ship';
+export const ORDERS_TO_SHIP_HREF = adminOrdersHref({ toShip: true });
 /** The products list, filtered to low stock and to sold out. */
 export const LOW_STOCK_HREF = '/admin/products?stock=low';
 export const OUT_OF_STOCK_HREF = '/admin/products?stock=out';
