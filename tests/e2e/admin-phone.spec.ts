@@ -24,10 +24,26 @@ const DESKTOP = { width: 1366, height: 900 };
 const SHOTS = process.env.ADMIN_SHOTS;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
-const LISTS = ['/admin', '/admin?period=today', '/admin?period=30d', '/admin/orders', '/admin/products', '/admin/customers', '/admin/coupons', '/admin/creators', '/admin/payouts'];
+const LISTS = [
+  '/admin',
+  '/admin?period=today',
+  '/admin?period=30d',
+  '/admin/orders',
+  '/admin/orders?view=to-ship',
+  '/admin/products',
+  '/admin/products/new',
+  '/admin/products/import',
+  '/admin/catalog',
+  '/admin/customers',
+  '/admin/coupons',
+  '/admin/creators',
+  '/admin/payouts',
+];
 /** A detail page: the first link of a list that matches. */
 const DETAILS: { name: string; list: string; link: string }[] = [
   { name: 'order', list: '/admin/orders', link: 'table a[href^="/admin/orders/"]' },
+  { name: 'packing slip', list: '/admin/orders', link: 'table a[href^="/admin/orders/"]' },
+  { name: 'product', list: '/admin/products', link: 'table a[href^="/admin/products/"]' },
   { name: 'creator', list: '/admin/creators', link: 'table a[href^="/admin/creators/"]' },
   { name: 'payout', list: '/admin/payouts', link: 'table a[href^="/admin/payouts/"]:not([href$=".csv"])' },
   { name: 'customer', list: '/admin/customers', link: 'table a[href^="/admin/customers/"]' },
@@ -84,7 +100,7 @@ describe('admin on a phone', () => {
     for (const d of DETAILS) {
       await phone.goto(d.list);
       const href = await phone.locator(d.link).first().getAttribute('href', { timeout: 5_000 }).catch(() => null);
-      if (href) details.set(d.name, href);
+      if (href) details.set(d.name, d.name === 'packing slip' ? `${href}/packing-slip` : href);
     }
   }, 60_000);
 
