@@ -99,24 +99,30 @@ async function submitAndLand(page: Page, submit: () => Promise<void>): Promise<v
   await page.waitForLoadState('load');
 }
 
-/** Saves a variant's price on /admin/products the way an admin does: type it, press Enter. */
+/**
+ * Saves a variant's price on /admin/products the way an admin does: search its SKU (the row's quick
+ * edit opens for an exact SKU), type the price, press Enter.
+ */
 async function adminSetPrice(sku: string, price: string): Promise<void> {
   const page = await admin();
-  // After a save the admin is already on the (large) products page: no need to load it again.
-  if (new URL(page.url()).pathname !== '/admin/products') await page.goto(`/admin/products#v-${sku}`);
+  await page.goto(`/admin/products?q=${encodeURIComponent(sku)}`);
   const input = page.locator(`#v-${sku}-price`);
   await input.fill(price);
   await submitAndLand(page, () => input.press('Enter'));
   expect(new URL(page.url()).searchParams.get('saved')).toBe(sku);
-  expect(await page.locator('main .flash[role="status"]').innerText()).toMatch(new RegExp(`^(Saved|Nothing changed on) ${sku}\\.$`));
+  expect(await page.locator('main .flash[role="status"]').innerText()).toMatch(new RegExp(`^(Saved ${sku}: price|Nothing changed on ${sku})\\.$`));
 }
 
+/** Activates or deactivates one product from the list: find it, tick its box, choose the bulk action, Apply. */
 async function adminSetProductActive(slug: string, name: string, active: boolean): Promise<void> {
   const page = await admin();
-  if (new URL(page.url()).pathname !== '/admin/products') await page.goto(`/admin/products#p-${slug}`);
-  const button = page.getByRole('button', { name: `${active ? 'Activate' : 'Deactivate'} ${name}`, exact: true });
-  await submitAndLand(page, () => button.click());
-  expect(new URL(page.url()).searchParams.get(active ? 'activated' : 'deactivated')).toBe(slug);
+  await page.goto(`/admin/products?q=${encodeURIComponent(name)}`);
+  expect(await page.locator('.product-list__name .mono', { hasText: slug }).count()).toBe(1);
+  await page.getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
+  await page.getByLabel('Action', { exact: true }).selectOption(active ? 'activate' : 'deactivate');
+  await submitAndLand(page, () => page.getByRole('button', { name: 'Apply', exact: true }).click());
+  expect(new URL(page.url()).searchParams.get('done')).toBe(active ? 'activate' : 'deactivate');
+  expect(await page.locator('main .flash[role="status"]').innerText()).toBe(`1 product ${active ? 'activated' : 'deactivated'}.`);
 }
 
 describe('browse', () => {

@@ -69,7 +69,12 @@ export interface CsvRow {
   cells: Partial<Record<CsvColumn, string>>;
 }
 
-export type ReadCsvResult = { ok: true; rows: CsvRow[]; columns: CsvColumn[] } | { ok: false; problems: CsvProblem[] };
+/**
+ * `ok: false`: the file cannot be read at all. `ok: true` may still carry `problems` of single rows
+ * (a wrong cell count): those rows are left out of `rows`, and the rest are still checked, so one
+ * dry run lists every problem.
+ */
+export type ReadCsvResult = { ok: true; rows: CsvRow[]; columns: CsvColumn[]; problems: CsvProblem[] } | { ok: false; problems: CsvProblem[] };
 
 /**
  * Pure: the file's text → rows keyed by column, or the problems that stop it being read at all
@@ -109,7 +114,7 @@ export function readProductCsv(text: string): ReadCsvResult {
     names.forEach((n, i) => (cells[n as CsvColumn] = r.record[i]!));
     rows.push({ line, cells });
   }
-  return problems.length ? { ok: false, problems } : { ok: true, rows, columns: names as CsvColumn[] };
+  return { ok: true, rows, columns: names as CsvColumn[], problems };
 }
 
 /** What the check needs to know about the shop (loaded once by product-csv-store.ts). */
@@ -181,6 +186,12 @@ const pick = <T extends { slug: string; name: string }>(list: T[], raw: string):
   return byName.length === 1 ? byName[0] : byName.length > 1 ? 'ambiguous' : undefined;
 };
 
+/** Pure: the reader's and the checker's problems in file order (line, then column order). */
+export function sortProblems(problems: readonly CsvProblem[]): CsvProblem[] {
+  const col = (c: CsvColumn | null) => (c === null ? -1 : CSV_COLUMNS.indexOf(c));
+  return [...problems].sort((a, b) => a.line - b.line || col(a.column) - col(b.column));
+}
+
 /**
  * Pure: every row checked against the catalog snapshot. Returns the plan only when there is no
  * problem at all; otherwise every problem found (line, column, why), in file order.
@@ -188,7 +199,7 @@ const pick = <T extends { slug: string; name: string }>(list: T[], raw: string):
 export function checkProductRows(
   rows: readonly CsvRow[],
   snap: CatalogSnapshot,
-  { fractionDigits = 2, checkDescription }: { fractionDigits?: number; checkDescription: DescriptionCheck },
+  { fractionDigits = 2, checkDescription, skipped = 0 }: { fractionDigits?: number; checkDescription: DescriptionCheck; /** Rows the reader already refused. */ skipped?: number },
 ): CheckResult {
   const problems: CsvProblem[] = [];
   const add = (line: number, column: CsvColumn | null, message: string) => problems.push({ line, column, message });
@@ -335,7 +346,7 @@ export function checkProductRows(
       });
     }
   }
-  if (rows.length === 0) add(1, null, 'The file has a header but no rows.');
+  if (rows.length === 0 && !skipped) add(1, null, 'The file has a header but no rows.');
   return problems.length ? { ok: false, problems } : { ok: true, plan };
 }
 

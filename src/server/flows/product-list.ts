@@ -16,10 +16,12 @@ import {
   loadCatalogSnapshot,
   loadExportProducts,
   MAX_CSV_BYTES,
+  MAX_LISTED_PROBLEMS,
   parseAdminListQuery,
   parseBulkForm,
   readProductCsv,
   saveVariantForm,
+  sortProblems,
   summarisePlan,
   writeProductCsv,
   type AdminListField,
@@ -174,9 +176,12 @@ export async function readUpload(file: unknown): Promise<{ ok: true; text: strin
  */
 export async function checkProductCsv(app: App, text: string, now = Date.now()): Promise<CsvCheck> {
   const read = readProductCsv(text);
-  if (!read.ok) return { kind: 'problems', problems: read.problems.slice(0, 500), total: read.problems.length };
-  const checked = checkProductRows(read.rows, await loadCatalogSnapshot(app.db), { fractionDigits: app.fmt.fractionDigits, checkDescription: checkProductDescription });
-  if (!checked.ok) return { kind: 'problems', problems: checked.problems.slice(0, 500), total: checked.problems.length };
+  if (!read.ok) return { kind: 'problems', problems: read.problems.slice(0, MAX_LISTED_PROBLEMS), total: read.problems.length };
+  const checked = checkProductRows(read.rows, await loadCatalogSnapshot(app.db), { fractionDigits: app.fmt.fractionDigits, checkDescription: checkProductDescription, skipped: read.problems.length });
+  if (!checked.ok || read.problems.length) {
+    const all = sortProblems([...read.problems, ...(checked.ok ? [] : checked.problems)]);
+    return { kind: 'problems', problems: all.slice(0, MAX_LISTED_PROBLEMS), total: all.length };
+  }
   const outcome = await applyProductImport(app.db, checked.plan, { now, dryRun: true });
   if (!outcome.ok) return { kind: 'problems', problems: [{ line: 1, column: null, message: outcome.message }], total: 1 };
   const seen: Record<string, number> = {};
@@ -194,9 +199,9 @@ export type CsvImport = ({ ok: true } & ImportOutcome) | { ok: false; refusal: R
  */
 export async function importProductCsv(app: App, { csv, seen }: { csv: string; seen: string }, now = Date.now()): Promise<CsvImport> {
   const read = readProductCsv(csv);
-  if (!read.ok) return { ok: false, refusal: refuse('invalid', 'The file has problems; nothing was imported.'), problems: read.problems.slice(0, 500) };
+  if (!read.ok || read.problems.length) return { ok: false, refusal: refuse('invalid', 'The file has problems; nothing was imported.'), problems: read.problems.slice(0, MAX_LISTED_PROBLEMS) };
   const checked = checkProductRows(read.rows, await loadCatalogSnapshot(app.db), { fractionDigits: app.fmt.fractionDigits, checkDescription: checkProductDescription });
-  if (!checked.ok) return { ok: false, refusal: refuse('invalid', 'The shop changed since the check and the file now has problems; nothing was imported.'), problems: checked.problems.slice(0, 500) };
+  if (!checked.ok) return { ok: false, refusal: refuse('invalid', 'The file has problems (the shop may have changed since the check); nothing was imported.'), problems: checked.problems.slice(0, MAX_LISTED_PROBLEMS) };
   let seenBySku: Record<string, unknown> = {};
   try {
     const v: unknown = JSON.parse(seen);

@@ -110,11 +110,23 @@ describe('dry run', () => {
       ]),
     );
     expect(r.total).toBe(r.problems.length);
+    expect(r.problems.map((p) => p.line)).toEqual([...r.problems.map((p) => p.line)].sort((a, b) => a - b));
     // The import refuses the same file too, and writes nothing.
     const imp = await importProductCsv(app, { csv, seen: '{}' }, NOW);
     expect(imp).toMatchObject({ ok: false, refusal: { reason: 'invalid' } });
     expect(await snapshot()).toEqual(before);
     expect(await getCatalogVersion(db)).toBe(version);
+  });
+});
+
+describe('dry run with a broken row', () => {
+  it('still checks the other rows, so one run lists every problem in line order', async () => {
+    const csv = [HEADER, 'a-bag,A bag,acme,tops,,,,,yes,no,AB-1,,,12.00,,3,yes,extra', 'b-bag,B bag,acme,tops,,,,,yes,no,AB-2,,,1.2.3,,3,yes'].join('\n');
+    const r = await checkProductCsv(app, csv, NOW);
+    expect(r.kind === 'problems' && r.problems.map((p) => [p.line, p.column])).toEqual([
+      [2, null],
+      [3, 'price'],
+    ]);
   });
 });
 

@@ -14,7 +14,7 @@ const row = (cells: Partial<Record<(typeof CSV_COLUMNS)[number], string>>) => CS
 const good = { handle: 'linen-shirt', title: 'Linen shirt', brand: 'acme', category: 'tops', active: 'yes', archived: 'no', sku: 'LS-S', size: 'S', price: '24.00', stock: '4', variant_active: 'yes' };
 const check = (...rows: string[]) => {
   const read = readProductCsv([HEADER, ...rows].join('\r\n'));
-  if (!read.ok) return read;
+  if (!read.ok || read.problems.length) return { ok: false as const, problems: read.problems };
   return checkProductRows(read.rows, snap(), { checkDescription: noHtml });
 };
 
@@ -35,8 +35,10 @@ describe('readProductCsv', () => {
       expect(r.problems[0]!.message).toMatch(/“colour_hex”, which is not a column/);
       expect(r.problems.at(-1)!.message).toMatch(/missing the columns brand, category/);
     }
-    const bad = readProductCsv(`${HEADER}\n${row(good)},extra`);
-    expect(bad).toMatchObject({ ok: false, problems: [{ line: 2, column: null, message: expect.stringMatching(/18 cells; the header has 17/) }] });
+    const bad = readProductCsv(`${HEADER}\n${row(good)},extra\n${row({ ...good, sku: 'LS-M' })}`);
+    expect(bad).toMatchObject({ ok: true, problems: [{ line: 2, column: null, message: expect.stringMatching(/18 cells; the header has 17/) }] });
+    // The other rows are still read, so one dry run lists every problem.
+    expect(bad.ok && bad.rows.map((r) => r.line)).toEqual([3]);
   });
   it('refuses what is not CSV in words', () => {
     const r = readProductCsv(`${HEADER}\n"unclosed,x`);
