@@ -189,6 +189,18 @@ describe('create, edit, archive', () => {
     expect(p).toMatchObject({ archivedAt: null, active: false });
   });
 
+  it('a bag holding a product that is then archived cannot check out', async () => {
+    const app = testApp(db);
+    const p = await makeProduct(db, { slug: 'soon-archived', name: 'Soon Archived', variants: [makeVariant({ sku: 'SOON-1', stock: 5 })] });
+    const cartId = await fillBag(db, [{ sku: 'SOON-1', qty: 1 }], T0);
+    const quote = await quoteBag(app, { cartId, shippingMethod: 'standard', email: BUYER.email }, T0);
+    expect((await setProductArchived(app, { user: admin, id: p.id, archived: true, now: T0 })).kind).toBe('done');
+    const before = (await db.select().from(orders)).length;
+    const r = await startCheckout(app, { cartId, fields: { ...BUYER, expectedTotal: String(quote.totals.totalCents) }, ref: null, now: T0 + 1 });
+    expect(r.ok).toBe(false);
+    expect((await db.select().from(orders)).length).toBe(before);
+  });
+
   it('checks the admin role in the workflow', async () => {
     const app = testApp(db);
     const creator = { id: 2, role: 'creator' as const };
