@@ -11,11 +11,12 @@
  * (fulfilment_status, paid_at) — every paid order has one of the five fulfilment states, so an IN
  * over them plus the paid_at range is a handful of index seeks — then `order_lines_order_idx`.
  * Orders to ship use the same index; pending payouts are few; low stock reads the variants once
- * with their live reservations (`stock_reservations_live_idx`). Six statements in all, run together.
+ * with their live reservations (`stock_reservations_live_idx`). Six statements run together, then
+ * one for the top products' current names.
  */
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
-import { creators, orderLines, orders, payouts, products, variants } from '../../../db/schema/index.ts';
+import { creators, orderLines, orders, payouts, productSlugs, products, variants } from '../../../db/schema/index.ts';
 import { FULFILMENT_STATUSES } from '../../../db/schema/commerce.ts';
 import { SALES_SQL } from '../commissions/index.ts';
 import { availableSql, LOW_STOCK_THRESHOLD } from '../catalog/index.ts';
@@ -98,6 +99,14 @@ export interface AdminHomeFigures {
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
+/**
+ * The catalog product a line sold, through its slug then as it is now: a product renamed since
+ * (its old slug kept in product_slugs) adds up under one row with its current name. Null when the
+ * product is no longer in the catalog; such lines group by their slug.
+ */
+const soldProductId = sql<number | null>`coalesce((select ${products.id} from ${products} where ${products.slug} = ${orderLines.productSlug}), (select ${productSlugs.productId} from ${productSlugs} where ${productSlugs.slug} = ${orderLines.productSlug}))`;
+const soldProductKey = sql`coalesce('id:' || ${soldProductId}, 'slug:' || ${orderLines.productSlug})`;
+
 /** Lines of orders paid in the range, through orders_fulfilment_idx (see the header). */
 function paidIn(range: PeriodRange) {
   return and(inArray(orders.fulfilmentStatus, [...FULFILMENT_STATUSES]), gte(orders.paidAt, range.fromMs), lt(orders.paidAt, range.toMs), isNotNull(orderLines.paidAt))!;
@@ -123,8 +132,8 @@ export async function adminHomeFigures(db: DbOrTx, { period, now = Date.now(), t
     periodTotalsQuery(db, range).get(),
     db
       .select({
-        productSlug: orderLines.productSlug,
-        productId: sql<number | null>`(select ${products.id} from ${products} where ${products.slug} = ${orderLines.productSlug})`,
+        productSlug: sql<string>`max(${orderLines.productSlug})`,
+        productId: sql<number | null>`max(${soldProductId})`,
         title: sql<string>`max(${orderLines.title})`,
         units: sql<number>`sum(${lineUnits})`,
         salesCents: sales,
@@ -132,9 +141,9 @@ export async function adminHomeFigures(db: DbOrTx, { period, now = Date.now(), t
       .from(orders)
       .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
       .where(paidIn(range))
-      .groupBy(orderLines.productSlug)
+      .groupBy(soldProductKey)
       .having(sql`sum(${lineSales}) > 0`)
-      .orderBy(desc(sales), asc(orderLines.productSlug))
+      .orderBy(desc(sales), asc(sql`max(${orderLines.productSlug})`))
       .limit(top),
     db
       .select({ creatorId: creators.id, handle: creators.handle, displayName: creators.displayName, orders: countedOrders, salesCents: sales })
@@ -167,6 +176,12 @@ export async function adminHomeFigures(db: DbOrTx, { period, now = Date.now(), t
       .get(),
   ]);
 
+  // A top product's current name (a renamed product shows as it is called now): one read of ≤ `top` rows.
+  const ids = topProducts.map((r) => r.productId).filter((id): id is number => id !== null).map(num);
+  const names = new Map(
+    ids.length === 0 ? [] : (await db.select({ id: products.id, name: products.name }).from(products).where(inArray(products.id, ids))).map((r) => [r.id, r.name] as const),
+  );
+
   const orderCount = num(totals?.orders);
   const salesCents = num(totals?.salesCents);
   return {
@@ -178,7 +193,10 @@ export async function adminHomeFigures(db: DbOrTx, { period, now = Date.now(), t
     lowStockVariants: num(stock?.low),
     soldOutVariants: num(stock?.out),
     pendingPayouts: { count: num(pending?.n), amountCents: num(pending?.amount) },
-    topProducts: topProducts.map((r) => ({ productSlug: r.productSlug, productId: r.productId === null ? null : num(r.productId), title: r.title, units: num(r.units), salesCents: num(r.salesCents) })),
+    topProducts: topProducts.map((r) => {
+      const productId = r.productId === null ? null : num(r.productId);
+      return { productSlug: r.productSlug, productId, title: (productId !== null ? names.get(productId) : undefined) ?? r.title, units: num(r.units), salesCents: num(r.salesCents) };
+    }),
     topCreators: topCreators.map((r) => ({ ...r, orders: num(r.orders), salesCents: num(r.salesCents) })),
   };
 }

@@ -9,7 +9,7 @@ import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
 import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
-import { orderLines, orders, payoutBatches, payouts, products } from '../../../db/schema/index.ts';
+import { orderLines, orders, payoutBatches, payouts, productSlugs, products } from '../../../db/schema/index.ts';
 import { adminHome, refundOrderByShop, type App } from '../../../src/server/flows/index.ts';
 import { adminHomeFigures, parseAdminPeriod, periodRange, periodTotalsQuery } from '../../../src/server/admin/index.ts';
 import { buy } from '../../helpers/buy.ts';
@@ -162,5 +162,20 @@ describe('query plan', () => {
     expect(text).toMatch(/orders USING INDEX orders_fulfilment_idx/);
     expect(text).toMatch(/order_lines USING INDEX order_lines_order_idx/);
     expect(text).not.toMatch(/SCAN orders\b/);
+  });
+});
+
+describe('a renamed product', () => {
+  it('adds up under one row, with its current name and page (runs last: it sells one more knit)', async () => {
+    // The knit becomes "merino-knit"; its old address is kept, as the product form does.
+    const knit = await db.select().from(products).where(eq(products.slug, 'knit')).get();
+    await db.update(products).set({ slug: 'merino-knit', name: 'Merino Crew Knit' }).where(eq(products.id, knit!.id));
+    await db.insert(productSlugs).values({ slug: 'knit', productId: knit!.id, createdAt: NOW - HOUR });
+    await buy(app, [{ sku: 'KNIT', qty: 1 }], { email: 'g@example.com', at: NOW - HOUR / 4 });
+    const f = await adminHomeFigures(db, { period: '30d', now: NOW });
+    expect(f.topProducts.map((p) => [p.productId, p.title, p.units, p.salesCents])).toEqual([
+      [knit!.id, 'Merino Crew Knit', 2, 18000],
+      [teeId, 'Organic Cotton Tee', 3, 12000],
+    ]);
   });
 });
