@@ -286,10 +286,14 @@ export async function bumpCatalogVersion(db: DbOrTx): Promise<void> {
     .onConflictDoUpdate({ target: cacheVersions.key, set: { version: sql`${cacheVersions.version} + 1` } });
 }
 
-/** Every product with its active flag and count of active variants (content:check). */
+/**
+ * Every product with its active flag and count of active variants (content:check) — under its
+ * current slug and each former one, since a card naming a former slug still shows it (ADR 0043).
+ */
 export async function listCatalogEntries(db: Db): Promise<{ slug: string; active: boolean; variants: number }[]> {
-  return db
+  const current = await db
     .select({
+      id: products.id,
       slug: products.slug,
       active: products.active,
       variants: sql<number>`count(${variants.id})`,
@@ -298,6 +302,16 @@ export async function listCatalogEntries(db: Db): Promise<{ slug: string; active
     .leftJoin(variants, and(eq(variants.productId, products.id), eq(variants.active, true)))
     .groupBy(products.id)
     .orderBy(asc(products.slug));
+  const former = await db.select({ slug: productSlugs.slug, productId: productSlugs.productId }).from(productSlugs);
+  const byId = new Map(current.map((c) => [c.id, c]));
+  const entries = [
+    ...current.map(({ slug, active, variants: n }) => ({ slug, active, variants: n })),
+    ...former.flatMap((f) => {
+      const c = byId.get(f.productId);
+      return c ? [{ slug: f.slug, active: c.active, variants: c.variants }] : [];
+    }),
+  ];
+  return entries.sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
 }
 
 /**

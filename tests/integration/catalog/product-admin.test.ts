@@ -13,7 +13,7 @@ import { testApp } from '../../helpers/app.ts';
 import { fillBag } from '../../helpers/checkout.ts';
 import { makeProduct, makeVariant, upsertBrand, upsertCategory } from '../../../db/factories/factories.ts';
 import { applyPaymentEvent, quoteBag, runTaxonomyAction, saveProductForm, setProductArchived, type ProductFormOutcome } from '../../../src/server/flows/index.ts';
-import { currentSlugFor, getAdminProduct, getCatalogVersion, getProduct, listTaxonomy, rowsOf } from '../../../src/server/catalog/index.ts';
+import { currentSlugFor, getAdminProduct, getCatalogVersion, getProduct, listCatalogEntries, listTaxonomy, rowsOf } from '../../../src/server/catalog/index.ts';
 import { addToBag } from '../../../src/server/cart/index.ts';
 import { startCheckout } from '../../../src/server/flows/index.ts';
 import { testPaymentEvent } from '../../../src/server/payments/index.ts';
@@ -149,6 +149,11 @@ describe('create, edit, archive', () => {
     expect(back.kind).toBe('done');
     expect(await currentSlugFor(db, 'cotton-tee')).toBe('organic-cotton-tee');
     expect(await currentSlugFor(db, 'organic-cotton-tee')).toBeNull();
+    // content:check sees a card naming the former slug as a live product, not a missing one.
+    expect((await listCatalogEntries(db)).filter((e) => e.slug === 'cotton-tee' || e.slug === 'organic-cotton-tee')).toEqual([
+      { slug: 'cotton-tee', active: true, variants: 2 },
+      { slug: 'organic-cotton-tee', active: true, variants: 2 },
+    ]);
   });
 
   it('adds a size through the grid, and a size taken out of the grid goes off sale (kept, never deleted)', async () => {
