@@ -12,7 +12,7 @@
  *
  * Also: the plain form without JavaScript (Preview in the same tab, writing on after it saves);
  * two windows on one draft (Preview never makes the writer's own next save a conflict, a real
- * second window still gets one — ADR 0043); a button pressed while the cover is uploading.
+ * second window still gets one — ADR 0047); a button pressed while the cover is uploading.
  * Everything (creator, products) is made for the test, so each runs alone or in any order.
  *
  * The reader uses an ordinary Chrome user agent: "HeadlessChrome" counts as a bot for credit.
