@@ -35,10 +35,10 @@ describe('accessibility beyond the storefront', () => {
     await login(admin);
   });
 
-  test.each(['/bag', '/checkout', '/login'])('reader: %s', async (path) => {
-    expect(await seriousProblems(path === '/login' ? await newPage() : reader, path)).toEqual([]);
+  test.each(['/bag', '/checkout', '/login', '/posts'])('reader: %s', async (path) => {
+    expect(await seriousProblems(['/login', '/posts'].includes(path) ? await newPage() : reader, path)).toEqual([]);
   });
-  test.each(['/dashboard', '/dashboard/invites'])('creator: %s', async (path) => {
+  test.each(['/dashboard', '/dashboard/invites', '/studio', '/studio/profile'])('creator: %s', async (path) => {
     expect(await seriousProblems(creator, path)).toEqual([]);
   });
   test.each(['/admin', '/admin/orders', '/admin/products', '/admin/creators', '/admin/payouts', '/admin/coupons'])('admin: %s', async (path) => {
