@@ -159,6 +159,8 @@ export interface AdminListRow {
   stockState: ListStockState;
   /** An active variant is at or below the low-stock threshold (0 included). */
   lowStock: boolean;
+  /** How many active variants are at or below it. */
+  lowVariants: number;
   variants: AdminListVariant[];
 }
 
@@ -180,6 +182,7 @@ function variantSummary(db: DbOrTx) {
       activeCount: sql<number>`sum(case when ${variants.active} then 1 else 0 end)`.as('v_active_count'),
       totalStock: sql<number>`coalesce(sum(case when ${variants.active} then ${variants.stockOnHand} else 0 end), 0)`.as('v_total_stock'),
       minStock: sql<number | null>`min(case when ${variants.active} then ${variants.stockOnHand} end)`.as('v_min_stock'),
+      lowCount: sql<number>`sum(case when ${variants.active} and ${variants.stockOnHand} <= ${LOW_STOCK_THRESHOLD} then 1 else 0 end)`.as('v_low_count'),
     })
     .from(variants)
     .groupBy(variants.productId)
@@ -256,6 +259,7 @@ export async function listAdminProductPage(db: DbOrTx, query: AdminListQuery): P
       maxPrice: vs.maxPrice,
       totalStock: vs.totalStock,
       minStock: vs.minStock,
+      lowCount: vs.lowCount,
     })
     .from(products)
     .innerJoin(brands, eq(brands.id, products.brandId))
@@ -298,6 +302,7 @@ export async function listAdminProductPage(db: DbOrTx, query: AdminListQuery): P
       totalStock,
       stockState,
       lowStock: minStock !== null && minStock <= LOW_STOCK_THRESHOLD,
+      lowVariants: Number(r.lowCount ?? 0),
       variants: byProduct.get(r.id) ?? [],
     };
   });

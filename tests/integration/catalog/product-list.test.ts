@@ -41,7 +41,7 @@ describe('listAdminProductPage', () => {
   it('summarises each product from its variants: price range, stock, variant count, low stock', async () => {
     const r = await page('q=wool');
     expect(r.ok && r.items).toEqual([
-      expect.objectContaining({ slug: 'wool-coat', brand: 'North', category: 'Outerwear', variantCount: 2, minPriceCents: 30000, maxPriceCents: 32000, totalStock: 7, stockState: 'low', lowStock: true, active: true, archived: false }),
+      expect.objectContaining({ slug: 'wool-coat', brand: 'North', category: 'Outerwear', variantCount: 2, minPriceCents: 30000, maxPriceCents: 32000, totalStock: 7, stockState: 'low', lowStock: true, lowVariants: 1, active: true, archived: false }),
     ]);
     expect(r.ok && r.items[0]!.variants.map((v) => v.sku)).toEqual(['COAT-S', 'COAT-M']);
   });
