@@ -141,6 +141,8 @@ describe('admin creates a product, a reader buys it', () => {
     expect(new URL(reader.url()).pathname).toBe(`/products/${slug}-2`);
 
     await submit(admin, `Archive ${title}`);
+    expect(await admin.locator('.pe-confirm').innerText()).toContain('It leaves the shop for good');
+    await submit(admin, `Yes, archive ${title}`);
     expect(await admin.locator('.flash').first().innerText()).toContain('Archived');
     const gone = await reader.goto(`/products/${slug}-2`);
     expect(gone?.status()).toBe(410);

@@ -30,6 +30,7 @@ vi.mock('../../../src/lib/runtime.ts', async () => {
 const NewPage = (await import('../../../src/pages/admin/products/new.astro')).default;
 const EditPage = (await import('../../../src/pages/admin/products/[id].astro')).default;
 const Images = await import('../../../src/pages/admin/products/[id]/images.ts');
+const CatalogPage = (await import('../../../src/pages/admin/catalog.astro')).default;
 
 const ORIGIN = 'http://127.0.0.1:4321';
 let admin: SessionUser;
@@ -156,13 +157,41 @@ describe('/admin/products/[id] and its gallery', () => {
     expect(await page.text()).toContain('id="up-error"');
   });
 
-  it('archives from the edit page (303) and then offers to unarchive', async () => {
-    const res = await container.renderToResponse(EditPage, { request: post(`/admin/products/${coatId}`, form({ action: 'archive' })), params: { id: String(coatId) }, locals: locals() });
+  it('archives from the edit page after asking (303) and then offers to unarchive', async () => {
+    const ask = await container.renderToResponse(EditPage, { request: post(`/admin/products/${coatId}`, form({ action: 'archive' })), params: { id: String(coatId) }, locals: locals() });
+    expect(ask.status).toBe(200);
+    expect(await ask.text()).toContain('Yes, archive Wool Coat');
+    expect((await db.select().from(products).where(eq(products.id, coatId)).get())!.archivedAt).toBeNull();
+    const res = await container.renderToResponse(EditPage, { request: post(`/admin/products/${coatId}`, form({ action: 'archive', confirm: '1' })), params: { id: String(coatId) }, locals: locals() });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/admin/products/${coatId}?done=archived`);
     const page = await container.renderToResponse(EditPage, { request: new Request(`${ORIGIN}/admin/products/${coatId}?done=archived`), params: { id: String(coatId) }, locals: locals() });
     const html = await page.text();
     expect(html).toContain('Unarchive Wool Coat');
     expect(html).toMatch(/id="f-active"[^>]*disabled/);
+  });
+});
+
+describe('/admin/catalog', () => {
+  it('a merge asks first, saying what moves; confirmed, it moves the products and redirects', async () => {
+    const fromId = await upsertBrand(db, 'old-name', 'Old Name');
+    await makeProduct(db, { slug: 'old-name-tee', brand: 'old-name', variants: [makeVariant({ sku: 'OLD-TEE' })] });
+    const fields = { action: 'merge', kind: 'brand', id: String(fromId), into: String(brandId) };
+    const ask = await container.renderToResponse(CatalogPage, { request: post('/admin/catalog', form(fields)), locals: locals() });
+    expect(ask.status).toBe(200);
+    const html = await ask.text();
+    expect(html).toContain('Merge Old Name into Atelier Nord?');
+    expect(html).toContain('Its 1 product moves');
+    const done = await container.renderToResponse(CatalogPage, { request: post('/admin/catalog', form({ ...fields, confirm: '1' })), locals: locals() });
+    expect(done.status).toBe(303);
+    expect((await db.select().from(products).where(eq(products.slug, 'old-name-tee')).get())!.brandId).toBe(brandId);
+    const page = await container.renderToResponse(CatalogPage, { request: new Request(`${ORIGIN}${done.headers.get('location')!.replace(/#.*/, '')}`), locals: locals() });
+    expect(await page.text()).toContain('Merged Old Name into Atelier Nord: 1 product moved.');
+  });
+
+  it('a duplicate brand name is refused in words with a 409', async () => {
+    const res = await container.renderToResponse(CatalogPage, { request: post('/admin/catalog', form({ action: 'create', kind: 'brand', name: 'atelier nord' })), locals: locals() });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('There is already a brand called Atelier Nord: merge into it instead.');
   });
 });
