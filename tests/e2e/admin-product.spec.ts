@@ -6,6 +6,7 @@
  * buys size M with the test payment and the order line is that SKU. Then a slug change redirects,
  * and archiving takes it off sale. Its own brand, product and buyer: runnable alone, in any order.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -148,5 +149,33 @@ describe('admin creates a product, a reader buys it', () => {
     expect(gone?.status()).toBe(410);
     expect(await reader.locator('main').innerText()).toContain('no longer available');
     expect(await reader.getByRole('button', { name: 'Add to bag' }).count()).toBe(0);
+  });
+});
+
+describe('the product admin under axe (WCAG 2 A/AA), desktop and phone', () => {
+  async function seriousProblems(page: Page): Promise<string[]> {
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(' ')} — ${v.help}`);
+  }
+
+  test.each([1366, 390])('new (with field errors), edit and brands & categories at %i px: no serious problems, no sideways scroll', async (width) => {
+    const page = await newPage({ viewport: { width, height: 900 } });
+    await login(page);
+    await page.goto('/admin/products/new');
+    await page.getByLabel('Sizes', { exact: true }).fill('S, M');
+    await submit(page, 'Update the variant grid');
+    await page.getByLabel('S: price', { exact: true }).fill('1,299');
+    await submit(page, 'Create product');
+    const checks: [string, string[]][] = [['new with errors', await seriousProblems(page)]];
+    const sideways = async () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await sideways()).toBe(0);
+    const db = await e2eDb();
+    const id = Number((await db.$client.execute("select id from products where active = 1 order by id limit 1")).rows[0]!.id);
+    for (const path of [`/admin/products/${id}`, '/admin/catalog']) {
+      await page.goto(path);
+      checks.push([path, await seriousProblems(page)]);
+      expect(await sideways(), `${path} scrolls sideways`).toBe(0);
+    }
+    expect(checks.filter(([, p]) => p.length > 0)).toEqual([]);
   });
 });
