@@ -163,7 +163,7 @@ export async function updateProduct(db: Db, id: number, input: ProductInput, { n
       throw new Abort(refuse('not_allowed', 'An archived product cannot be on sale: unarchive it first.', { active: 'An archived product cannot be on sale: unarchive it first.' }));
     }
     await checkConflicts(tx, input, id);
-    const existing = await tx.select({ id: variants.id, sku: variants.sku, stockOnHand: variants.stockOnHand, colourHex: variants.colourHex }).from(variants).where(eq(variants.productId, id)).orderBy(asc(variants.position), asc(variants.id));
+    const existing = await tx.select({ id: variants.id, sku: variants.sku, stockOnHand: variants.stockOnHand, colour: variants.colour, colourHex: variants.colourHex, imagePath: variants.imagePath }).from(variants).where(eq(variants.productId, id)).orderBy(asc(variants.position), asc(variants.id));
     for (const v of input.variants) {
       if (v.id !== null && !existing.some((e) => e.id === v.id)) throw new Abort(refuse('invalid', 'The form is out of date: reload the page and try again.', { variants: 'The form is out of date: reload the page and try again.' }));
     }
@@ -185,7 +185,9 @@ export async function updateProduct(db: Db, id: number, input: ProductInput, { n
     const messages: string[] = [];
     for (const [position, v] of input.variants.entries()) {
       if (v.id === null) {
-        await tx.insert(variants).values({ productId: id, ...variantValues(v), stockOnHand: v.stockOnHand, position });
+        // A new size of a colour the product already has takes that colour's swatch and picture.
+        const sameColour = v.colour === null ? undefined : existing.find((e) => e.colour?.toLowerCase() === v.colour!.toLowerCase());
+        await tx.insert(variants).values({ productId: id, ...variantValues(v), stockOnHand: v.stockOnHand, position, colourHex: sameColour?.colourHex ?? null, imagePath: sameColour?.imagePath ?? null });
         continue;
       }
       await tx.update(variants).set({ ...variantValues(v), position }).where(eq(variants.id, v.id));

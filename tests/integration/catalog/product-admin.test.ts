@@ -259,6 +259,16 @@ describe('stock compare-and-set', () => {
   });
 });
 
+describe('colours', () => {
+  it('a new size of an existing colour takes its swatch and picture', async () => {
+    const app = testApp(db);
+    const p = await makeProduct(db, { slug: 'swatch-tee', variants: [makeVariant({ sku: 'SW-NAVY-S', size: 'S', colour: 'Navy', colourHex: '#1f2a44', image: '/images/products/navy.svg' })] });
+    const fields = await editForm(p.id, { sizes: 'S, M', v1_size: 'M', v1_colour: 'Navy', v1_sku: 'SW-NAVY-M', v1_price: '20.00', v1_stock: '1', v1_active: 'on' });
+    expect((await saveProductForm(app, { user: admin, id: p.id, form: fd(fields) })).kind).toBe('done');
+    expect(await db.select({ hex: variants.colourHex, image: variants.imagePath }).from(variants).where(eq(variants.sku, 'SW-NAVY-M')).get()).toEqual({ hex: '#1f2a44', image: '/images/products/navy.svg' });
+  });
+});
+
 describe('brands and categories', () => {
   it('creates, refuses a duplicate name in words, renames, and merges (products move, the merged one is gone)', async () => {
     const app = testApp(db);
