@@ -8,6 +8,7 @@ import type { DbOrTx } from '../db.ts';
 import { brands, categories, orderLines, products, productSlugs, stockReservations, variants } from '../../../db/schema/index.ts';
 import { availableSql } from './catalog-store.ts';
 import { listProductImages, type GalleryImage } from './product-gallery.ts';
+import { RETIRED_POSITION } from './product-write.ts';
 import { formatMoneyInput } from './money-input.ts';
 import type { PostedRow } from './product-input.ts';
 
@@ -22,6 +23,9 @@ export interface AdminVariant {
   reserved: number;
   available: number;
   active: boolean;
+  position: number;
+  /** Left the grid in an earlier save: off sale, kept, shown apart from the grid. */
+  retired: boolean;
 }
 
 export interface AdminProduct {
@@ -80,6 +84,7 @@ export async function getAdminProduct(db: DbOrTx, id: number, now = Date.now()):
       compareAtCents: variants.compareAtCents,
       stockOnHand: variants.stockOnHand,
       active: variants.active,
+      position: variants.position,
       reserved: sql<number>`coalesce((select sum(${stockReservations.qty}) from ${stockReservations} where ${stockReservations.variantId} = ${variants.id} and ${stockReservations.status} = 'active' and ${stockReservations.expiresAt} > ${now}), 0)`,
       available: availableSql(now),
     })
@@ -99,7 +104,7 @@ export async function getAdminProduct(db: DbOrTx, id: number, now = Date.now()):
   return {
     ...rest,
     tags,
-    variants: vs.map((v) => ({ ...v, reserved: Number(v.reserved), available: Number(v.available) })),
+    variants: vs.map((v) => ({ ...v, reserved: Number(v.reserved), available: Number(v.available), retired: !v.active && v.position >= RETIRED_POSITION })),
     images: await listProductImages(db, id),
     formerSlugs: former.map((f) => f.slug),
     orderLineCount: Number(lines?.n ?? 0),
@@ -107,13 +112,14 @@ export async function getAdminProduct(db: DbOrTx, id: number, now = Date.now()):
 }
 
 /**
- * The axes an existing product's variants span, in first-seen order (variants off sale included,
- * so re-saving the form keeps them in the grid).
+ * The axes an existing product's grid spans, in first-seen order (variants switched off included,
+ * so re-saving the form keeps them in the grid; variants that left the grid not).
  */
-export function axesOf(vs: readonly Pick<AdminVariant, 'size' | 'colour' | 'active'>[]): { sizes: string[]; colours: string[] } {
+export function axesOf(vs: readonly Pick<AdminVariant, 'size' | 'colour' | 'retired'>[]): { sizes: string[]; colours: string[] } {
   const sizes: string[] = [];
   const colours: string[] = [];
   for (const v of vs) {
+    if (v.retired) continue;
     if (v.size && !sizes.includes(v.size)) sizes.push(v.size);
     if (v.colour && !colours.includes(v.colour)) colours.push(v.colour);
   }

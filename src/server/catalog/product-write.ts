@@ -29,6 +29,12 @@ import { refuse, type FieldErrors, type Refusal } from '../shared/index.ts';
 import { bumpCatalogVersion } from './catalog-store.ts';
 import { variantName, type ProductInput, type VariantInput } from './product-input.ts';
 
+/**
+ * The position of a variant that left the grid (its size or colour was taken off the axes): off
+ * sale, kept for its orders and bags, not shown in the grid again unless its combination comes back.
+ */
+export const RETIRED_POSITION = 1000;
+
 /** Where a product without images points its card (public/images/products). */
 export const PLACEHOLDER_IMAGE = '/images/products/placeholder.svg';
 
@@ -207,7 +213,7 @@ export async function updateProduct(db: Db, id: number, input: ProductInput, { n
     // Variants that left the grid: off sale, kept (order lines and bags point at them).
     const kept = new Set(input.variants.map((v) => v.id).filter((x) => x !== null));
     const gone = existing.filter((e) => !kept.has(e.id)).map((e) => e.id);
-    if (gone.length > 0) await tx.update(variants).set({ active: false, position: 1000 }).where(inArray(variants.id, gone));
+    if (gone.length > 0) await tx.update(variants).set({ active: false, position: RETIRED_POSITION }).where(inArray(variants.id, gone));
 
     await bumpCatalogVersion(tx);
     return { ok: true as const, product: { id, slug: input.slug } };

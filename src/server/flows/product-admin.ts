@@ -22,6 +22,7 @@ import {
   regridRows,
   removeProductImage,
   renameTaxonomy,
+  rowsOf,
   setProductImageAlt,
   unarchiveProduct,
   updateProduct,
@@ -108,8 +109,11 @@ export async function saveProductForm(app: App, { user, id, form, now = Date.now
   const posted = form ? postedRows(form) : [];
   const sizes = parseAxisValues(values.sizes);
   const colours = parseAxisValues(values.colours);
-  const regrid = () => (variantGrid(sizes, colours).length <= 100 ? regridRows(sizes, colours, posted) : posted);
   const denied = notAdmin(user);
+  // A combination that comes back onto the axes brings back the variant that had it (its SKU,
+  // prices and stock), rather than a blank row whose SKU would clash with it.
+  const retired = id !== null && !denied ? rowsOf((await getAdminProduct(app.db, id, now))?.variants.filter((v) => v.retired) ?? [], { fractionDigits: app.fmt.fractionDigits }) : [];
+  const regrid = () => (variantGrid(sizes, colours).length <= 100 ? regridRows(sizes, colours, [...posted, ...retired]) : posted);
   if (denied) return { kind: 'form', status: 403, message: denied.message, errors: {}, values, rows: posted, refusal: denied };
   if (!form) return { kind: 'form', status: 400, message: 'The form could not be read. Try again.', errors: {}, values, rows: posted };
 

@@ -13,7 +13,7 @@ import { testApp } from '../../helpers/app.ts';
 import { fillBag } from '../../helpers/checkout.ts';
 import { makeProduct, makeVariant, upsertBrand, upsertCategory } from '../../../db/factories/factories.ts';
 import { applyPaymentEvent, quoteBag, runTaxonomyAction, saveProductForm, setProductArchived, type ProductFormOutcome } from '../../../src/server/flows/index.ts';
-import { currentSlugFor, getAdminProduct, getCatalogVersion, getProduct, listCatalogEntries, listTaxonomy, rowsOf } from '../../../src/server/catalog/index.ts';
+import { axesOf, currentSlugFor, getAdminProduct, getCatalogVersion, getProduct, listCatalogEntries, listTaxonomy, rowsOf } from '../../../src/server/catalog/index.ts';
 import { addToBag } from '../../../src/server/cart/index.ts';
 import { startCheckout } from '../../../src/server/flows/index.ts';
 import { testPaymentEvent } from '../../../src/server/payments/index.ts';
@@ -74,11 +74,11 @@ async function editForm(id: number, over: Record<string, string> = {}) {
     tags: p.tags.join(', '),
     seoTitle: p.seoTitle ?? '',
     seoDescription: p.seoDescription ?? '',
-    sizes: [...new Set(p.variants.map((v) => v.size).filter(Boolean))].join(', '),
-    colours: [...new Set(p.variants.map((v) => v.colour).filter(Boolean))].join(', '),
+    sizes: axesOf(p.variants).sizes.join(', '),
+    colours: axesOf(p.variants).colours.join(', '),
   };
   if (p.active) fields.active = 'on';
-  rowsOf(p.variants).forEach((r, i) => {
+  rowsOf(p.variants.filter((v) => !v.retired)).forEach((r, i) => {
     Object.assign(fields, { [`v${i}_id`]: r.id, [`v${i}_size`]: r.size, [`v${i}_colour`]: r.colour, [`v${i}_sku`]: r.sku, [`v${i}_price`]: r.price, [`v${i}_compareAt`]: r.compareAt, [`v${i}_stock`]: r.stock, [`v${i}_stockWas`]: r.stockWas });
     if (r.active) fields[`v${i}_active`] = 'on';
   });
@@ -177,6 +177,15 @@ describe('create, edit, archive', () => {
       { sku: 'TEE-S', active: false },
     ]);
     expect((await getProduct(db, 'organic-cotton-tee'))!.variants.map((v) => v.sku)).toEqual(['TEE-M', 'TEE-L']);
+    // The edit form's grid no longer has S; putting S back on the axes brings TEE-S back, not a blank row.
+    const p = (await getAdminProduct(db, teeId))!;
+    expect(axesOf(p.variants)).toEqual({ sizes: ['M', 'L'], colours: [] });
+    const back = await saveProductForm(app, { user: admin, id: teeId, form: fd(await editForm(teeId, { sizes: 'S, M, L', intent: 'grid' })) });
+    expect(back.kind === 'form' && back.rows.map((r) => [r.size, r.sku, r.active])).toEqual([
+      ['S', 'TEE-S', false],
+      ['M', 'TEE-M', true],
+      ['L', 'TEE-L', true],
+    ]);
   });
 
   it('archives: off the shop, never buyable, and cannot be switched back on until unarchived', async () => {
