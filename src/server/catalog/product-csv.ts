@@ -244,7 +244,8 @@ export function checkProductRows(
       if (tags.length > CSV_LIMITS.tags) add(L, 'tags', `${tags.length} tags; at most ${CSV_LIMITS.tags}.`);
       const longTag = tags.find((t) => t.length > CSV_LIMITS.tag);
       if (longTag) add(L, 'tags', `The tag “${longTag.slice(0, 40)}…” is longer than ${CSV_LIMITS.tag} characters.`);
-      const description = (row.cells.description ?? '').replace(/\r\n?/g, '\n').trim();
+      // Kept exactly as written (only CRLF → LF), so a description round-trips byte for byte.
+      const description = (row.cells.description ?? '').replace(/\r\n?/g, '\n');
       if (description.length > CSV_LIMITS.description) add(L, 'description', `The description is ${description.length} characters; at most ${CSV_LIMITS.description}.`);
       else {
         const why = description ? checkDescription(description) : null;
@@ -281,7 +282,7 @@ export function checkProductRows(
       // Compared as they are read: "North" and "north" name one brand, "YES" is yes.
       const same = (k: (typeof PRODUCT_COLUMNS)[number], raw: string | undefined): string => {
         const v = (raw ?? '').trim();
-        if (k === 'description') return (raw ?? '').replace(/\r\n?/g, '\n').trim();
+        if (k === 'description') return (raw ?? '').replace(/\r\n?/g, '\n');
         if (k === 'brand' || k === 'category') {
           const found = pick(k === 'brand' ? snap.brands : snap.categories, v);
           return found && found !== 'ambiguous' ? `#${found.id}` : v;
@@ -375,7 +376,9 @@ export function writeProductCsv(list: readonly ExportProduct[], { fractionDigits
     if (p.variants.length === 0) rows.push([...product, '', '', '', '', '', '', '']);
     for (const v of p.variants) rows.push([...product, v.sku, v.size ?? '', v.colour ?? '', m(v.priceCents), m(v.compareAtCents), String(v.stockOnHand), yn(v.active)]);
   }
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' });
+  // Rows end in CRLF; csv-stringify quotes a cell holding the record delimiter, but a bare LF (how
+  // descriptions store line breaks) must be quoted too, or the reader would split the row there.
+  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 /** Pure: what a clean plan would do, for the dry run's summary and the import's message. */

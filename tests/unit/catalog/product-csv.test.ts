@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, checkProductRows, parseTags, readProductCsv, writeProductCsv, type CatalogSnapshot, type ExportProduct } from '../../../src/server/catalog/index.ts';
 
@@ -125,6 +126,11 @@ describe('writeProductCsv', () => {
     expect(text).toContain(',LS-S,S,,24.00,30.00,4,yes');
     expect(text).not.toContain('2400');
   });
+  it('keeps a description exactly (spaces and line breaks), only CRLF read as LF', () => {
+    const read = readProductCsv(writeProductCsv([{ ...p, description: '  Indented\n\nand a last line\n' }]).replace('last line\n', 'last line\r\n'));
+    const r = read.ok ? checkProductRows(read.rows, snap(), { checkDescription: noHtml }) : null;
+    expect(r?.ok && r.plan[0]!.description).toBe('  Indented\n\nand a last line\n');
+  });
   it('reads back to the same plan (the file round-trips)', () => {
     const read = readProductCsv(writeProductCsv([p]));
     expect(read.ok).toBe(true);
@@ -136,4 +142,45 @@ describe('writeProductCsv', () => {
 
 describe('parseTags', () => {
   it('splits on commas, trims, drops empties and repeats', () => expect(parseTags(' a , b,,A, c  d ')).toEqual(['a', 'b', 'c d']));
+});
+
+describe('round-trip (property)', () => {
+  // Text as the product form stores it: titles and SEO fields trimmed with single spaces, tags
+  // without commas, descriptions anything without a carriage return.
+  // Within the form's limits (counted in UTF-16 units, as the check counts them).
+  const tidy = (max: number) => fc.string({ unit: 'grapheme', maxLength: max }).map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t.length <= max);
+  const product = fc.record({
+    name: tidy(120).filter((t) => t.length > 0),
+    description: fc.string({ unit: 'grapheme', maxLength: 200 }).map((t) => t.replace(/\r/g, '')),
+    tags: fc.uniqueArray(tidy(30).map((t) => t.replace(/,/g, '').trim()).filter((t) => t.length > 0), { maxLength: 4, comparator: (a, b) => a.toLowerCase() === b.toLowerCase() }),
+    seoTitle: fc.option(tidy(70).filter((t) => t.length > 0), { nil: null }),
+    price: fc.integer({ min: 0, max: 9_999_999 }),
+    compareAt: fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: null }),
+    stock: fc.integer({ min: 0, max: 1_000_000 }),
+    active: fc.boolean(),
+    size: fc.option(tidy(24).filter((t) => t.length > 0), { nil: null }),
+  });
+  it('writing then reading any product gives back the same values', () => {
+    fc.assert(
+      fc.property(product, (x) => {
+        const compareAtCents = x.compareAt === null ? null : Math.min(x.price + x.compareAt, 10_000_000);
+        const p: ExportProduct = {
+          slug: 'any-product', name: x.name, brandSlug: 'acme', categorySlug: 'tops', tags: x.tags, description: x.description,
+          seoTitle: x.seoTitle, seoDescription: null, active: x.active, archived: false,
+          variants: [{ sku: 'ANY-1', size: x.size, colour: null, priceCents: x.price, compareAtCents: compareAtCents === x.price ? null : compareAtCents, stockOnHand: x.stock, active: !x.active }],
+        };
+        const read = readProductCsv(writeProductCsv([p]));
+        expect(read.ok && read.problems).toEqual([]);
+        if (!read.ok) return;
+        const r = checkProductRows(read.rows, snap(), { checkDescription: () => null });
+        expect(r.ok ? [] : r.problems).toEqual([]);
+        if (!r.ok) return;
+        const got = r.plan[0]!;
+        const v = got.variants[0]!;
+        expect([got.title, got.description, got.tags, got.seoTitle, got.active]).toEqual([p.name, p.description, p.tags, p.seoTitle, p.active]);
+        expect([v.size, v.priceCents, v.compareAtCents, v.stockOnHand, v.active]).toEqual([p.variants[0]!.size, p.variants[0]!.priceCents, p.variants[0]!.compareAtCents, p.variants[0]!.stockOnHand, p.variants[0]!.active]);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
