@@ -17,7 +17,10 @@ import { axesOf, currentSlugFor, getAdminProduct, getCatalogVersion, getProduct,
 import { addToBag } from '../../../src/server/cart/index.ts';
 import { startCheckout } from '../../../src/server/flows/index.ts';
 import { testPaymentEvent } from '../../../src/server/payments/index.ts';
-import { orders, products, variants } from '../../../db/schema/index.ts';
+import { orders, productImages, products, variants } from '../../../db/schema/index.ts';
+import sharp from 'sharp';
+import { addProductImageUpload, runProductImageAction } from '../../../src/server/flows/index.ts';
+import { createUser } from '../../../src/server/auth/index.ts';
 
 let db: Db;
 const T0 = Date.UTC(2026, 10, 2, 9);
@@ -265,6 +268,44 @@ describe('stock compare-and-set', () => {
     await db.update(variants).set({ stockOnHand: 3 }).where(eq(variants.sku, 'CAS-SCARF')); // a sale
     expect((await saveProductForm(app, { user: admin, id: p.id, form: fd(seen) })).kind).toBe('done');
     expect((await db.select().from(variants).where(eq(variants.sku, 'CAS-SCARF')).get())!).toMatchObject({ stockOnHand: 3, priceCents: 4500 });
+  });
+});
+
+describe('gallery', () => {
+  it('adds uploads in order (alt text required), reorders, edits alt, removes — the cover follows the first image', async () => {
+    const app = testApp(db);
+    const user = await createUser(db, { email: 'gallery-admin@lookbook.test', password: 'a long enough password', role: 'admin' });
+    if (!user.ok) throw new Error(user.message);
+    const me = user.user;
+    const p = await makeProduct(db, { slug: 'gallery-tee', variants: [makeVariant({ sku: 'GAL-1' })] });
+    const png = (r: number) => sharp({ create: { width: 500, height: 625, channels: 3, background: { r, g: 100, b: 100 } } }).png().toBuffer();
+    const cover = async () => (await db.select({ imagePath: products.imagePath }).from(products).where(eq(products.id, p.id)).get())!.imagePath;
+    const gallery = () => db.select().from(productImages).where(eq(productImages.productId, p.id)).orderBy(productImages.position);
+
+    expect(await addProductImageUpload(app, { user: me, productId: p.id, bytes: await png(10), alt: ' ' })).toMatchObject({ ok: false, reason: 'invalid', fieldErrors: { alt: expect.stringContaining('alt text') } });
+    expect(await gallery()).toHaveLength(0);
+    expect(await addProductImageUpload(app, { user: me, productId: p.id, bytes: new TextEncoder().encode('nope'), alt: 'x' })).toMatchObject({ ok: false, problem: 'unsupported' });
+    expect((await addProductImageUpload(app, { user: me, productId: p.id, bytes: await png(10), alt: 'Front' })).ok).toBe(true);
+    expect((await addProductImageUpload(app, { user: me, productId: p.id, bytes: await png(200), alt: 'Back' })).ok).toBe(true);
+    let g = await gallery();
+    expect(g.map((i) => [i.alt, i.position])).toEqual([['Front', 0], ['Back', 1]]);
+    expect(await cover()).toContain(`/media/${g[0]!.mediaId}/`);
+
+    const v0 = await getCatalogVersion(db);
+    expect(await runProductImageAction(app, { user: me, productId: p.id, form: fd({ action: 'move', image: String(g[1]!.id), dir: 'up' }) })).toEqual({ ok: true, done: 'moved' });
+    expect(await getCatalogVersion(db)).toBeGreaterThan(v0);
+    g = await gallery();
+    expect(g.map((i) => i.alt)).toEqual(['Back', 'Front']);
+    expect(await cover()).toContain(`/media/${g[0]!.mediaId}/`);
+
+    expect(await runProductImageAction(app, { user: me, productId: p.id, form: fd({ action: 'alt', image: String(g[0]!.id), alt: '' }) })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await runProductImageAction(app, { user: me, productId: p.id, form: fd({ action: 'alt', image: String(g[0]!.id), alt: 'Back, flat' }) })).toEqual({ ok: true, done: 'alt' });
+    for (const img of g) expect((await runProductImageAction(app, { user: me, productId: p.id, form: fd({ action: 'remove', image: String(img.id) }) })).ok).toBe(true);
+    expect(await gallery()).toHaveLength(0);
+    expect(await cover()).toBe('/images/products/placeholder.svg');
+    // Another product's image id is not this product's.
+    expect(await runProductImageAction(app, { user: me, productId: p.id, form: fd({ action: 'remove', image: String(g[0]!.id) }) })).toMatchObject({ ok: false, reason: 'not_found' });
+    expect(await runProductImageAction(app, { user: { id: me.id, role: 'creator' }, productId: p.id, form: fd({ action: 'remove', image: '1' }) })).toMatchObject({ ok: false, reason: 'not_allowed' });
   });
 });
 

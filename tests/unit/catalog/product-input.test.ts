@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAxisValues, parseProductForm, regridRows, slugFromTitle, variantGrid, type DescriptionCheck } from '../../../src/server/catalog/index.ts';
+import { gridIndex, parseAxisValues, parseProductForm, regridRows, slugFromTitle, stockChangedMessage, variantGrid, type DescriptionCheck } from '../../../src/server/catalog/index.ts';
 import { checkProductDescription } from '../../../src/server/flows/product-admin.ts';
 
 const form = (fields: Record<string, string>) => {
@@ -131,5 +131,16 @@ describe('variant grid', () => {
   it('parses axis values and slugs', () => {
     expect(parseAxisValues('S, m ,M,,L')).toEqual(['S', 'm', 'L']);
     expect(slugFromTitle('Crème Linen Shirt — 2026!')).toBe('creme-linen-shirt-2026');
+  });
+});
+
+describe('stock compare-and-set words', () => {
+  it('says what changed, sold or added, and what to do', () => {
+    expect(stockChangedMessage('M', 7, 5)).toBe('M: 2 sold since you opened this page: stock is now 5, not 7 — check and save again.');
+    expect(stockChangedMessage('The product', 1, 3)).toBe('2 added since you opened this page (a refund or another edit): stock is now 3, not 1 — check and save again.');
+  });
+  it('finds a variant\'s row in the grid', () => {
+    expect(gridIndex({ sizes: ['S', 'M'], colours: ['Black', 'Navy'] }, { size: 'm', colour: 'Navy' })).toBe(3);
+    expect(gridIndex({ sizes: [], colours: [] }, { size: null, colour: null })).toBe(0);
   });
 });
