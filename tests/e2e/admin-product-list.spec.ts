@@ -6,6 +6,7 @@
  * With JavaScript, by keyboard: search, then Space on "Select all" ticks every row.
  * Its own products (a unique tag): runnable alone, in any order.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { describe, expect, test } from 'vitest';
 import { like } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
@@ -14,6 +15,12 @@ import { uniqueTag } from './helpers/fixtures.ts';
 import { products } from '../../db/schema/index.ts';
 
 const HEADER = 'handle,title,brand,category,tags,description,seo_title,seo_description,active,archived,sku,size,colour,price,compare_at,stock,variant_active';
+
+/** axe (WCAG 2 A/AA): the serious and critical problems on the page as it is now. */
+async function seriousProblems(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 async function checkFile(page: Page, csv: string): Promise<void> {
   await page.goto('/admin/products/import');
@@ -99,6 +106,22 @@ describe('admin product list and CSV', () => {
     // Nothing on the page scrolls sideways at 390 px; the table scrolls inside its labelled region.
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     expect(await page.locator('.admin-table-wrap[role="region"]').getAttribute('aria-labelledby')).toBe('products-caption');
+    await page.context().close();
+  });
+
+  test('axe finds no serious problems on the list with a quick edit open, the dry run and the clean check, on a phone', async () => {
+    const page = await newPage({ viewport: { width: 390, height: 844 } });
+    await login(page);
+    await page.goto('/admin/products?q=Oro%20Studio&stock=low');
+    await page.locator('details.quick summary').first().click().catch(() => null);
+    expect(await seriousProblems(page)).toEqual([]);
+    await checkFile(page, `${HEADER}\nnew-thing,,nobody,bags,,,,,yes,no,NT-1,,,1.2.3,,x,maybe\n`);
+    expect(await page.locator('#problems-caption').count()).toBe(1);
+    expect(await seriousProblems(page)).toEqual([]);
+    const csv = await (await page.request.get('/admin/products/export.csv?brand=oro-studio')).text();
+    await checkFile(page, csv);
+    expect(await page.locator('.import-ready').count()).toBe(1);
+    expect(await seriousProblems(page)).toEqual([]);
     await page.context().close();
   });
 });
