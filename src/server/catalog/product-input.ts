@@ -35,6 +35,11 @@ export interface VariantInput {
    */
   stockWas: number | null;
   active: boolean;
+  /**
+   * The colour's swatch (#rrggbb), when the admin gave one ("Navy #1f2a44"). Absent: kept as stored
+   * (a new variant takes its colour's existing swatch, if any).
+   */
+  colourHex?: string | null;
 }
 
 /** A whole product as createProduct / updateProduct take it. */
@@ -115,6 +120,34 @@ export function parseAxisValues(text: string): string[] {
     if (v && !out.some((o) => o.toLowerCase() === v.toLowerCase())) out.push(v);
   }
   return out;
+}
+
+const HEX = /^#[0-9a-f]{6}$/i;
+
+/**
+ * The colours field: names, each optionally followed by its swatch colour.
+ * @example parseColourValues('Navy #1F2A44, Sand') // { names: ['Navy', 'Sand'], hex: Map { 'navy' => '#1f2a44' }, bad: [] }
+ * @example parseColourValues('Red #f00') // { names: ['Red'], hex: Map {}, bad: ['#f00'] }
+ */
+export function parseColourValues(text: string): { names: string[]; hex: Map<string, string>; bad: string[] } {
+  const names: string[] = [];
+  const hex = new Map<string, string>();
+  const bad: string[] = [];
+  for (const value of parseAxisValues(text)) {
+    const m = /^(.*?)\s*(#\S*)$/.exec(value);
+    const name = (m ? m[1]! : value).trim();
+    if (m) {
+      if (HEX.test(m[2]!)) hex.set(name.toLowerCase(), m[2]!.toLowerCase());
+      else bad.push(m[2]!);
+    }
+    if (name && !names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name);
+  }
+  return { names, hex, bad };
+}
+
+/** The colours field's text for stored colours and their swatches: "Navy #1f2a44, Sand". */
+export function formatColourValues(colours: readonly { colour: string; colourHex: string | null }[]): string {
+  return colours.map((c) => (c.colourHex && HEX.test(c.colourHex) ? `${c.colour} ${c.colourHex}` : c.colour)).join(', ');
 }
 
 /**
@@ -251,7 +284,9 @@ export function parseProductForm(form: FormLike, { fractionDigits = 2, checkDesc
   if (seoDescription.length > L.seoDescription) errors.seoDescription = `Search engines show about ${L.seoDescription} characters of a description: shorten it to ${L.seoDescription} or fewer (it has ${seoDescription.length}).`;
 
   const sizes = parseAxisValues(str(form, 'sizes'));
-  const colours = parseAxisValues(str(form, 'colours'));
+  const colourField = parseColourValues(str(form, 'colours'));
+  const colours = colourField.names;
+  if (colourField.bad.length > 0) errors.colours = `A swatch colour is written like #1f2a44 (six hex digits after #); "${colourField.bad[0]}" is not one.`;
   for (const [field, values, word] of [['sizes', sizes, 'size'], ['colours', colours, 'colour']] as const) {
     if (values.length > L.axisValues) errors[field] = `List at most ${L.axisValues} ${word}s.`;
     else if (values.some((v) => v.length > L.axisValue)) errors[field] = `A ${word} can have at most ${L.axisValue} characters.`;
@@ -303,7 +338,8 @@ export function parseProductForm(form: FormLike, { fractionDigits = 2, checkDesc
         else stockWas = Number(r.stockWas);
       }
       if (price.ok && compareAt.ok && !Number.isNaN(stock)) {
-        variants.push({ id, size: cell.size, colour: cell.colour, sku, priceCents: price.cents, compareAtCents: compareAt.cents, stockOnHand: stock, stockWas, active: r.active });
+        const hex = cell.colour === null ? undefined : colourField.hex.get(cell.colour.toLowerCase());
+        variants.push({ id, size: cell.size, colour: cell.colour, sku, priceCents: price.cents, compareAtCents: compareAt.cents, stockOnHand: stock, stockWas, active: r.active, ...(hex ? { colourHex: hex } : {}) });
       }
     });
     if (!Object.keys(errors).some((k) => k.startsWith('v')) && variants.length === 0) {

@@ -10,13 +10,14 @@ import { availableSql } from './catalog-store.ts';
 import { listProductImages, type GalleryImage } from './product-gallery.ts';
 import { RETIRED_POSITION } from './product-write.ts';
 import { formatMoneyInput } from './money-input.ts';
-import type { PostedRow } from './product-input.ts';
+import { formatColourValues, type PostedRow } from './product-input.ts';
 
 export interface AdminVariant {
   id: number;
   sku: string;
   size: string | null;
   colour: string | null;
+  colourHex: string | null;
   priceCents: number;
   compareAtCents: number | null;
   stockOnHand: number;
@@ -80,6 +81,7 @@ export async function getAdminProduct(db: DbOrTx, id: number, now = Date.now()):
       sku: variants.sku,
       size: variants.size,
       colour: variants.colour,
+      colourHex: variants.colourHex,
       priceCents: variants.priceCents,
       compareAtCents: variants.compareAtCents,
       stockOnHand: variants.stockOnHand,
@@ -124,6 +126,13 @@ export function axesOf(vs: readonly Pick<AdminVariant, 'size' | 'colour' | 'reti
     if (v.colour && !colours.includes(v.colour)) colours.push(v.colour);
   }
   return { sizes, colours };
+}
+
+/** The colours field of the edit form: each colour with its swatch ("Navy #1f2a44, Sand"). */
+export function coloursFieldOf(vs: readonly Pick<AdminVariant, 'colour' | 'colourHex' | 'retired'>[]): string {
+  const seen: { colour: string; colourHex: string | null }[] = [];
+  for (const v of vs) if (!v.retired && v.colour && !seen.some((s) => s.colour === v.colour)) seen.push({ colour: v.colour, colourHex: v.colourHex });
+  return formatColourValues(seen);
 }
 
 /** An existing product's variants as the form's rows (money as typed, stock seen). */

@@ -153,7 +153,7 @@ export async function createProduct(db: Db, input: ProductInput, { now = Date.no
 }
 
 function variantValues(v: VariantInput) {
-  return { sku: v.sku, size: v.size, colour: v.colour, priceCents: v.priceCents, compareAtCents: v.compareAtCents, active: v.active };
+  return { sku: v.sku, size: v.size, colour: v.colour, priceCents: v.priceCents, compareAtCents: v.compareAtCents, active: v.active, ...(v.colourHex !== undefined ? { colourHex: v.colourHex } : {}) };
 }
 
 /**
@@ -193,7 +193,7 @@ export async function updateProduct(db: Db, id: number, input: ProductInput, { n
       if (v.id === null) {
         // A new size of a colour the product already has takes that colour's swatch and picture.
         const sameColour = v.colour === null ? undefined : existing.find((e) => e.colour?.toLowerCase() === v.colour!.toLowerCase());
-        await tx.insert(variants).values({ productId: id, ...variantValues(v), stockOnHand: v.stockOnHand, position, colourHex: sameColour?.colourHex ?? null, imagePath: sameColour?.imagePath ?? null });
+        await tx.insert(variants).values({ productId: id, colourHex: sameColour?.colourHex ?? null, imagePath: sameColour?.imagePath ?? null, ...variantValues(v), stockOnHand: v.stockOnHand, position });
         continue;
       }
       await tx.update(variants).set({ ...variantValues(v), position }).where(eq(variants.id, v.id));

@@ -17,6 +17,7 @@ import {
   mergeTaxonomy,
   moveProductImage,
   parseAxisValues,
+  parseColourValues,
   parseProductForm,
   postedRows,
   regridRows,
@@ -108,7 +109,7 @@ export async function saveProductForm(app: App, { user, id, form, now = Date.now
   const values = form ? valuesOf(form) : { ...EMPTY_PRODUCT_FORM };
   const posted = form ? postedRows(form) : [];
   const sizes = parseAxisValues(values.sizes);
-  const colours = parseAxisValues(values.colours);
+  const colours = parseColourValues(values.colours).names;
   const denied = notAdmin(user);
   // A combination that comes back onto the axes brings back the variant that had it (its SKU,
   // prices and stock), rather than a blank row whose SKU would clash with it.

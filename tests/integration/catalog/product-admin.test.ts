@@ -13,7 +13,7 @@ import { testApp } from '../../helpers/app.ts';
 import { fillBag } from '../../helpers/checkout.ts';
 import { makeProduct, makeVariant, upsertBrand, upsertCategory } from '../../../db/factories/factories.ts';
 import { applyPaymentEvent, quoteBag, runTaxonomyAction, saveProductForm, setProductArchived, type ProductFormOutcome } from '../../../src/server/flows/index.ts';
-import { axesOf, currentSlugFor, getAdminProduct, getCatalogVersion, getProduct, listCatalogEntries, listTaxonomy, rowsOf } from '../../../src/server/catalog/index.ts';
+import { axesOf, coloursFieldOf, currentSlugFor, getAdminProduct, getCatalogVersion, getProduct, listCatalogEntries, listTaxonomy, rowsOf } from '../../../src/server/catalog/index.ts';
 import { addToBag } from '../../../src/server/cart/index.ts';
 import { startCheckout } from '../../../src/server/flows/index.ts';
 import { testPaymentEvent } from '../../../src/server/payments/index.ts';
@@ -316,6 +316,16 @@ describe('colours', () => {
     const fields = await editForm(p.id, { sizes: 'S, M', v1_size: 'M', v1_colour: 'Navy', v1_sku: 'SW-NAVY-M', v1_price: '20.00', v1_stock: '1', v1_active: 'on' });
     expect((await saveProductForm(app, { user: admin, id: p.id, form: fd(fields) })).kind).toBe('done');
     expect(await db.select({ hex: variants.colourHex, image: variants.imagePath }).from(variants).where(eq(variants.sku, 'SW-NAVY-M')).get()).toEqual({ hex: '#1f2a44', image: '/images/products/navy.svg' });
+    // The edit form shows the swatch; a new colour's swatch is typed after its name.
+    expect(coloursFieldOf((await getAdminProduct(db, p.id))!.variants)).toBe('Navy #1f2a44');
+    const sand = await editForm(p.id, { colours: 'Navy #1f2a44, Sand #d8c3a5', intent: 'grid' });
+    const grid = await saveProductForm(app, { user: admin, id: p.id, form: fd(sand) });
+    if (grid.kind !== 'form') throw new Error('expected the grid');
+    const m: Record<string, string> = Object.fromEntries(Object.entries(sand).filter(([k]) => !k.startsWith('v')));
+    m.intent = 'save';
+    grid.rows.forEach((r, i) => Object.assign(m, { [`v${i}_id`]: r.id, [`v${i}_size`]: r.size, [`v${i}_colour`]: r.colour, [`v${i}_sku`]: r.sku || `SW-SAND-${r.size}`, [`v${i}_price`]: r.price || '20.00', [`v${i}_compareAt`]: r.compareAt, [`v${i}_stock`]: r.stock, [`v${i}_stockWas`]: r.stockWas, [`v${i}_active`]: 'on' }));
+    expect((await saveProductForm(app, { user: admin, id: p.id, form: fd(m) })).kind).toBe('done');
+    expect((await db.select({ hex: variants.colourHex }).from(variants).where(eq(variants.sku, 'SW-SAND-S')).get())!.hex).toBe('#d8c3a5');
   });
 });
 

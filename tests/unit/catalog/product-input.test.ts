@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridIndex, parseAxisValues, parseProductForm, regridRows, slugFromTitle, stockChangedMessage, variantGrid, type DescriptionCheck } from '../../../src/server/catalog/index.ts';
+import { gridIndex, parseAxisValues, parseColourValues, parseProductForm, regridRows, slugFromTitle, stockChangedMessage, variantGrid, type DescriptionCheck } from '../../../src/server/catalog/index.ts';
 import { checkProductDescription } from '../../../src/server/flows/product-admin.ts';
 
 const form = (fields: Record<string, string>) => {
@@ -142,5 +142,16 @@ describe('stock compare-and-set words', () => {
   it('finds a variant\'s row in the grid', () => {
     expect(gridIndex({ sizes: ['S', 'M'], colours: ['Black', 'Navy'] }, { size: 'm', colour: 'Navy' })).toBe(3);
     expect(gridIndex({ sizes: [], colours: [] }, { size: null, colour: null })).toBe(0);
+  });
+});
+
+describe('colours with swatches', () => {
+  it('reads "Name #rrggbb" and refuses a bad swatch in words', () => {
+    expect(parseColourValues('Navy #1F2A44, Sand, navy')).toEqual({ names: ['Navy', 'Sand'], hex: new Map([['navy', '#1f2a44']]), bad: [] });
+    const one = Object.fromEntries(Object.entries({ ...base, sizes: '', colours: 'Navy #1f2a44', v0_size: '', v0_colour: 'Navy' }).filter(([k]) => !k.startsWith('v1_')));
+    const r = parseProductForm(form(one), { checkDescription: ok });
+    expect(r.ok && r.value.variants[0]).toMatchObject({ colour: 'Navy', colourHex: '#1f2a44' });
+    const bad = parseProductForm(form({ ...base, colours: 'Red #f00' }), { checkDescription: ok });
+    expect(!bad.ok && bad.fieldErrors.colours).toBe('A swatch colour is written like #1f2a44 (six hex digits after #); "#f00" is not one.');
   });
 });
