@@ -69,6 +69,7 @@ interface OrderRow {
   id: number;
   number: string;
   status: string;
+  fulfilmentStatus: string;
   email: string;
   totalCents: number;
   subtotalCents: number;
@@ -89,6 +90,7 @@ async function orderByNumber(number: string): Promise<OrderRow | undefined> {
     id,
     number: String(o.number),
     status: String(o.status),
+    fulfilmentStatus: String(o.fulfilment_status),
     email: String(o.email),
     totalCents: Number(o.total_cents),
     subtotalCents: Number(o.subtotal_cents),
