@@ -12,7 +12,7 @@
  * The dry run is the same transaction, rolled back: what it reports is exactly what the import would
  * do.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
 import { brands, categories, products, productSlugs, variants } from '../../../db/schema/index.ts';
 import { refuse, type Refusal } from '../shared/index.ts';
@@ -110,6 +110,9 @@ export interface ImportOutcome {
 
 export type ImportResult = ({ ok: true } & ImportOutcome) | Refusal<'conflict'>;
 
+/** Rows per IN (…) list (well under SQLite's bound-parameter limit). */
+const CHUNK = 500;
+
 class StockMoved extends Error {
   constructor(
     readonly sku: string,
@@ -135,11 +138,25 @@ export async function applyProductImport(db: Db, plan: readonly PlannedProduct[]
   try {
     const outcome = await db.transaction(async (tx) => {
       const o: ImportOutcome = { created: 0, updated: 0, unchanged: 0, variantsCreated: 0, variantsUpdated: 0, stockChanges: [] };
+      // The file's products and their variants as they are now, read in a few queries (a shop of
+      // 5,000 products is compared in memory; only what differs is written).
+      const bySlug = new Map<string, typeof products.$inferSelect>();
+      const slugs = plan.map((p) => p.slug);
+      for (let i = 0; i < slugs.length; i += CHUNK) for (const r of await tx.select().from(products).where(inArray(products.slug, slugs.slice(i, i + CHUNK)))) bySlug.set(r.slug, r);
+      const ids = [...bySlug.values()].map((r) => r.id);
+      const variantById = new Map<number, typeof variants.$inferSelect>();
+      const lastPosition = new Map<number, number>();
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        for (const v of await tx.select().from(variants).where(inArray(variants.productId, ids.slice(i, i + CHUNK)))) {
+          variantById.set(v.id, v);
+          lastPosition.set(v.productId, Math.max(lastPosition.get(v.productId) ?? -1, v.position));
+        }
+      }
       for (const p of plan) {
         const tagsJson = JSON.stringify(p.tags);
         let productId: number;
         let touched = false;
-        const current = await tx.select().from(products).where(eq(products.slug, p.slug)).get();
+        const current = bySlug.get(p.slug);
         if (!current) {
           const archived = p.archived ?? false;
           const row = await tx
@@ -183,9 +200,10 @@ export async function applyProductImport(db: Db, plan: readonly PlannedProduct[]
           }
         }
 
-        let position = Number((await tx.select({ n: sql<number | null>`max(${variants.position})` }).from(variants).where(eq(variants.productId, productId)).get())?.n ?? -1);
+        let position = lastPosition.get(productId) ?? -1;
         for (const v of p.variants) {
-          const cur = v.existing ? await tx.select().from(variants).where(and(eq(variants.id, v.existing.id), eq(variants.productId, productId))).get() : undefined;
+          const found = v.existing ? variantById.get(v.existing.id) : undefined;
+          const cur = found && found.productId === productId ? found : undefined;
           if (!cur) {
             await tx.insert(variants).values({
               productId,

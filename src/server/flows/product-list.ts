@@ -34,6 +34,7 @@ import {
   type VariantFormField,
 } from '../catalog/index.ts';
 import { refuse, type Refusal } from '../shared/index.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { App } from './app.ts';
 import { checkProductDescription } from './product-admin.ts';
 
@@ -188,6 +189,22 @@ export async function checkProductCsv(app: App, text: string, now = Date.now()):
   for (const p of checked.plan) for (const v of p.variants) if (v.existing) seen[v.sku] = v.existing.stockSeen;
   const { ok: _ok, ...o } = outcome;
   return { kind: 'clean', summary: summarisePlan(checked.plan), outcome: o, csv: text, seen: JSON.stringify(seen) };
+}
+
+/**
+ * The checked file as the confirm form carries it back: gzip + base64 (a 3 MB export is ~300 KB in
+ * the page), and back — refusing anything that does not unpack to UTF-8 text within the size limit.
+ */
+export function packCheckedCsv(csv: string): string {
+  return gzipSync(Buffer.from(csv, 'utf-8')).toString('base64');
+}
+export function unpackCheckedCsv(packed: string): string | null {
+  try {
+    const bytes = gunzipSync(Buffer.from(packed, 'base64'), { maxOutputLength: MAX_CSV_BYTES });
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 export type CsvImport = ({ ok: true } & ImportOutcome) | { ok: false; refusal: Refusal; problems?: CsvProblem[] };

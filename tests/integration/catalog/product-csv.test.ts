@@ -6,7 +6,7 @@ import { testApp } from '../../helpers/app.ts';
 import { makeProduct, makeVariant, upsertCategory } from '../../../db/factories/factories.ts';
 import { products, variants } from '../../../db/schema/index.ts';
 import { CSV_COLUMNS, getCatalogVersion } from '../../../src/server/catalog/index.ts';
-import { checkProductCsv, exportProductsCsv as exportResult, importMessage, importProductCsv, type App } from '../../../src/server/flows/index.ts';
+import { checkProductCsv, exportProductsCsv as exportResult, importMessage, packCheckedCsv, unpackCheckedCsv, importProductCsv, type App } from '../../../src/server/flows/index.ts';
 
 let db: Db;
 let app: App;
@@ -116,6 +116,17 @@ describe('dry run', () => {
     expect(imp).toMatchObject({ ok: false, refusal: { reason: 'invalid' } });
     expect(await snapshot()).toEqual(before);
     expect(await getCatalogVersion(db)).toBe(version);
+  });
+});
+
+describe('the checked file in the confirm form', () => {
+  it('packs small and unpacks exactly; junk or a too-large file unpacks to nothing', async () => {
+    const { body } = await exportProductsCsv(app, none, NOW);
+    const packed = packCheckedCsv(body);
+    expect(packed.length).toBeLessThan(body.length);
+    expect(unpackCheckedCsv(packed)).toBe(body);
+    expect(unpackCheckedCsv('not base64 gzip')).toBeNull();
+    expect(unpackCheckedCsv(packCheckedCsv('x'.repeat(11 * 1024 * 1024)))).toBeNull();
   });
 });
 
