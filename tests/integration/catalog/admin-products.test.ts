@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
-import { orders, products, stockReservations, variants } from '../../../db/schema/index.ts';
+import { orders, stockReservations, variants } from '../../../db/schema/index.ts';
 import { getCatalogVersion } from '../../../src/server/catalog/index.ts';
 import { parseVariantForm, saveVariantForm } from '../../../src/server/catalog/index.ts';
 
