@@ -406,7 +406,7 @@ describe('browse', () => {
     expect(res?.status()).toBe(200);
     expect(new URL(page.url()).pathname).toBe('/admin');
     expect(await page.title()).toContain('Admin');
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome back');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Overview');
   });
 
   test('a creator signs in to /dashboard and is refused /admin with a 403', async () => {
