@@ -39,7 +39,7 @@ async function buyTwo(page: Page, a: E2eProduct, b: E2eProduct, email: string): 
 async function fulfilmentOf(number: string): Promise<{ status: string; fulfilment: string; parcels: number }> {
   const db = await e2eDb();
   const o = (await db.$client.execute({ sql: 'select id, status, fulfilment_status from orders where number = ?', args: [number] })).rows[0]!;
-  const n = (await db.$client.execute({ sql: 'select count(*) as n from shipments where order_id = ?', args: [o.id] })).rows[0]!;
+  const n = (await db.$client.execute({ sql: 'select count(*) as n from shipments where order_id = ?', args: [Number(o.id)] })).rows[0]!;
   return { status: String(o.status), fulfilment: String(o.fulfilment_status), parcels: Number(n.n) };
 }
 
