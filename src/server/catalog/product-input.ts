@@ -16,6 +16,7 @@
  */
 import { formatMoneyInput, parseMoneyInput, parseOptionalMoneyInput } from './money-input.ts';
 import { MAX_PRICE_CENTS, MAX_STOCK } from './catalog-admin.ts';
+import { slugFromText } from '../shared/index.ts';
 
 /** One variant as the writes take it. */
 export interface VariantInput {
@@ -155,15 +156,7 @@ export function formatColourValues(colours: readonly { colour: string; colourHex
  * @example slugFromTitle('Crème Linen Shirt — 2026!') // 'creme-linen-shirt-2026'
  */
 export function slugFromTitle(title: string): string {
-  const s = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-  return s.length >= 2 ? s : '';
+  return slugFromText(title);
 }
 
 /** The message for a slug that cannot be used, or null. */

@@ -4,7 +4,7 @@
  * (docs/decisions/0038-studio-posts.md).
  */
 import { z } from 'zod';
-import { refuse, type FieldErrors, type Result } from '../shared/index.ts';
+import { refuse, slugFromText, type FieldErrors, type Result } from '../shared/index.ts';
 import type { PostKind } from './posts.ts';
 
 /** 2–80 characters: lowercase letters, digits and single dashes, not starting or ending with one. */
@@ -16,15 +16,7 @@ const RESERVED_SLUGS = new Set(['new', 'page', 'index', 'feed', 'rss', 'drafts',
  * @example slugify('Crème brûlée & linen — summer!') // 'creme-brulee-linen-summer'
  */
 export function slugify(title: string): string {
-  const s = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-  return s.length >= 2 ? s : '';
+  return slugFromText(title);
 }
 
 /** The message for a slug that cannot be used, or null when its shape is fine. */

@@ -9,3 +9,4 @@ export * from './result.ts';
 export * from './secrets.ts';
 export * from './time.ts';
 export * from './tracking.ts';
+export * from './slug.ts';
