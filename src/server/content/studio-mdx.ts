@@ -239,9 +239,14 @@ class Checker {
       case 'listItem':
       case 'linkReference':
         break;
+      case 'code':
+        // A fence's language only names a highlighter class; anything but a plain word is dropped
+        // so that no markup-like text reaches an attribute.
+        if (node.lang && !/^[A-Za-z0-9][A-Za-z0-9_+.#-]{0,31}$/.test(node.lang)) node.lang = null;
+        node.meta = null;
+        return;
       case 'text':
       case 'inlineCode':
-      case 'code':
       case 'break':
       case 'thematicBreak':
         return;

@@ -333,6 +333,21 @@ describe('card ids', () => {
   });
 });
 
+describe('code fences', () => {
+  const htmlOf = (blocks: StudioBlock[]): string => blocks.map((b) => (b.type === 'html' ? b.html : '')).join('');
+
+  it('keeps a plain language name as the highlighter class', () => {
+    const html = htmlOf(ok('```ts\nconst a = 1;\n```').doc.blocks);
+    expect(html).toContain('class="language-ts"');
+  });
+
+  it('drops a language that is not a plain word, so no markup reaches an attribute', () => {
+    const html = htmlOf(ok('```<script>\n```').doc.blocks);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('<pre><code>');
+  });
+});
+
 describe('property: any input', () => {
   // Fragments that make the parser try tags, expressions, links, images and entities.
   const piece = fc.constantFrom(
