@@ -35,10 +35,15 @@ export const users = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     email: text('email').notNull().unique(),
+    /** '' for a reader: readers sign in by a one-time email link only, never by password. */
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['admin', 'creator'] }).notNull(),
+    role: text('role', { enum: ['admin', 'creator', 'reader'] }).notNull(),
     creatorId: integer('creator_id').references(() => creators.id),
     createdAt: integer('created_at').notNull(),
+    /** When the mailbox was proven (a one-time link used); null until then. */
+    emailVerifiedAt: integer('email_verified_at'),
+    /** What others see of a reader (a group's members, a cut's helpers): a first name or nickname. */
+    displayName: text('display_name'),
   },
   (t) => [index('users_creator_idx').on(t.creatorId)],
 );
@@ -70,3 +75,44 @@ export const loginThrottles = sqliteTable('login_throttles', {
   windowStartedAt: integer('window_started_at').notNull(),
   lockedUntil: integer('locked_until').notNull().default(0),
 });
+
+/**
+ * One-time sign-in links for readers. The link carries `id.secret`; only SHA-256(secret) is kept.
+ * Single use (`usedAt`), short-lived (`expiresAt`), tied to the normalised email it was sent to.
+ */
+export const loginLinks = sqliteTable(
+  'login_links',
+  {
+    id: text('id').primaryKey(),
+    secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+    email: text('email').notNull(),
+    /** A local path to return to after signing in (validated as a same-site path when created). */
+    returnTo: text('return_to'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('login_links_email_idx').on(t.email, t.createdAt)],
+);
+
+/** A reader's saved shipping addresses (offered at checkout and when joining a group). */
+export const readerAddresses = sqliteTable(
+  'reader_addresses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    line1: text('line1').notNull(),
+    line2: text('line2'),
+    city: text('city').notNull(),
+    region: text('region'),
+    postcode: text('postcode').notNull(),
+    country: text('country').notNull(),
+    isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('reader_addresses_user_idx').on(t.userId)],
+);

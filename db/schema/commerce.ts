@@ -168,8 +168,13 @@ export const orderLines = sqliteTable(
     refundedCents: integer('refunded_cents').notNull().default(0),
     // The attribution decision (docs/architecture.md, rule 4): made once at payment, never recomputed.
     creditedCreatorId: integer('credited_creator_id'),
-    /** 'post' | 'code' | 'link' | 'none' | 'excluded' */
-    attributionSource: text('attribution_source', { enum: ['post', 'code', 'link', 'none', 'excluded'] }),
+    /**
+     * How the line was sold when not through the bag: 'group' (a member's seat in a group buy) or
+     * 'cut' (a help-cut bought at the price reached). Null for bag lines.
+     */
+    channel: text('channel', { enum: ['group', 'cut'] }),
+    /** 'post' | 'group' | 'cut' | 'code' | 'link' | 'none' | 'excluded' */
+    attributionSource: text('attribution_source', { enum: ['post', 'group', 'cut', 'code', 'link', 'none', 'excluded'] }),
     /** The post slug, the code, or the click id behind the decision. */
     attributionRef: text('attribution_ref'),
     attributionReason: text('attribution_reason'),
@@ -193,9 +198,14 @@ export const stockReservations = sqliteTable(
   'stock_reservations',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    orderId: integer('order_id')
-      .notNull()
-      .references(() => orders.id, { onDelete: 'cascade' }),
+    /** The pending order holding the stock; null for a hold without an order yet (`holdFor`). */
+    orderId: integer('order_id').references(() => orders.id, { onDelete: 'cascade' }),
+    /**
+     * Stock set aside before any order exists, named by what holds it: 'cut:<launch id>' (a help-cut
+     * launch keeps its unit until it is bought or lapses). Counts in availability like any
+     * reservation; the order placed for it releases the hold in the same transaction.
+     */
+    holdFor: text('hold_for'),
     variantId: integer('variant_id')
       .notNull()
       .references(() => variants.id),
@@ -207,6 +217,7 @@ export const stockReservations = sqliteTable(
   (t) => [
     index('stock_reservations_live_idx').on(t.variantId, t.status, t.expiresAt),
     index('stock_reservations_order_idx').on(t.orderId),
+    index('stock_reservations_hold_idx').on(t.holdFor),
     check('stock_reservations_qty', sql`${t.qty} > 0`),
   ],
 );

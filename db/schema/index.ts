@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './commerce.ts';
 export * from './credit.ts';
 export * from './content.ts';
+export * from './social.ts';

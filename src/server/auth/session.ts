@@ -42,7 +42,7 @@ export const SESSION_REFRESH_THRESHOLD_MS = 15 * DAY_MS;
  * Absolute lifetime per role, from sign-in (ADR 0020): an admin session is a key to every order,
  * payout and code, so it ends after 30 days however active; creators see their own figures only.
  */
-export const SESSION_MAX_AGE_MS: Readonly<Record<Role, number>> = { admin: 30 * DAY_MS, creator: 90 * DAY_MS };
+export const SESSION_MAX_AGE_MS: Readonly<Record<Role, number>> = { admin: 30 * DAY_MS, creator: 90 * DAY_MS, reader: 90 * DAY_MS };
 
 /** Random bytes per token half: 160 bits (at least 120 are needed to stay beyond guessing; ADR 0004). */
 const TOKEN_PART_BYTES = 20;

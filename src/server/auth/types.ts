@@ -1,4 +1,5 @@
-export type Role = 'admin' | 'creator';
+/** Readers sign in by a one-time email link; admins and creators by password. */
+export type Role = 'admin' | 'creator' | 'reader';
 
 /** What a page may know about the signed-in user (never the password hash). */
 export interface SessionUser {

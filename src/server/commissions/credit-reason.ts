@@ -6,7 +6,7 @@
  * on the line at payment stays as the audit record.
  */
 
-export type CreditSourceKind = 'post' | 'code' | 'link' | 'none' | 'excluded';
+export type CreditSourceKind = 'post' | 'group' | 'cut' | 'code' | 'link' | 'none' | 'excluded';
 
 export interface CreditFacts {
   /** The stored decision; null while the order is unpaid. */
@@ -60,6 +60,10 @@ export function explainCredit(facts: CreditFacts, w: CreditWording): string {
       return 'Decided when the order is paid.';
     case 'post':
       return `Added to the bag from a card in ${post}.`;
+    case 'group':
+      return `A seat in a group buy started from a card in ${post}.`;
+    case 'cut':
+      return `A help-cut launched from a card in ${post}, bought at the price reached.`;
     case 'code':
       return `Not added from a post; ${whose} code${facts.couponCode ? ` ${facts.couponCode}` : ''} was used at checkout.`;
     case 'link':
