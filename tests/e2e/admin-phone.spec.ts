@@ -4,7 +4,7 @@
  * A/AA) finds no serious or critical problem. Detail pages (an order, a creator, a payout batch, a
  * customer) are reached through the first link of their list, as a person would; the spec makes
  * them first (a creator's sale 40 days ago, past the lock window, paid out in a batch; a sale today
- * to a long email address).
+ * to a long email address; a creator with a long display name).
  *
  * ADMIN_SHOTS=<dir> also writes a full-page PNG of each page at 390 and 1366 px there.
  */
@@ -17,6 +17,8 @@ import { e2eDb, login, newPage } from './helpers/browser.ts';
 import { e2eCreator, e2eProduct } from './helpers/fixtures.ts';
 import { testApp } from '../helpers/app.ts';
 import { buy } from '../helpers/buy.ts';
+import { eq } from 'drizzle-orm';
+import { creators } from '../../db/schema/index.ts';
 import { createPayoutBatch, previewPayoutBatch } from '../../src/server/commissions/index.ts';
 
 const PHONE = { width: 390, height: 844 };
@@ -85,6 +87,9 @@ describe('admin on a phone', () => {
     const db = await e2eDb();
     const app = testApp(db);
     const creator = await e2eCreator();
+    // A long display name: the inviter list on /admin/creators once widened the page past 390 px.
+    const other = await e2eCreator();
+    await db.update(creators).set({ displayName: 'Alexandra Konstantinopoulou-Whitfield Styling Studio' }).where(eq(creators.id, other.id));
     const product = await e2eProduct({ stock: 20, name: 'Heavyweight Organic Cotton Overshirt With A Long Name' });
     const now = Date.now();
     await buy(app, [{ sku: product.sku, qty: 2, creator: creator.handle }], { email: 'first.buyer@example.com', at: now - 40 * 86_400_000 });
