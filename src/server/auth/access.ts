@@ -9,18 +9,21 @@
  *   user may touch is decided per item by src/server/content/studio-access.ts (ownership).
  * - `/dev/mail` (the outbox viewer, while no SMTP server is configured): admins only. Every email
  *   is there — buyers' signed order links, creator invitations — so it is as sensitive as the admin.
+ * - `/account` and everything under it: any signed-in person (readers' orders, addresses, groups
+ *   and bargains); without a session it leads to the reader sign-in (an email link), not the staff one.
  * - Everything else is public.
  */
 import { paths } from '../shared/index.ts';
 import type { Role, SessionUser } from './types.ts';
 
-export type Area = 'admin' | 'dashboard' | 'studio' | 'mailbox';
+export type Area = 'admin' | 'dashboard' | 'studio' | 'mailbox' | 'account';
 
 const AREAS: { area: Area; prefix: string; roles: readonly Role[] }[] = [
   { area: 'admin', prefix: '/admin', roles: ['admin'] },
   { area: 'dashboard', prefix: '/dashboard', roles: ['creator', 'admin'] },
   { area: 'studio', prefix: '/studio', roles: ['creator', 'admin'] },
   { area: 'mailbox', prefix: '/dev/mail', roles: ['admin'] },
+  { area: 'account', prefix: '/account', roles: ['reader', 'creator', 'admin'] },
 ];
 
 /**
@@ -53,12 +56,12 @@ export type AccessDecision =
 export function decideAccess(user: Pick<SessionUser, 'role'> | null, pathname: string, search = ''): AccessDecision {
   const area = areaFor(pathname);
   if (!area) return { kind: 'allow' };
-  if (!user) return { kind: 'login', location: paths.login(pathname + search) };
+  if (!user) return { kind: 'login', location: area.area === 'account' ? paths.signIn(pathname + search) : paths.login(pathname + search) };
   if (!area.roles.includes(user.role)) return { kind: 'forbidden', area: area.area, roles: area.roles };
   return { kind: 'allow' };
 }
 
 /** Where a user lands after signing in when no `next` was asked for. */
 export function homePathFor(role: Role): string {
-  return role === 'admin' ? paths.admin() : paths.dashboard();
+  return role === 'admin' ? paths.admin() : role === 'reader' ? paths.account() : paths.dashboard();
 }

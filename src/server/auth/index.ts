@@ -9,3 +9,4 @@ export * from './rate-limit.ts';
 export * from './session.ts';
 export * from './types.ts';
 export * from './users.ts';
+export * from './login-links.ts';

@@ -158,7 +158,8 @@ export async function authenticate(db: DbOrTx, input: AuthenticateInput): Promis
 
   // Over-long input never reaches argon2 (a cheap denial-of-service otherwise); it cannot be a valid password.
   const plausible = input.password.length > 0 && input.password.length <= PASSWORD_MAX;
-  const valid = plausible && (await verifyPassword(user?.passwordHash ?? (await dummy), input.password)) && user !== undefined;
+  // A reader has no password (''): verified against the dummy too, so it costs the same and never matches.
+  const valid = plausible && (await verifyPassword(user?.passwordHash || (await dummy), input.password)) && user !== undefined && user.passwordHash !== '';
 
   if (!valid || !user) {
     if (attempt.lockedUntil > now) {

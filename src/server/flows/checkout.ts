@@ -11,6 +11,7 @@ import { orderPath, orderToken, releaseOrder } from '../orders/index.ts';
 import { getAppSecret } from '../shared/index.ts';
 import { paths } from '../shared/index.ts';
 import { refuse, type Refusal } from '../shared/index.ts';
+import { listAddresses, rememberAddress } from '../accounts/index.ts';
 import type { App } from './app.ts';
 
 export interface QuoteInput {
@@ -22,6 +23,19 @@ export interface QuoteInput {
 
 export function quoteBag(app: App, input: QuoteInput, now = Date.now()): Promise<Quote> {
   return quoteCheckout(app.db, { ...input, config: app.config.checkout, now, formatMoney: app.fmt.money });
+}
+
+/**
+ * What the checkout form starts with for a signed-in buyer: their email and the address they
+ * shipped to last (saved addresses, src/server/accounts). Empty for a guest.
+ */
+export async function checkoutDefaults(app: App, user: { id: number; email: string } | null): Promise<Record<string, string>> {
+  if (!user) return {};
+  const [last] = await listAddresses(app.db, user.id);
+  const address: Record<string, string> = last
+    ? { name: last.name, line1: last.line1, line2: last.line2 ?? '', city: last.city, region: last.region ?? '', postcode: last.postcode, country: last.country }
+    : {};
+  return { email: user.email, ...address };
 }
 
 export type StartCheckoutResult =
@@ -69,6 +83,8 @@ export async function startCheckout(
     return { ...refuse('coupon', placed.message), fieldErrors: { couponCode: placed.message } };
   }
   await expireSuperseded(app, placed.superseded);
+  // A signed-in buyer's address is kept for next time (their account page lists and removes it).
+  if (user) await rememberAddress(app.db, user.id, form, now);
   const site = app.config.shop.siteUrl;
   const secret = await getAppSecret(app.db, 'order_links');
   const statusUrl = new URL(orderPath(placed.number, orderToken(secret, placed.number)), site).href;

@@ -19,3 +19,4 @@ export * from './admin-home.ts';
 export * from './customers.ts';
 export * from './product-list.ts';
 export * from './product-admin.ts';
+export * from './reader-account.ts';

@@ -80,6 +80,7 @@ export const EMAIL_KINDS = {
   orderShipped: 'order_shipped',
   orderRefunded: 'order_refunded',
   orderLink: 'order_link',
+  signInLink: 'sign_in_link',
   creatorSale: 'creator_sale',
   creatorPayout: 'creator_payout',
 } as const;
@@ -463,6 +464,52 @@ ${htmlParagraph(html`<span style="color:${C.muted};">${ignore}</span>`)}`;
     text,
     html: emailDocument({ shopName: d.shopName, title: subject, preheader: `The link to order ${d.number}`, body, footer: `Sent because the link for an order placed with ${d.email} was requested at ${d.shopName}.` }),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readers: a one-time sign-in link
+
+export interface SignInLinkEmailData {
+  shopName: string;
+  email: string;
+  /** Absolute one-time link; null for an address that signs in with a password (staff, creators). */
+  signInUrl: string | null;
+  /** Minutes the link works. */
+  minutes: number;
+  /** Where staff sign in, for the no-link variant. */
+  passwordUrl: string;
+}
+
+/**
+ * The one-time sign-in link a reader asked for. An address that belongs to a staff or creator
+ * account gets no link (those sign in with their password) but the same kind of email, so the
+ * form never tells the asker which kind of account an address has.
+ */
+export function signInLinkEmail(d: SignInLinkEmailData): RenderedEmail {
+  const ignore = 'If you did not ask to sign in, you can ignore this email: nothing has changed and nobody can sign in without this link.';
+  const footer = `Sent because someone asked to sign in to ${d.shopName} as ${d.email}.`;
+  if (d.signInUrl === null) {
+    const url = safeHttpUrl(d.passwordUrl);
+    if (!url) throw new TypeError(`passwordUrl must be an absolute http(s) URL, got ${JSON.stringify(d.passwordUrl)}`);
+    const subject = `Signing in to ${d.shopName}`;
+    const intro = 'This address belongs to a staff or creator account, which signs in with its password rather than an email link.';
+    const text = joinText([subject, '', intro, '', `Sign in with your password: ${url}`, '', ignore, '', '-- ', d.shopName, footer]);
+    const body = html`${htmlHeading(subject)}
+${htmlParagraph(intro)}
+${htmlButton(url, 'Sign in with your password')}
+${htmlParagraph(html`<span style="color:${C.muted};">${ignore}</span>`)}`;
+    return { subject, text, html: emailDocument({ shopName: d.shopName, title: subject, preheader: 'Use your password to sign in', body, footer }) };
+  }
+  const url = safeHttpUrl(d.signInUrl);
+  if (!url) throw new TypeError(`signInUrl must be an absolute http(s) URL, got ${JSON.stringify(d.signInUrl)}`);
+  const subject = `Your sign-in link for ${d.shopName}`;
+  const intro = `Open this link to sign in as ${d.email}. It works once, for ${d.minutes} minutes.`;
+  const text = joinText([subject, '', intro, '', `Sign in: ${url}`, '', ignore, '', '-- ', d.shopName, footer]);
+  const body = html`${htmlHeading('Sign in')}
+${htmlParagraph(intro)}
+${htmlButton(url, 'Sign in')}
+${htmlParagraph(html`<span style="color:${C.muted};">${ignore}</span>`)}`;
+  return { subject, text, html: emailDocument({ shopName: d.shopName, title: subject, preheader: `Your link works for ${d.minutes} minutes`, body, footer }) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,3 +15,4 @@ export * from './release.ts';
 export * from './state.ts';
 export * from './fulfilment.ts';
 export * from './shipments.ts';
+export * from './account-orders.ts';

@@ -16,6 +16,9 @@ export const paths = {
   },
   login: (next?: string) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login'),
   logout: () => '/logout',
+  /** Readers: ask for a one-time sign-in link; their account page. */
+  signIn: (next?: string) => (next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
+  account: () => '/account',
   admin: () => '/admin',
   dashboard: () => '/dashboard',
   rss: () => '/rss.xml',

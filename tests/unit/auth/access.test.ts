@@ -61,8 +61,29 @@ describe('the dev mailbox (every email: signed order links, invitations)', () =>
 });
 
 describe('homePathFor', () => {
-  it('sends admins to /admin and creators to /dashboard', () => {
+  it('sends admins to /admin, creators to /dashboard and readers to /account', () => {
     expect(homePathFor('admin')).toBe('/admin');
     expect(homePathFor('creator')).toBe('/dashboard');
+    expect(homePathFor('reader')).toBe('/account');
+  });
+});
+
+describe('reader accounts', () => {
+  const reader = { role: 'reader' as const };
+  it('sends a signed-out visitor of /account to the email-link sign-in, not the staff one', () => {
+    expect(decideAccess(null, '/account')).toEqual({ kind: 'login', location: '/sign-in?next=%2Faccount' });
+    expect(decideAccess(null, '/ACCOUNT/x')).toEqual({ kind: 'login', location: '/sign-in?next=%2FACCOUNT%2Fx' });
+  });
+  it('lets every signed-in role open /account', () => {
+    for (const role of ['reader', 'creator', 'admin'] as const) expect(decideAccess({ role }, '/account')).toEqual({ kind: 'allow' });
+  });
+  it('keeps readers out of the admin, the dashboard, the studio and the mailbox', () => {
+    for (const path of ['/admin', '/admin/orders', '/dashboard', '/studio/posts/1', '/dev/mail']) {
+      expect(decideAccess(reader, path)).toMatchObject({ kind: 'forbidden' });
+    }
+  });
+  it('leaves the sign-in pages public', () => {
+    expect(decideAccess(null, '/sign-in')).toEqual({ kind: 'allow' });
+    expect(decideAccess(null, '/sign-in/abc.def')).toEqual({ kind: 'allow' });
   });
 });

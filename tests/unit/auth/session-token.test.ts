@@ -142,8 +142,9 @@ describe('sliding expiry', () => {
 describe('absolute lifetime (ADR 0020)', () => {
   const t = Date.UTC(2026, 5, 1);
 
-  it('is 30 days from sign-in for admins and 90 for creators', () => {
-    expect(SESSION_MAX_AGE_MS).toEqual({ admin: 30 * DAY, creator: 90 * DAY });
+  it('is 30 days from sign-in for admins and 90 for creators and readers', () => {
+    expect(SESSION_MAX_AGE_MS).toEqual({ admin: 30 * DAY, creator: 90 * DAY, reader: 90 * DAY });
+    expect(absoluteExpiry(t, 'reader')).toBe(t + 90 * DAY);
     expect(absoluteExpiry(t, 'admin')).toBe(t + 30 * DAY);
     expect(absoluteExpiry(t, 'creator')).toBe(t + 90 * DAY);
   });
