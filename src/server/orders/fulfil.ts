@@ -121,6 +121,9 @@ export async function handlePaymentEvent(
         await tx.insert(orderEvents).values({ orderId: order.id, at: now, actor, note: `The buyer disputed the payment (${formatMoney(event.amountCents, { currency: order.currency, locale: 'en-US' })}) with their bank` });
         await hooks.onDispute(tx, order.id, event.amountCents);
         return record('dispute_recorded');
+      case 'payment_authorized':
+        // payment_authorized is applied by the group-buy workflow (src/server/social), not here.
+        return record('ignored');
     }
   });
 }

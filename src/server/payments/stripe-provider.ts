@@ -20,10 +20,18 @@
  * quantities stay off, and Adaptive Pricing is switched off explicitly — with it the buyer may pay
  * in another currency, and refunds and `charge.amount_refunded` would then be in that currency,
  * not in the order's minor units.
+ *
+ * Authorise now, capture later (group buy; https://docs.stripe.com/payments/place-a-hold-on-a-payment-method):
+ * `createCheckout(…, { capture: 'manual' })` sets `payment_intent_data.capture_method = 'manual'`
+ * and `capture: 'manual'` in the metadata of both the session and its PaymentIntent, so the webhook
+ * can tell an authorisation (completed, `payment_status: 'unpaid'`) from a delayed payment.
+ * `capture` and `voidAuthorization` act on that PaymentIntent; Stripe's refusals come back as values,
+ * `expired: true` when the PaymentIntent is canceled (voided, or lapsed after
+ * MANUAL_CAPTURE_WINDOW_MS) and can never be captured.
  */
 import Stripe from 'stripe';
 import { formatMoney } from '../shared/index.ts';
-import type { CheckoutSession, OrderForPayment, PaymentProvider, RefundOutcome } from './provider.ts';
+import type { CaptureOutcome, CheckoutSession, OrderForPayment, PaymentProvider, RefundOutcome, VoidOutcome } from './provider.ts';
 
 /** Stripe: `expires_at` must be 30 minutes to 24 hours after the session is created. */
 export const STRIPE_MIN_SESSION_MS = 30 * 60_000;
@@ -34,6 +42,27 @@ export const SESSION_MARGIN_MS = 2 * 60_000;
 export const PAYMENT_INTENT_PATTERN = /^pi_[A-Za-z0-9_]{8,}$/;
 
 const clients = new Map<string, Stripe>();
+
+/** The PaymentIntent a Stripe API error carries, if any (e.g. with code 'payment_intent_unexpected_state'). */
+function intentOfError(err: unknown): { status?: string } | undefined {
+  return err instanceof Stripe.errors.StripeError ? err.payment_intent : undefined;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Can this Stripe error never turn into a capture? True when the PaymentIntent is canceled (voided
+ * by us, or canceled by Stripe when the authorisation lapsed), or Stripe says the authorisation
+ * expired. https://docs.stripe.com/error-codes#payment-intent-unexpected-state,
+ * https://docs.stripe.com/error-codes#charge-expired-for-capture
+ */
+export function isExpiredAuthorisationError(err: unknown): boolean {
+  if (!(err instanceof Stripe.errors.StripeError)) return false;
+  if (err.code === 'charge_expired_for_capture') return true;
+  return intentOfError(err)?.status === 'canceled';
+}
 
 /**
  * The process-wide Stripe client for a secret key (one per key, created on first use). Retries are
@@ -137,9 +166,12 @@ export function createStripeProvider({
   return {
     name: 'stripe',
 
-    async createCheckout(order, { successUrl, cancelUrl }, { attempt } = {}): Promise<CheckoutSession> {
+    async createCheckout(order, { successUrl, cancelUrl }, { attempt, capture = 'automatic' } = {}): Promise<CheckoutSession> {
       const currency = order.currency.toLowerCase();
-      const metadata = { order_id: String(order.id), order_number: order.number };
+      const manual = capture === 'manual';
+      // `capture: 'manual'` in the metadata is what the webhook reads (stripe-webhook.ts): an
+      // automatic session's metadata stays exactly as before.
+      const metadata = { order_id: String(order.id), order_number: order.number, ...(manual ? { capture: 'manual' } : {}) };
       // One session per order: a retried request (network retry, double submit) gets the same
       // session back instead of a second one. Stripe refuses a reused key with different
       // parameters, so callers must reuse the stored session (orders.provider_session_id) rather
@@ -151,7 +183,7 @@ export function createStripeProvider({
           customer_email: order.email,
           client_reference_id: String(order.id),
           metadata,
-          payment_intent_data: { metadata, description: `Order ${order.number}` },
+          payment_intent_data: { metadata, description: `Order ${order.number}`, ...(manual ? { capture_method: 'manual' as const } : {}) },
           line_items: checkoutLineItems(order, locale),
           shipping_options: [
             {
@@ -192,6 +224,40 @@ export function createStripeProvider({
         return { ok: true, refundId: refund.id };
       } catch (err) {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+
+    async capture({ paymentId, amountCents, idempotencyKey }): Promise<CaptureOutcome> {
+      if (!paymentId) return { ok: false, error: 'there is no Stripe authorisation to capture' };
+      if (!PAYMENT_INTENT_PATTERN.test(paymentId)) return { ok: false, error: `not a Stripe PaymentIntent id: ${paymentId}` };
+      if (!Number.isInteger(amountCents) || amountCents <= 0) return { ok: false, error: 'capture amount must be a positive integer' };
+      if (!idempotencyKey) return { ok: false, error: 'a capture needs an idempotency key' };
+      try {
+        // https://docs.stripe.com/api/payment_intents/capture — only from requires_capture; at most
+        // amount_capturable, the rest of the hold is released. The key makes a retry a replay.
+        const intent = await stripe.paymentIntents.capture(paymentId, { amount_to_capture: amountCents }, { idempotencyKey });
+        if (intent.status === 'canceled') return { ok: false, error: `Stripe PaymentIntent ${intent.id} is canceled`, expired: true };
+        if (intent.status !== 'succeeded') return { ok: false, error: `Stripe PaymentIntent ${intent.id} is ${intent.status} after capture` };
+        const charge = intent.latest_charge;
+        return { ok: true, captureId: (typeof charge === 'string' ? charge : charge?.id) ?? intent.id };
+      } catch (err) {
+        return isExpiredAuthorisationError(err) ? { ok: false, error: errorMessage(err), expired: true } : { ok: false, error: errorMessage(err) };
+      }
+    },
+
+    async voidAuthorization({ paymentId, idempotencyKey }): Promise<VoidOutcome> {
+      if (!paymentId) return { ok: false, error: 'there is no Stripe authorisation to void' };
+      if (!PAYMENT_INTENT_PATTERN.test(paymentId)) return { ok: false, error: `not a Stripe PaymentIntent id: ${paymentId}` };
+      if (!idempotencyKey) return { ok: false, error: 'a void needs an idempotency key' };
+      try {
+        // https://docs.stripe.com/api/payment_intents/cancel — releases the hold.
+        const intent = await stripe.paymentIntents.cancel(paymentId, {}, { idempotencyKey });
+        if (intent.status !== 'canceled') return { ok: false, error: `Stripe PaymentIntent ${intent.id} is ${intent.status} after cancel` };
+        return { ok: true };
+      } catch (err) {
+        // Already canceled (voided before, or lapsed): the hold is gone, which is what was asked.
+        if (intentOfError(err)?.status === 'canceled') return { ok: true };
+        return { ok: false, error: errorMessage(err) };
       }
     },
   };

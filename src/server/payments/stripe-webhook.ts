@@ -5,9 +5,14 @@
  *    secret (HMAC-SHA256, timestamp within the tolerance, 5 minutes by default, so a captured
  *    delivery cannot be replayed later). Nothing is read from an unverified body.
  *    https://docs.stripe.com/webhooks#verify-events
- * 2. `toPaymentEvent` maps the six event types we handle onto `PaymentEvent` (payments.ts); every
+ * 2. `toPaymentEvent` maps the six event types we handle onto `PaymentEvent` (provider.ts); every
  *    other type maps to null and is acknowledged without a write. The Stripe event id (`evt_…`)
  *    becomes the payment event id, so `handlePaymentEvent` deduplicates redeliveries.
+ *    `checkout.session.completed` is `checkout_completed`, except for a manual-capture session
+ *    (`metadata.capture === 'manual'`, set by stripe-provider.ts) that is still `unpaid`: the card is
+ *    authorised and nothing is captured, so it is `payment_authorized` with the session's
+ *    PaymentIntent — never `checkout_completed` with `paid: false`, which would wait for an
+ *    async payment that never comes. (A delayed method's unpaid completion has no such metadata.)
  * 3. `handleStripeWebhook` puts both together with the HTTP answer Stripe needs: 400 for a bad
  *    signature (nothing written), 200 for anything we have taken in — including duplicates and
  *    types we ignore, so Stripe stops retrying — and 500 when applying failed or the event cannot
@@ -197,6 +202,9 @@ export async function toPaymentEvent(db: Db, event: Stripe.Event, now = Date.now
       const orderId = sessionOrderId(session);
       if (orderId === null) return null;
       if (event.type === 'checkout.session.completed') {
+        if (session.metadata?.capture === 'manual' && session.payment_status === 'unpaid') {
+          return { ...base, type: 'payment_authorized', orderId, paymentId: paymentIntentId(session.payment_intent) };
+        }
         const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
         return { ...base, type: 'checkout_completed', orderId, paymentId: paymentIntentId(session.payment_intent), paid };
       }
