@@ -2,7 +2,8 @@
  * The attribution decision (docs/architecture.md, rule 4; ADR 0008), pure.
  *
  * Per order line, at payment time, once:
- *   (a) the line was added from a card in a post      → that post's creator   ("post")
+ *   (a) the line was added from a card in a post      → that post's creator   ("post"; "group" or
+ *       "cut" when it was bought through a group or a help-cut started from that card)
  *   (b) else a creator's personal code was used        → that creator          ("code")
  *   (c) else the last counted referral click within the window → that creator ("link")
  *   (d) else nobody                                                            ("none")
@@ -14,7 +15,7 @@
 
 import { canonicalEmail } from '../shared/index.ts';
 
-export type AttributionSource = 'post' | 'code' | 'link' | 'none' | 'excluded';
+export type AttributionSource = 'post' | 'group' | 'cut' | 'code' | 'link' | 'none' | 'excluded';
 
 export interface CreatorRef {
   id: number;
@@ -26,6 +27,8 @@ export interface CreatorRef {
 export interface LineInput {
   sourcePost: string | null;
   sourceCreator: CreatorRef | null;
+  /** Bought through a group buy or a help-cut started from the card (src/server/social). */
+  channel?: 'group' | 'cut' | null;
 }
 
 export interface OrderInput {
@@ -57,12 +60,13 @@ function selfBy(creator: CreatorRef, order: Pick<OrderInput, 'buyerEmail' | 'buy
 export function decideLine(line: LineInput, order: OrderInput): Decision {
   const candidate = ((): Decision | null => {
     if (line.sourcePost && line.sourceCreator) {
-      return {
-        creatorId: line.sourceCreator.id,
-        source: 'post',
-        ref: line.sourcePost,
-        reason: `Added to the bag from a card in ${line.sourceCreator.handle}'s post “${line.sourcePost}”.`,
-      };
+      const how =
+        line.channel === 'group'
+          ? `Bought in a group started from a card in ${line.sourceCreator.handle}'s post “${line.sourcePost}”.`
+          : line.channel === 'cut'
+            ? `Bought through a help-cut launched from a card in ${line.sourceCreator.handle}'s post “${line.sourcePost}”.`
+            : `Added to the bag from a card in ${line.sourceCreator.handle}'s post “${line.sourcePost}”.`;
+      return { creatorId: line.sourceCreator.id, source: line.channel ?? 'post', ref: line.sourcePost, reason: how };
     }
     if (order.code) {
       return {
@@ -93,7 +97,7 @@ export function decideLine(line: LineInput, order: OrderInput): Decision {
   })();
   if (!candidate) return { creatorId: null, source: 'none', ref: null, reason: 'Not added from a post, no creator code, no referral click.' };
   if (candidate.creatorId === null) return candidate;
-  const creator = candidate.source === 'post' ? line.sourceCreator! : candidate.source === 'code' ? order.code!.creator : order.click!.creator;
+  const creator = candidate.source === 'post' || candidate.source === 'group' || candidate.source === 'cut' ? line.sourceCreator! : candidate.source === 'code' ? order.code!.creator : order.click!.creator;
   const self = selfBy(creator, order);
   if (self) {
     return {

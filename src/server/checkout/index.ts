@@ -8,3 +8,4 @@ export * from './place-order.ts';
 export * from './price-bag.ts';
 export * from './pricing.ts';
 export * from './quote.ts';
+export * from './place-offer-order.ts';

@@ -291,19 +291,25 @@ export async function convertedClicks(db: DbOrTx, creatorId: CreatorId, range: D
 
 export type CreditSource = 'post' | 'code' | 'link';
 
+/** Sources credited to a post's card: bought from it directly, in a group, or through a help-cut. */
+const FROM_POST_SOURCES = ['post', 'group', 'cut'] as const;
+const FROM_POST = sql.raw(`(${FROM_POST_SOURCES.map((s) => `'${s}'`).join(', ')})`);
+
 /** Per attribution source and post: the rows of "which post sold" (code and link lines have no post). */
 export async function salesByPost(
   db: DbOrTx,
   creatorId: CreatorId,
   range: DashboardRange,
 ): Promise<({ source: CreditSource; post: string | null } & SalesFigures)[]> {
-  const post = sql<string | null>`case when ${orderLines.attributionSource} = 'post' then ${orderLines.sourcePost} end`;
+  // A sale through a group or a help-cut started from a post's card is that post's sale.
+  const source = sql<string | null>`case when ${orderLines.attributionSource} in ${FROM_POST} then 'post' else ${orderLines.attributionSource} end`;
+  const post = sql<string | null>`case when ${orderLines.attributionSource} in ${FROM_POST} then ${orderLines.sourcePost} end`;
   const rows = await db
-    .select({ source: orderLines.attributionSource, post, ...salesColumns(creatorId) })
+    .select({ source, post, ...salesColumns(creatorId) })
     .from(orderLines)
     .innerJoin(orders, eq(orders.id, orderLines.orderId))
     .where(creditedIn(creatorId, range))
-    .groupBy(orderLines.attributionSource, post);
+    .groupBy(source, post);
   return rows.map((r) => ({ source: (r.source ?? 'post') as CreditSource, post: r.post, ...toFigures(r) }));
 }
 
@@ -323,7 +329,7 @@ export async function salesByCard(
     })
     .from(orderLines)
     .innerJoin(orders, eq(orders.id, orderLines.orderId))
-    .where(and(creditedIn(creatorId, range), eq(orderLines.attributionSource, 'post')))
+    .where(and(creditedIn(creatorId, range), inArray(orderLines.attributionSource, [...FROM_POST_SOURCES])))
     .groupBy(orderLines.sourcePost, orderLines.sourceCard);
   return rows
     .filter((r) => r.post !== null && r.card !== null)
@@ -989,7 +995,7 @@ export async function postTotals(db: DbOrTx, posts: readonly string[], creatorId
       .where(
         and(
           inArray(orderLines.sourcePost, list),
-          eq(orderLines.attributionSource, 'post'),
+          inArray(orderLines.attributionSource, [...FROM_POST_SOURCES]),
           sql`${orderLines.paidAt} is not null`,
           creatorId === null ? undefined : eq(orderLines.creditedCreatorId, creatorId),
         ),

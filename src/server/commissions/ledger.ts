@@ -63,6 +63,7 @@ export async function creditOrderLines(tx: DbOrTx, orderId: number, settings: Cr
       id: orderLines.id,
       sourcePost: orderLines.sourcePost,
       sourceCreatorId: orderLines.sourceCreatorId,
+      channel: orderLines.channel,
       subtotalCents: orderLines.subtotalCents,
       discountCents: orderLines.discountCents,
       decided: orderLines.attributionSource,
@@ -98,7 +99,7 @@ export async function creditOrderLines(tx: DbOrTx, orderId: number, settings: Cr
   const decisions = [];
   for (const line of lines) {
     if (line.decided !== null) continue; // decided once, never recomputed
-    const d = decideLine({ sourcePost: line.sourcePost, sourceCreator: line.sourceCreatorId !== null ? (refs.get(line.sourceCreatorId) ?? null) : null }, orderInput);
+    const d = decideLine({ sourcePost: line.sourcePost, sourceCreator: line.sourceCreatorId !== null ? (refs.get(line.sourceCreatorId) ?? null) : null, channel: line.channel }, orderInput);
     await tx
       .update(orderLines)
       .set({ creditedCreatorId: d.creatorId, attributionSource: d.source, attributionRef: d.ref, attributionReason: d.reason, paidAt })

@@ -22,6 +22,8 @@ export interface ShopConfig {
   locale: string;
   /** Public origin, for absolute links in mail and at the payment provider. */
   siteUrl: string;
+  /** IANA time zone of the shop's day (daily limits such as help-cut's reset at its midnight). */
+  timeZone: string;
 }
 
 export interface AppConfig {
@@ -55,7 +57,7 @@ export function appConfigFrom(v: Pick<ConfigValues, AppConfigVar>): AppConfig {
     throw new Error(`SHIP_COUNTRIES is invalid: ${(err as Error).message}`);
   }
   return {
-    shop: { name: v.SHOP_NAME, currency: v.SHOP_CURRENCY, locale: v.SHOP_LOCALE, siteUrl: v.SITE_URL },
+    shop: { name: v.SHOP_NAME, currency: v.SHOP_CURRENCY, locale: v.SHOP_LOCALE, siteUrl: v.SITE_URL, timeZone: v.SHOP_TIME_ZONE },
     checkout: {
       currency: v.SHOP_CURRENCY,
       countries,
@@ -78,6 +80,7 @@ type AppConfigVar =
   | 'SHOP_NAME'
   | 'SHOP_CURRENCY'
   | 'SHOP_LOCALE'
+  | 'SHOP_TIME_ZONE'
   | 'SITE_URL'
   | 'SHIP_COUNTRIES'
   | 'RESERVATION_TTL_MINUTES'

@@ -20,3 +20,4 @@ export * from './customers.ts';
 export * from './product-list.ts';
 export * from './product-admin.ts';
 export * from './reader-account.ts';
+export * from './cuts.ts';

@@ -30,6 +30,13 @@ export const CONFIG_VARS = {
   SHOP_NAME: { kind: 'string', default: 'Lookbook', min: 1, max: 60, doc: 'shown in the header, titles and mail' },
   SHOP_CURRENCY: { kind: 'enum', values: ['USD', 'EUR', 'GBP'], default: 'USD', doc: 'ISO 4217 code; money is integer minor units' },
   SHOP_LOCALE: { kind: 'enum', values: ['en-US', 'en-GB', 'de-DE', 'fr-FR'], default: 'en-US', doc: 'locale of money and dates' },
+  SHOP_TIME_ZONE: {
+    kind: 'string',
+    default: 'UTC',
+    pattern: /^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2})$/,
+    patternMessage: 'must be an IANA time zone such as Europe/London or America/New_York',
+    doc: "the shop's day (help-cut daily limits reset at its midnight)",
+  },
   RENDER_CACHE_ENTRIES: { kind: 'number', default: 500, min: 0, max: 100_000, doc: 'pages kept by the render cache per process' },
   SECURE_COOKIES: { kind: 'boolean', default: false, doc: 'true behind HTTPS' },
   SMTP_URL: { kind: 'string', optional: true, doc: 'smtp://user:pass@host:587; unset = outbox at /dev/mail' },

@@ -42,6 +42,8 @@ export const REFUSAL_STATUS = {
   bad_secret: 400,
   // 401: who you are was not proven
   invalid_credentials: 401,
+  // 403: proven, but not enough for this (a help-cut needs a verified email)
+  not_verified: 403,
   // 404: nothing there
   not_found: 404,
   unknown: 404,
@@ -68,11 +70,21 @@ export const REFUSAL_STATUS = {
   bag_full: 409,
   email_limit: 409,
   used_up: 409,
+  group_full: 409,
+  already_member: 409,
+  buyer_limit: 409,
+  help_given: 409,
+  self_help: 409,
+  launch_limit: 409,
+  not_yet: 409,
   // 410: it was there, it is over
   used: 410,
   expired: 410,
+  group_ended: 410,
+  launch_ended: 410,
   // 429: slow down
   throttled: 429,
+  daily_help_limit: 429,
   rate_limited: 429,
   // 502: a provider we depend on failed
   provider_failed: 502,
