@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
-import { brands, cacheVersions, categories, orderLines, products, productSlugs, stockReservations, variants } from '../../../db/schema/index.ts';
+import { brands, cacheVersions, categories, cutOffers, groupOffers, orderLines, products, productSlugs, stockReservations, variants } from '../../../db/schema/index.ts';
 import type { ProductView } from './catalog.ts';
 import type { ShopQuery } from './shop-query.ts';
 import { SHOP_PAGE_SIZE } from './shop-query.ts';
@@ -121,7 +121,35 @@ async function loadProductsBySlug(db: Db, slugs: readonly string[], now: number)
       });
     }
   }
+  await attachSocial(db, [...out.values()]);
   return out;
+}
+
+/**
+ * The live group-buy and help-cut offers of these products (two small indexed queries). Saving an
+ * offer bumps the catalog version, so cached cards follow (src/server/social).
+ */
+async function attachSocial(db: Db, list: ProductView[]): Promise<void> {
+  if (list.length === 0) return;
+  const ids = list.map((p) => p.id);
+  const [cuts, groups] = await Promise.all([
+    db
+      .select({ productId: cutOffers.productId, startPriceCents: cutOffers.startPriceCents, floorPriceCents: cutOffers.floorPriceCents, helpsNeeded: cutOffers.helpsNeeded, variantId: cutOffers.variantId })
+      .from(cutOffers)
+      .where(and(inArray(cutOffers.productId, ids), eq(cutOffers.active, true))),
+    db
+      .select({ productId: groupOffers.productId, priceCents: groupOffers.priceCents, groupSize: groupOffers.groupSize, variantId: groupOffers.variantId })
+      .from(groupOffers)
+      .where(and(inArray(groupOffers.productId, ids), eq(groupOffers.active, true))),
+  ]);
+  for (const p of list) {
+    const cut = cuts.find((c) => c.productId === p.id);
+    const group = groups.find((g) => g.productId === p.id);
+    p.social = {
+      cut: cut ? { startPriceCents: cut.startPriceCents, floorPriceCents: cut.floorPriceCents, helpsNeeded: cut.helpsNeeded, variantId: cut.variantId } : null,
+      group: group ? { priceCents: group.priceCents, groupSize: group.groupSize, variantId: group.variantId } : null,
+    };
+  }
 }
 
 export async function getProduct(db: Db, slug: string, now = Date.now()): Promise<ProductView | undefined> {

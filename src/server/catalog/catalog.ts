@@ -27,6 +27,15 @@ export interface ProductView {
   category: { slug: string; name: string };
   /** Active variants only, in display order. */
   variants: VariantView[];
+  /** A group buy or help-cut the shop runs on it (src/server/social), shown on cards and the product page. */
+  social?: ProductSocial;
+}
+
+export interface ProductSocial {
+  /** Help-cut: start and lowest price, helps needed; `variantId` null = any size. */
+  cut: { startPriceCents: number; floorPriceCents: number; helpsNeeded: number; variantId: number | null } | null;
+  /** Group buy: seats and the price each member pays. */
+  group: { priceCents: number; groupSize: number; variantId: number | null } | null;
 }
 
 export type StockState = { kind: 'in_stock' } | { kind: 'low'; left: number } | { kind: 'sold_out' };

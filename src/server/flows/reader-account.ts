@@ -8,6 +8,7 @@ import { EMAIL_MAX, createLoginLink, findLoginLink, loginLinkPath, toRetryAfterS
 import { listAddresses, removeAddress, type SavedAddress } from '../accounts/index.ts';
 import { EMAIL_KINDS, enqueueEmail, signInLinkEmail } from '../mail/index.ts';
 import { ordersForAccount, type AccountOrder } from '../orders/index.ts';
+import { launchesForUser, type LaunchView } from '../social/index.ts';
 import { fieldErrorsFromZod, getAppSecret, paths, refuse, safeNextPath, type Refusal } from '../shared/index.ts';
 import { users } from '../../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
@@ -97,6 +98,8 @@ export interface AccountOverview {
   verified: boolean;
   orders: AccountOrder[];
   addresses: SavedAddress[];
+  /** Help-cut bargains started or helped (`mine`: started by this account). */
+  cuts: (LaunchView & { mine: boolean })[];
 }
 
 /** The account page: orders (guest orders with the same email once verified) and saved addresses. */
@@ -104,8 +107,12 @@ export async function accountOverview(app: App, user: SessionUser, now = Date.no
   const row = await app.db.select({ verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, user.id)).get();
   const verified = (row?.verifiedAt ?? null) !== null;
   const linkSecret = await getAppSecret(app.db, 'order_links');
-  const [orders, addresses] = await Promise.all([ordersForAccount(app.db, { userId: user.id, email: user.email, verified, linkSecret, now }), listAddresses(app.db, user.id)]);
-  return { email: user.email, verified, orders, addresses };
+  const [orders, addresses, cuts] = await Promise.all([
+    ordersForAccount(app.db, { userId: user.id, email: user.email, verified, linkSecret, now }),
+    listAddresses(app.db, user.id),
+    launchesForUser(app.db, user.id, now),
+  ]);
+  return { email: user.email, verified, orders, addresses, cuts };
 }
 
 /** "Remove" next to a saved address; only the reader's own. */
