@@ -63,7 +63,7 @@ export function explainCredit(facts: CreditFacts, w: CreditWording): string {
     case 'group':
       return `A seat in a group buy started from a card in ${post}.`;
     case 'cut':
-      return `A help-cut launched from a card in ${post}, bought at the price reached.`;
+      return `Bought through a help-cut launched from a card in ${post}.`;
     case 'code':
       return `Not added from a post; ${whose} code${facts.couponCode ? ` ${facts.couponCode}` : ''} was used at checkout.`;
     case 'link':
