@@ -5,6 +5,8 @@
  * left); the launcher's own help is refused; at the floor the launcher buys, pays with test
  * payments, and the creator's dashboard shows the sale credited "Help-cut" to that post.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { orderLines } from '../../db/schema/index.ts';
@@ -13,6 +15,10 @@ import { e2eDb, login, newPage } from './helpers/browser.ts';
 import { e2eCreator, e2eProduct, uniqueTag } from './helpers/fixtures.ts';
 import { e2eApp, e2ePostWithCard, READER_UA, signInByEmail } from './helpers/social.ts';
 import { saveProductCutOffer } from '../../src/server/flows/index.ts';
+
+/** SOCIAL_SHOTS=<dir> writes screenshots of the bargain page (390 px for helpers, desktop for the launcher). */
+const SHOTS = process.env.SOCIAL_SHOTS;
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
 describe('help-cut', () => {
   test('a bargain launched from a post card, finished by three helpers, bought and credited to the post', async () => {
@@ -29,7 +35,7 @@ describe('help-cut', () => {
     const tag = uniqueTag();
 
     // The launcher signs in and starts the bargain from the card in the post.
-    const launcher = await newPage({ userAgent: READER_UA });
+    const launcher = await newPage({ userAgent: READER_UA, viewport: { width: 1366, height: 900 } });
     await signInByEmail(launcher, `launch-${tag}@example.com`, `/posts/${post.slug}`);
     expect(new URL(launcher.url()).pathname).toBe(`/posts/${post.slug}`);
     const card = launcher.locator(`[data-product="${item.slug}"]`).first();
@@ -44,7 +50,8 @@ describe('help-cut', () => {
     // Three friends (new accounts, so each takes the largest cut left): $30, $20, $10.
     const expected = [['$30.00', '$30.00', '2 helps left'], ['$20.00', '$10.00', '1 help left'], ['$10.00', 'Free', null]] as const;
     for (const [i, [took, price, left]] of expected.entries()) {
-      const friend = await newPage({ userAgent: READER_UA });
+      // Friends open the shared link on a phone.
+      const friend = await newPage({ userAgent: READER_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
       await friend.goto(cutPath);
       await Promise.all([friend.waitForURL(/\/sign-in/), friend.getByRole('link', { name: 'Sign in to help' }).click()]);
       await signInByEmail(friend, `helper${i}-${tag}@example.com`, cutPath);
@@ -53,6 +60,8 @@ describe('help-cut', () => {
       expect(text).toContain(`Thank you — your help took ${took} off.`);
         expect((await friend.locator('.cut__price .now').innerText()).trim()).toBe(price);
       if (left) expect(text).toContain(left);
+      expect(await friend.evaluate(() => document.documentElement.scrollWidth), 'the bargain page fits a phone').toBeLessThanOrEqual(390);
+      if (SHOTS) await friend.screenshot({ path: join(SHOTS, `cut-helper-${i}-390.png`), fullPage: true });
       expect(text).not.toMatch(/@example\.com/);
       // A second help by the same person is refused, and changes nothing.
       if (i === 0) {
@@ -68,6 +77,7 @@ describe('help-cut', () => {
     // At the floor: the launcher buys it free (plus shipping) and pays with test payments.
     await launcher.goto(cutPath);
     expect(await launcher.locator('main').innerText()).toContain('Every help is in');
+    if (SHOTS) await launcher.screenshot({ path: join(SHOTS, 'cut-launcher-floor-1366.png'), fullPage: true });
     await launcher.getByLabel('Full name').fill('Lin Launcher');
     await launcher.getByLabel('Street address').fill('1 Market Street');
     await launcher.getByLabel('City').fill('Portland');
