@@ -99,6 +99,9 @@ describe('help-cut', () => {
     await expect.poll(() => creator.locator('#orders').innerText()).toMatch(/Help-cut/i);
     const credited = await creator.locator('#orders').innerText();
     expect(credited).toContain(item.name);
+    // The post's row in "Groups and bargains": one bargain, bought.
+    const social = creator.locator('#social tbody tr', { hasText: post.title });
+    expect((await social.locator('td').allTextContents()).map((t) => t.trim())).toEqual(['0', '0', '0', '0', '1', '0']);
     expect(credited).toContain(`Bought through a help-cut launched from a card in your post “${post.title}”`);
   }, 120_000);
 });

@@ -21,3 +21,4 @@ export * from './product-list.ts';
 export * from './product-admin.ts';
 export * from './reader-account.ts';
 export * from './cuts.ts';
+export * from './social-dashboard.ts';
