@@ -2,10 +2,10 @@
  * Deterministic demo seed: catalog, creators, demo logins. Runs only on an empty database
  * (`seedIfEmpty`) so that `npm start` never overwrites a shop's real data.
  */
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Db } from '../../src/server/db.ts';
 import { hashPassword } from '../../src/server/auth/index.ts';
-import { coupons, creators, products, users } from '../../db/schema/index.ts';
+import { coupons, creators, cutOffers, products, users } from '../../db/schema/index.ts';
 import { BRANDS, CATEGORIES, CREATORS, PRODUCTS } from './catalog-data.ts';
 import { insertProduct, upsertBrand, upsertCategory } from '../../db/factories/factories.ts';
 import { DEMO_ADMIN, DEMO_CREATOR_PASSWORD, DEMO_SHOP_COUPON, referralCodeFor } from './fixtures.ts';
@@ -21,6 +21,23 @@ export async function seedDemo(db: Db): Promise<{ products: number; creators: nu
     for (const [i, p] of PRODUCTS.entries()) await insertProduct(tx, p, SEEDED_AT + i * 3_600_000);
     await tx.insert(users).values({ email: DEMO_ADMIN.email, passwordHash: adminHash, role: 'admin', createdAt: SEEDED_AT });
     await tx.insert(coupons).values(DEMO_SHOP_COUPON);
+    // A help-cut to try (/products/canvas-market-tote, and its card in a post): friends cut $59 to $5 in 5 helps.
+    const tote = await tx.select({ id: products.id }).from(products).where(eq(products.slug, 'canvas-market-tote')).get();
+    if (tote) {
+      await tx.insert(cutOffers).values({
+        productId: tote.id,
+        startPriceCents: 5900,
+        floorPriceCents: 500,
+        helpsNeeded: 5,
+        durationMinutes: 24 * 60,
+        setAsideUnits: 10,
+        perReaderLaunches: 1,
+        onTimeout: 'buy_at_reached',
+        active: true,
+        createdAt: SEEDED_AT,
+        updatedAt: SEEDED_AT,
+      });
+    }
     for (const c of CREATORS) {
       const code = referralCodeFor(c.handle);
       const row = await tx
