@@ -22,3 +22,5 @@ export * from './product-admin.ts';
 export * from './reader-account.ts';
 export * from './cuts.ts';
 export * from './social-dashboard.ts';
+export * from './groups.ts';
+export * from './group-pages.ts';

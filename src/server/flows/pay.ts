@@ -9,11 +9,15 @@ import { handlePaymentEvent, ordersNeedingRefund, refundLatePayment } from '../o
 import type { PaymentEvent } from '../payments/index.ts';
 import { deliverMailSoon, type App } from './app.ts';
 import { paymentEffects, refundEffects } from './effects.ts';
+import { afterGroupAuthorisation, groupAuthorisationHook } from './groups.ts';
 
 export type PaymentEventResult = Awaited<ReturnType<typeof handlePaymentEvent>>;
 
 export async function applyPaymentEvent(app: App, event: PaymentEvent, { now = Date.now() }: { now?: number } = {}): Promise<PaymentEventResult> {
-  const result = await handlePaymentEvent(app.db, event, { now, hooks: await paymentEffects(app, now) });
+  const result = await handlePaymentEvent(app.db, event, { now, hooks: await paymentEffects(app, now), onAuthorized: groupAuthorisationHook(now) });
+  // A group seat's authorisation: after commit, release the hold of a seat that ended, or capture
+  // every seat of a group that just filled (also on a redelivery, so a failed step is retried).
+  if (event.type === 'payment_authorized' && result.orderId !== null && result.outcome !== 'unknown_order') await afterGroupAuthorisation(app, result.orderId, now);
   // A late payment with no stock left is refunded now. This also runs on a redelivered (duplicate)
   // event, so a refund that failed the first time is retried by the provider's retry; if it fails
   // again we throw, the webhook answers 500 and the provider delivers the event once more.

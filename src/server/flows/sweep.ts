@@ -8,9 +8,11 @@ import { deliverPending } from '../mail/index.ts';
 import { cancelLapsedOrders } from '../orders/index.ts';
 import type { App } from './app.ts';
 import { retryLateRefunds } from './pay.ts';
+import { settleLapsedGroups } from './groups.ts';
 
 export interface SweepReport {
   lapsedOrdersCanceled: number;
+  groupsSettled: number;
   lateRefundsRetried: number;
   lateRefundsFailed: number;
   mailSent: number;
@@ -18,10 +20,12 @@ export interface SweepReport {
 }
 
 export async function runSweepers(app: App, now = Date.now()): Promise<SweepReport> {
+  // Groups first: a lapsed group releases its own seats' orders (and voids their card holds).
+  const groups = await settleLapsedGroups(app, now);
   const lapsedOrdersCanceled = await cancelLapsedOrders(app.db, now);
   const refunds = await retryLateRefunds(app, now);
   const mail = await deliverPending(app.db, app.mail, { now });
   await deleteExpiredSessions(app.db, now);
   await deleteStaleThrottles(app.db, now);
-  return { lapsedOrdersCanceled, lateRefundsRetried: refunds.ok, lateRefundsFailed: refunds.failed, mailSent: mail.sent, mailFailed: mail.failed };
+  return { lapsedOrdersCanceled, groupsSettled: groups.settled, lateRefundsRetried: refunds.ok, lateRefundsFailed: refunds.failed, mailSent: mail.sent, mailFailed: mail.failed };
 }

@@ -36,7 +36,20 @@ export type EventOutcome =
   | 'released'
   | 'ignored'
   | 'refund_recorded'
-  | 'dispute_recorded';
+  | 'dispute_recorded'
+  /** A group seat's card was authorised and is held until the group fills (src/server/social). */
+  | 'authorised'
+  /** …and it was the last seat: the group filled, captures follow. */
+  | 'group_filled'
+  /** The authorisation came for a group that had ended or filled (or a seat given up): it is voided. */
+  | 'authorisation_voided';
+
+/**
+ * What a manual-capture authorisation means for its order, decided by the group-buy workflow
+ * (src/server/flows/groups.ts) in this same transaction. Required, like the hooks: an
+ * authorisation cannot be recorded without being applied. 'ignored' when the order is no group seat.
+ */
+export type AuthorisationHook = (tx: Tx, orderId: number, paymentId: string | null) => Promise<'authorised' | 'group_filled' | 'authorisation_voided' | 'ignored'>;
 
 /**
  * What else must be written in the same transaction. Required, and built in one place
@@ -54,7 +67,7 @@ export interface FulfilHooks {
 export async function handlePaymentEvent(
   db: Db,
   event: PaymentEvent,
-  { now, hooks }: { now: number; hooks: FulfilHooks },
+  { now, hooks, onAuthorized }: { now: number; hooks: FulfilHooks; onAuthorized: AuthorisationHook },
 ): Promise<{ outcome: EventOutcome; orderId: number | null }> {
   return db.transaction(async (tx) => {
     const seen = await tx.select({ outcome: paymentEvents.outcome }).from(paymentEvents).where(eq(paymentEvents.id, event.id)).get();
@@ -122,8 +135,9 @@ export async function handlePaymentEvent(
         await hooks.onDispute(tx, order.id, event.amountCents);
         return record('dispute_recorded');
       case 'payment_authorized':
-        // payment_authorized is applied by the group-buy workflow (src/server/social), not here.
-        return record('ignored');
+        // Nothing is sold on an authorisation: the group-buy workflow holds or voids the seat;
+        // the sale happens when the group fills and the capture is reported as payment_succeeded.
+        return record(await onAuthorized(tx, order.id, event.paymentId));
     }
   });
 }

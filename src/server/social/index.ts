@@ -5,3 +5,4 @@
 export * from './cut-rules.ts';
 export * from './cuts.ts';
 export * from './group-rules.ts';
+export * from './groups.ts';
