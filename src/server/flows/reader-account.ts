@@ -8,7 +8,7 @@ import { EMAIL_MAX, createLoginLink, findLoginLink, loginLinkPath, toRetryAfterS
 import { listAddresses, removeAddress, type SavedAddress } from '../accounts/index.ts';
 import { EMAIL_KINDS, enqueueEmail, signInLinkEmail } from '../mail/index.ts';
 import { ordersForAccount, type AccountOrder } from '../orders/index.ts';
-import { launchesForUser, type LaunchView } from '../social/index.ts';
+import { groupsForUser, launchesForUser, type LaunchView, type UserGroupSeat } from '../social/index.ts';
 import { fieldErrorsFromZod, getAppSecret, paths, refuse, safeNextPath, type Refusal } from '../shared/index.ts';
 import { users } from '../../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
@@ -100,6 +100,8 @@ export interface AccountOverview {
   addresses: SavedAddress[];
   /** Help-cut bargains started or helped (`mine`: started by this account). */
   cuts: (LaunchView & { mine: boolean })[];
+  /** Group-buy seats taken by this account. */
+  groups: UserGroupSeat[];
 }
 
 /** The account page: orders (guest orders with the same email once verified) and saved addresses. */
@@ -112,7 +114,8 @@ export async function accountOverview(app: App, user: SessionUser, now = Date.no
     listAddresses(app.db, user.id),
     launchesForUser(app.db, user.id, now),
   ]);
-  return { email: user.email, verified, orders, addresses, cuts };
+  const groups = await groupsForUser(app.db, user.id, now);
+  return { email: user.email, verified, orders, addresses, cuts, groups };
 }
 
 /** "Remove" next to a saved address; only the reader's own. */

@@ -2,7 +2,7 @@
  * Workflow for the creator's dashboard: group buys and help-cut bargains started from each of the
  * creator's posts, counted by how they ended — decided from the clock where read, like the pages.
  */
-import { cutsByPost, type LaunchPhase } from '../social/index.ts';
+import { cutsByPost, groupsByPost, type LaunchPhase } from '../social/index.ts';
 import type { App } from './app.ts';
 
 export interface SocialPostCounts {
@@ -21,5 +21,6 @@ export async function socialByPost(app: App, creatorId: number, now = Date.now()
     return c;
   };
   for (const [post, counts] of await cutsByPost(app.db, creatorId, now)) at(post).cuts = counts;
+  for (const [post, counts] of await groupsByPost(app.db, creatorId, now)) at(post).groups = counts;
   return out;
 }
