@@ -32,12 +32,13 @@ export const DEFAULT_GROUP_DURATION_MS = 24 * 60 * 60 * 1000;
  *   authorised → captured     (the group filled)
  *   authorised → left         (the buyer left before the group filled: the authorisation is voided)
  *   authorised → voided       (the group lapsed)
+ *   authorised → expired      (the capture was refused: the card's authorisation ran out)
  *   captured   → refunded     (the paid order was refunded)
  * left, voided, expired and refunded are final, so a late or repeated event never revives a seat.
  */
 export const MEMBER_TRANSITIONS: Readonly<Record<GroupMemberStatus, readonly GroupMemberStatus[]>> = {
   pending: ['authorised', 'left', 'expired', 'voided'],
-  authorised: ['captured', 'left', 'voided'],
+  authorised: ['captured', 'left', 'voided', 'expired'],
   captured: ['refunded'],
   left: [],
   voided: [],
