@@ -49,7 +49,7 @@ describe('group buy', () => {
     await Promise.all([first.waitForURL(/\/pay\/test\//), first.getByRole('button', { name: 'Authorise and start the group' }).click()]);
     expect(await first.locator('main').innerText()).toContain('only authorised');
     await Promise.all([first.waitForURL(/\/group\/[^/]+\?joined=1/), first.getByRole('button', { name: /^Authorise \$65\.95/ }).click()]);
-    expect(await first.locator('main').innerText()).toContain('1 of 2 seats left');
+    expect(await first.locator('main').innerText()).toContain('1 seat left of 2.');
     const link = await first.getByLabel(/Share the group’s link/).inputValue();
     const groupPath = new URL(link).pathname;
     const [firstOrder] = await db.select().from(orders).where(eq(orders.email, `first-${tag}@example.com`));
