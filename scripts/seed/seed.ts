@@ -5,7 +5,7 @@
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '../../src/server/db.ts';
 import { hashPassword } from '../../src/server/auth/index.ts';
-import { coupons, creators, cutOffers, products, users } from '../../db/schema/index.ts';
+import { coupons, creators, cutOffers, groupOffers, products, users } from '../../db/schema/index.ts';
 import { BRANDS, CATEGORIES, CREATORS, PRODUCTS } from './catalog-data.ts';
 import { insertProduct, upsertBrand, upsertCategory } from '../../db/factories/factories.ts';
 import { DEMO_ADMIN, DEMO_CREATOR_PASSWORD, DEMO_SHOP_COUPON, referralCodeFor } from './fixtures.ts';
@@ -37,6 +37,11 @@ export async function seedDemo(db: Db): Promise<{ products: number; creators: nu
         createdAt: SEEDED_AT,
         updatedAt: SEEDED_AT,
       });
+    }
+    // A group buy to try (/products/cashmere-scarf and its cards): 3 people at $99 instead of $129.
+    const scarf = await tx.select({ id: products.id }).from(products).where(eq(products.slug, 'cashmere-scarf')).get();
+    if (scarf) {
+      await tx.insert(groupOffers).values({ productId: scarf.id, groupSize: 3, priceCents: 9900, durationMinutes: 24 * 60, perBuyerLimit: 1, maxUnits: null, active: true, createdAt: SEEDED_AT, updatedAt: SEEDED_AT });
     }
     for (const c of CREATORS) {
       const code = referralCodeFor(c.handle);
