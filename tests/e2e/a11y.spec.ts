@@ -6,7 +6,11 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { login, newPage } from './helpers/browser.ts';
+import { eq } from 'drizzle-orm';
+import { products } from '../../db/schema/index.ts';
+import { e2eDb, login, newPage } from './helpers/browser.ts';
+import { uniqueTag } from './helpers/fixtures.ts';
+import { READER_UA, signInByEmail } from './helpers/social.ts';
 import { DEMO_CREATOR_PASSWORD } from '../../scripts/seed/fixtures.ts';
 
 async function seriousProblems(page: Page, path: string): Promise<string[]> {
@@ -22,7 +26,18 @@ describe('accessibility beyond the storefront', () => {
   let reader: Page;
   let creator: Page;
   let admin: Page;
+  let member: Page;
+  let bargain = '';
+  let toteSocial = '';
   beforeAll(async () => {
+    // A signed-in reader with a help-cut bargain on the seeded Canvas Market Tote.
+    member = await newPage({ userAgent: READER_UA });
+    await signInByEmail(member, `a11y-${uniqueTag()}@example.com`, '/products/canvas-market-tote');
+    await member.locator('input[name="sku"]').first().check({ force: true });
+    await Promise.all([member.waitForURL(/\/cut\//), member.getByRole('button', { name: /Start a bargain/ }).click()]);
+    bargain = new URL(member.url()).pathname;
+    const tote = await (await e2eDb()).select({ id: products.id }).from(products).where(eq(products.slug, 'canvas-market-tote')).get();
+    toteSocial = `/admin/products/${tote!.id}/social`;
     reader = await newPage(); // axe runs in the page, so JavaScript stays on
     // something in the bag, so /bag and /checkout show their forms (LBT-BLK-L: no other spec buys it)
     await reader.goto('/products/leather-belt?colour=Black');
@@ -35,8 +50,16 @@ describe('accessibility beyond the storefront', () => {
     await login(admin);
   });
 
-  test.each(['/bag', '/checkout', '/login', '/posts'])('reader: %s', async (path) => {
-    expect(await seriousProblems(['/login', '/posts'].includes(path) ? await newPage() : reader, path)).toEqual([]);
+  test.each(['/bag', '/checkout', '/login', '/sign-in', '/posts'])('reader: %s', async (path) => {
+    expect(await seriousProblems(['/login', '/sign-in', '/posts'].includes(path) ? await newPage() : reader, path)).toEqual([]);
+  });
+  test('signed-in reader: /account and a bargain page', async () => {
+    expect(await seriousProblems(member, '/account')).toEqual([]);
+    expect(await seriousProblems(member, bargain)).toEqual([]);
+    expect(await seriousProblems(await newPage(), bargain)).toEqual([]);
+  });
+  test('admin: a product’s group buy and help-cut terms', async () => {
+    expect(await seriousProblems(admin, toteSocial)).toEqual([]);
   });
   test.each(['/dashboard', '/dashboard/invites', '/studio', '/studio/profile'])('creator: %s', async (path) => {
     expect(await seriousProblems(creator, path)).toEqual([]);
