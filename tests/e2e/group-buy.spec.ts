@@ -55,8 +55,13 @@ describe('group buy', () => {
     const [firstOrder] = await db.select().from(orders).where(eq(orders.email, `first-${tag}@example.com`));
     expect(firstOrder).toMatchObject({ status: 'pending' }); // authorised, not charged
 
-    // The second reader opens the shared link on a phone and joins.
+    // The second reader (on a phone) sees the open group on the product page, then opens the shared link and joins.
     const second = await newPage({ userAgent: READER_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await second.goto(`/products/${item.slug}`);
+    const joinable = second.locator('.join-groups');
+    expect(await joinable.innerText()).toMatch(/Join a group at \$60\.00[\s\S]*F•••[\s\S]*1 seat left of 2/);
+    expect(await joinable.getByRole('link', { name: /Join the group/ }).getAttribute('href')).toBe(groupPath);
+    expect(await second.evaluate(() => document.documentElement.scrollWidth), 'the product page fits a phone').toBeLessThanOrEqual(390);
     await second.goto(groupPath);
     expect(await second.locator('main').innerText()).toMatch(/F•••\s*· started it/);
     expect(await second.evaluate(() => document.documentElement.scrollWidth), 'the group page fits a phone').toBeLessThanOrEqual(390);
