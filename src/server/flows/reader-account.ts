@@ -95,6 +95,7 @@ export async function signInWithLink(
 
 export interface AccountOverview {
   email: string;
+  displayName: string | null;
   verified: boolean;
   orders: AccountOrder[];
   addresses: SavedAddress[];
@@ -106,7 +107,7 @@ export interface AccountOverview {
 
 /** The account page: orders (guest orders with the same email once verified) and saved addresses. */
 export async function accountOverview(app: App, user: SessionUser, now = Date.now()): Promise<AccountOverview> {
-  const row = await app.db.select({ verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, user.id)).get();
+  const row = await app.db.select({ verifiedAt: users.emailVerifiedAt, displayName: users.displayName }).from(users).where(eq(users.id, user.id)).get();
   const verified = (row?.verifiedAt ?? null) !== null;
   const linkSecret = await getAppSecret(app.db, 'order_links');
   const [orders, addresses, cuts] = await Promise.all([
@@ -115,7 +116,24 @@ export async function accountOverview(app: App, user: SessionUser, now = Date.no
     launchesForUser(app.db, user.id, now),
   ]);
   const groups = await groupsForUser(app.db, user.id, now);
-  return { email: user.email, verified, orders, addresses, cuts, groups };
+  return { email: user.email, displayName: row?.displayName ?? null, verified, orders, addresses, cuts, groups };
+}
+
+export const DISPLAY_NAME_MAX = 40;
+
+/**
+ * The name others see of a reader — its first letter only, on groups and bargains ("M•••").
+ * Letters, spaces, dots, dashes and apostrophes; empty clears it.
+ */
+export async function setDisplayName(app: App, user: SessionUser, raw: unknown): Promise<{ ok: true; displayName: string | null } | Refusal<'invalid'>> {
+  const name = typeof raw === 'string' ? raw.normalize('NFC').trim().replace(/\s+/g, ' ') : '';
+  if (name.length > DISPLAY_NAME_MAX) return refuse('invalid', `Keep your name under ${DISPLAY_NAME_MAX} characters.`, { displayName: `Keep your name under ${DISPLAY_NAME_MAX} characters.` });
+  if (name !== '' && !/^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u.test(name)) {
+    const message = 'Use letters and spaces (dots, dashes and apostrophes are fine), starting with a letter.';
+    return refuse('invalid', message, { displayName: message });
+  }
+  await app.db.update(users).set({ displayName: name === '' ? null : name }).where(eq(users.id, user.id));
+  return { ok: true, displayName: name === '' ? null : name };
 }
 
 /** "Remove" next to a saved address; only the reader's own. */

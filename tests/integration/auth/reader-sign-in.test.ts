@@ -12,7 +12,7 @@ import { buy } from '../../helpers/buy.ts';
 import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { loginLinks, outboxEmails, users } from '../../../db/schema/index.ts';
 import { createUser, LINKS_PER_EMAIL_PER_HOUR, LOGIN_LINK_TTL_MS, validateSessionToken } from '../../../src/server/auth/index.ts';
-import { accountOverview, requestSignInLink, signInWithLink, type App } from '../../../src/server/flows/index.ts';
+import { accountOverview, requestSignInLink, setDisplayName, signInWithLink, type App } from '../../../src/server/flows/index.ts';
 
 const T0 = Date.UTC(2026, 10, 2, 12);
 let db: Db;
@@ -119,5 +119,20 @@ describe('the account page data', () => {
     expect(view.orders[0]!.statusText).toBe('Paid · Not shipped');
     expect(view.orders[0]!.href).toMatch(/^\/orders\/LB-[A-Z0-9-]+\?t=/);
     expect(guest.orderId).toBeGreaterThan(0);
+  });
+});
+
+describe('the name others see', () => {
+  it('saves a first name, clears it when empty, and refuses anything but letters and simple marks without writing', async () => {
+    const [u] = await db.insert(users).values({ email: 'named@example.com', passwordHash: '', role: 'reader', createdAt: T0, emailVerifiedAt: T0 }).returning();
+    const user = { id: u!.id, email: 'named@example.com', role: 'reader' as const, creatorId: null };
+    expect(await setDisplayName(app, user, '  Mei   Lin ')).toEqual({ ok: true, displayName: 'Mei Lin' });
+    for (const bad of ['<b>x</b>', '1337', 'a'.repeat(41), 'Mei\u0000']) {
+      expect(await setDisplayName(app, user, bad)).toMatchObject({ ok: false, reason: 'invalid', fieldErrors: { displayName: expect.any(String) } });
+    }
+    expect((await accountOverview(app, user, T0)).displayName).toBe('Mei Lin');
+    expect(await setDisplayName(app, user, "O'Neil-Żółć")).toMatchObject({ ok: true });
+    expect(await setDisplayName(app, user, '')).toEqual({ ok: true, displayName: null });
+    expect((await accountOverview(app, user, T0)).displayName).toBeNull();
   });
 });
