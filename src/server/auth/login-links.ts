@@ -17,9 +17,9 @@
  */
 import { and, count, eq, gt, gte, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
-import { loginLinks, loginThrottles, users } from '../../../db/schema/auth.ts';
+import { loginLinks, users } from '../../../db/schema/auth.ts';
 import { normaliseEmail, safeNextPath } from '../shared/index.ts';
-import { checkBucket, countAttempt, normaliseIp, type ThrottleBucket, type ThrottlePolicy } from './rate-limit.ts';
+import { countRequest, normaliseIp, type ThrottlePolicy } from './rate-limit.ts';
 import { createSession, generateSessionToken, invalidateSession, parseSessionToken, secretMatchesHash } from './session.ts';
 import type { SessionUser } from './types.ts';
 import { isValidEmail } from './users.ts';
@@ -41,19 +41,6 @@ export type LinkRequest =
   | { kind: 'quiet' }
   | { kind: 'throttled'; retryAfterMs: number };
 
-async function throttleAddress(db: DbOrTx, ip: string, now: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
-  const key = `sign-in-link:ip:${normaliseIp(ip)}`;
-  const row = await db.select().from(loginThrottles).where(eq(loginThrottles.key, key)).get();
-  const current: ThrottleBucket | undefined = row ? { failures: row.failures, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil } : undefined;
-  const decision = checkBucket(current, now);
-  if (!decision.allowed) return { ok: false, retryAfterMs: decision.retryAfterMs };
-  const next = countAttempt(current, LOGIN_LINK_IP_POLICY, now);
-  await db
-    .insert(loginThrottles)
-    .values({ key, ...next })
-    .onConflictDoUpdate({ target: loginThrottles.key, set: { failures: next.failures, windowStartedAt: next.windowStartedAt, lockedUntil: next.lockedUntil } });
-  return { ok: true };
-}
 
 /**
  * Records a new link for `email` (validated by the caller) and says what to email. Run it in the
@@ -66,8 +53,8 @@ export async function createLoginLink(
   const email = normaliseEmail(raw);
   if (!isValidEmail(email)) throw new Error('createLoginLink needs a valid email (validate the form first)');
   if (ip) {
-    const t = await throttleAddress(tx, ip, now);
-    if (!t.ok) return { kind: 'throttled', retryAfterMs: t.retryAfterMs };
+    const t = await countRequest(tx, `sign-in-link:ip:${normaliseIp(ip)}`, LOGIN_LINK_IP_POLICY, now);
+    if (!t.allowed) return { kind: 'throttled', retryAfterMs: t.retryAfterMs };
   }
   const recent = await tx
     .select({ n: count() })

@@ -120,6 +120,32 @@ export function toRetryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
+/**
+ * A wait in words for a refusal message.
+ * @example waitInWords(45) // '45 seconds';  waitInWords(90) // '2 minutes'
+ */
+export function waitInWords(secs: number): string {
+  const minutes = Math.ceil(secs / 60);
+  return secs < 60 ? `${secs} ${secs === 1 ? 'second' : 'seconds'}` : `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+}
+
+/**
+ * Counts one request in the shared bucket `key` (every instance sees it, `login_throttles`) and
+ * says whether it may go ahead — for forms that email something (order links, sign-in links).
+ */
+export async function countRequest(db: DbOrTx, key: string, policy: ThrottlePolicy, now: number): Promise<ThrottleDecision> {
+  const row = await db.select().from(loginThrottles).where(eq(loginThrottles.key, key)).get();
+  const current: ThrottleBucket | undefined = row ? { failures: row.failures, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil } : undefined;
+  const decision = checkBucket(current, now);
+  if (!decision.allowed) return decision;
+  const next = countAttempt(current, policy, now);
+  await db
+    .insert(loginThrottles)
+    .values({ key, ...next })
+    .onConflictDoUpdate({ target: loginThrottles.key, set: { failures: next.failures, windowStartedAt: next.windowStartedAt, lockedUntil: next.lockedUntil } });
+  return { allowed: true };
+}
+
 /** Keys are capped so that a huge submitted value cannot bloat the table. */
 const MAX_KEY_VALUE = 320;
 

@@ -6,8 +6,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { creators, cutLaunches, products, variants } from '../../../db/schema/index.ts';
-import { parseCheckoutForm, placeOfferOrder, orderForPayment, setProviderSession, type FieldErrors } from '../checkout/index.ts';
-import { orderPath, orderToken, releaseOrder } from '../orders/index.ts';
+import { parseCheckoutForm, placeOfferOrder, type FieldErrors } from '../checkout/index.ts';
+import { releaseOrder } from '../orders/index.ts';
 import {
   attachLaunchOrder,
   claimLaunchForOrder,
@@ -25,6 +25,7 @@ import { getAppSecret, refuse, sign, type Refusal } from '../shared/index.ts';
 import type { SourceCheck } from '../cart/index.ts';
 import { rememberAddress } from '../accounts/index.ts';
 import type { App } from './app.ts';
+import { openOfferCheckout } from './offer-checkout.ts';
 
 export function cutPath(id: string): string {
   return `/cut/${encodeURIComponent(id)}`;
@@ -183,15 +184,9 @@ export async function buyCut(
     throw err;
   });
   if (!placed.ok) return refuse(placed.reason, BUY_MESSAGES[placed.reason]);
-  const site = app.config.shop.siteUrl;
-  const secret = await getAppSecret(app.db, 'order_links');
-  const statusUrl = new URL(orderPath(placed.number, orderToken(secret, placed.number)), site).href;
   try {
-    const forPayment = await orderForPayment(app.db, placed.orderId);
-    if (!forPayment) throw new Error(`order ${placed.orderId} vanished before payment`);
-    const session = await app.provider.createCheckout(forPayment, { successUrl: `${statusUrl}&from=checkout`, cancelUrl: new URL(cutPath(launchId), site).href });
-    await setProviderSession(app.db, placed.orderId, session.sessionId);
-    return { ok: true, redirectUrl: session.redirectUrl, orderNumber: placed.number };
+    const { redirectUrl } = await openOfferCheckout(app, placed, { cancelPath: cutPath(launchId) });
+    return { ok: true, redirectUrl, orderNumber: placed.number };
   } catch (err) {
     console.error('payment provider failed to start checkout for a bargain', err);
     await app.db.transaction((tx) => releaseOrder(tx, placed.orderId, { now: Date.now(), actor: 'system', note: 'Payment provider could not start checkout' }));

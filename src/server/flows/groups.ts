@@ -12,8 +12,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { creators, orders, products, users, variants } from '../../../db/schema/index.ts';
-import { orderForPayment, parseCheckoutForm, placeOfferOrder, setProviderSession, type FieldErrors } from '../checkout/index.ts';
-import { orderPath, orderToken, refundOrder, releaseOrder, type AuthorisationHook } from '../orders/index.ts';
+import { parseCheckoutForm, placeOfferOrder, type FieldErrors } from '../checkout/index.ts';
+import { refundOrder, releaseOrder, type AuthorisationHook } from '../orders/index.ts';
 import {
   addSeat,
   authoriseSeat,
@@ -42,11 +42,12 @@ import {
   type SeatRefusal,
   type UserGroupSeat,
 } from '../social/index.ts';
-import { canonicalEmail, getAppSecret, refuse, type Refusal } from '../shared/index.ts';
+import { canonicalEmail, refuse, type Refusal } from '../shared/index.ts';
 import type { SourceCheck } from '../cart/index.ts';
 import { rememberAddress } from '../accounts/index.ts';
 import type { Tx } from '../db.ts';
 import type { App } from './app.ts';
+import { openOfferCheckout } from './offer-checkout.ts';
 import { refundEffects } from './effects.ts';
 // pay.ts calls back into this module for authorisations; only functions cross, so the cycle is safe.
 import { applyPaymentEvent } from './pay.ts';
@@ -176,15 +177,9 @@ async function takeSeat(
       throw err;
     });
   if (!placed.ok) return placed;
-  const site = app.config.shop.siteUrl;
-  const secret = await getAppSecret(app.db, 'order_links');
-  const statusUrl = new URL(orderPath(placed.number, orderToken(secret, placed.number)), site).href;
   try {
-    const forPayment = await orderForPayment(app.db, placed.orderId);
-    if (!forPayment) throw new Error(`order ${placed.orderId} vanished before payment`);
-    const session = await app.provider.createCheckout(forPayment, { successUrl: `${statusUrl}&from=checkout`, cancelUrl: new URL(groupPath(placed.groupId), site).href }, { capture: 'manual' });
-    await setProviderSession(app.db, placed.orderId, session.sessionId);
-    return { ok: true, groupId: placed.groupId, path: groupPath(placed.groupId), memberId: placed.memberId, orderNumber: placed.number, redirectUrl: session.redirectUrl };
+    const { redirectUrl } = await openOfferCheckout(app, { orderId: placed.orderId, number: placed.number }, { cancelPath: groupPath(placed.groupId), capture: 'manual' });
+    return { ok: true, groupId: placed.groupId, path: groupPath(placed.groupId), memberId: placed.memberId, orderNumber: placed.number, redirectUrl };
   } catch (err) {
     console.error('payment provider failed to start checkout for a group seat', err);
     const at = Date.now();

@@ -4,7 +4,7 @@
  * signing in with their password (sign-in.ts).
  */
 import { z } from 'zod';
-import { EMAIL_MAX, createLoginLink, findLoginLink, loginLinkPath, toRetryAfterSeconds, useLoginLink, LOGIN_LINK_TTL_MS, type LinkState, type SessionUser } from '../auth/index.ts';
+import { EMAIL_MAX, createLoginLink, findLoginLink, loginLinkPath, toRetryAfterSeconds, useLoginLink, waitInWords, LOGIN_LINK_TTL_MS, type LinkState, type SessionUser } from '../auth/index.ts';
 import { listAddresses, removeAddress, type SavedAddress } from '../accounts/index.ts';
 import { EMAIL_KINDS, enqueueEmail, signInLinkEmail } from '../mail/index.ts';
 import { ordersForAccount, type AccountOrder } from '../orders/index.ts';
@@ -26,10 +26,6 @@ const schema = z.object({
 
 export type SignInLinkOutcome = { ok: true; email: string } | (Refusal<'invalid' | 'throttled'> & { retryAfterSeconds?: number });
 
-function waitText(secs: number): string {
-  const minutes = Math.ceil(secs / 60);
-  return secs < 60 ? `${secs} ${secs === 1 ? 'second' : 'seconds'}` : `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
-}
 
 /**
  * "Email me a sign-in link". The same answer whether or not the address has an account; the
@@ -61,7 +57,7 @@ export async function requestSignInLink(
   });
   if (result.kind === 'throttled') {
     const secs = toRetryAfterSeconds(result.retryAfterMs);
-    return { ...refuse('throttled', `Too many sign-in links were asked for from here. Wait ${waitText(secs)} and try again.`), retryAfterSeconds: secs };
+    return { ...refuse('throttled', `Too many sign-in links were asked for from here. Wait ${waitInWords(secs)} and try again.`), retryAfterSeconds: secs };
   }
   deliverMailSoon(app);
   return { ok: true, email: email.trim().toLowerCase() };

@@ -4,7 +4,7 @@
  * the page does next: set the session and go on, or show which field is wrong, or how long to wait.
  */
 import { z } from 'zod';
-import { EMAIL_MAX, homePathFor, logIn, PASSWORD_MAX } from '../auth/index.ts';
+import { EMAIL_MAX, homePathFor, logIn, PASSWORD_MAX, waitInWords } from '../auth/index.ts';
 import { fieldErrorsFromZod, refuse, safeNextPath, type Refusal } from '../shared/index.ts';
 import type { App } from './app.ts';
 
@@ -23,11 +23,6 @@ export type SignInOutcome =
   | { ok: true; token: string; expiresAt: number; redirectTo: string }
   | (Refusal<'invalid' | 'invalid_credentials' | 'throttled'> & { retryAfterSeconds?: number });
 
-/** "45 seconds", "2 minutes". */
-function waitText(secs: number): string {
-  const minutes = Math.ceil(secs / 60);
-  return secs < 60 ? `${secs} ${secs === 1 ? 'second' : 'seconds'}` : `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
-}
 
 export async function signIn(
   app: App,
@@ -46,7 +41,7 @@ export async function signIn(
     return {
       ...refuse(
         'throttled',
-        `Too many sign-in attempts. For your security, wait ${waitText(result.retryAfterSeconds)} before trying again — each further wrong password makes the wait longer.`,
+        `Too many sign-in attempts. For your security, wait ${waitInWords(result.retryAfterSeconds)} before trying again — each further wrong password makes the wait longer.`,
       ),
       retryAfterSeconds: result.retryAfterSeconds,
     };

@@ -12,9 +12,8 @@
  */
 import { and, count, eq, gte } from 'drizzle-orm';
 import type { Db } from '../db.ts';
-import { loginThrottles } from '../../../db/schema/auth.ts';
 import { orders, outboxEmails } from '../../../db/schema/index.ts';
-import { checkBucket, countAttempt, normaliseIp, type ThrottleBucket, type ThrottlePolicy } from '../auth/index.ts';
+import { countRequest, normaliseIp, type ThrottlePolicy } from '../auth/index.ts';
 import { enqueueEmail } from '../mail/index.ts';
 import { EMAIL_KINDS, orderLinkEmail } from '../mail/index.ts';
 import { normaliseEmail } from '../shared/index.ts';
@@ -49,19 +48,6 @@ export interface OrderLinkContext {
 
 export type OrderLinkResult = { ok: true } | { ok: false; retryAfterMs: number };
 
-async function throttleAddress(db: Db, ip: string, now: number): Promise<OrderLinkResult> {
-  const key = `order-link:ip:${normaliseIp(ip)}`;
-  const row = await db.select().from(loginThrottles).where(eq(loginThrottles.key, key)).get();
-  const current: ThrottleBucket | undefined = row ? { failures: row.failures, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil } : undefined;
-  const decision = checkBucket(current, now);
-  if (!decision.allowed) return { ok: false, retryAfterMs: decision.retryAfterMs };
-  const next = countAttempt(current, ORDER_LINK_IP_POLICY, now);
-  await db
-    .insert(loginThrottles)
-    .values({ key, ...next })
-    .onConflictDoUpdate({ target: loginThrottles.key, set: { failures: next.failures, windowStartedAt: next.windowStartedAt, lockedUntil: next.lockedUntil } });
-  return { ok: true };
-}
 
 /**
  * Emails a fresh order link when the email and number belong to one order; otherwise does nothing.
@@ -72,8 +58,8 @@ export async function requestOrderLink(
   { email, number, ip, ctx, now = Date.now() }: { email: string; number: string; ip: string | null; ctx: OrderLinkContext; now?: number },
 ): Promise<OrderLinkResult> {
   if (ip) {
-    const t = await throttleAddress(db, ip, now);
-    if (!t.ok) return t;
+    const t = await countRequest(db, `order-link:ip:${normaliseIp(ip)}`, ORDER_LINK_IP_POLICY, now);
+    if (!t.allowed) return { ok: false, retryAfterMs: t.retryAfterMs };
   }
   await db.transaction(async (tx) => {
     const order = await tx.select({ id: orders.id, number: orders.number, email: orders.email }).from(orders).where(eq(orders.number, number)).get();
