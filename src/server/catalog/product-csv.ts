@@ -20,6 +20,7 @@ import { stringify } from 'csv-stringify/sync';
 import { MAX_PRICE_CENTS, MAX_STOCK } from './catalog-admin.ts';
 import { formatMoneyInput, parseMoneyInput, parseOptionalMoneyInput } from './money-input.ts';
 import { PRODUCT_LIMITS, PRODUCT_SLUG, SKU_PATTERN, type DescriptionCheck } from './product-input.ts';
+import { guardFormula, unguardFormula } from '../shared/index.ts';
 
 /** The columns, in the order the export writes them. */
 export const CSV_COLUMNS = [
@@ -111,7 +112,8 @@ export function readProductCsv(text: string): ReadCsvResult {
       continue;
     }
     const cells: Partial<Record<CsvColumn, string>> = {};
-    names.forEach((n, i) => (cells[n as CsvColumn] = r.record[i]!));
+    // A cell the export guarded against formula injection ('=…) reads back as it was typed.
+    names.forEach((n, i) => (cells[n as CsvColumn] = unguardFormula(r.record[i]!)));
     rows.push({ line, cells });
   }
   return { ok: true, rows, columns: names as CsvColumn[], problems };
@@ -378,7 +380,8 @@ export function writeProductCsv(list: readonly ExportProduct[], { fractionDigits
   }
   // Rows end in CRLF; csv-stringify quotes a cell holding the record delimiter, but a bare LF (how
   // descriptions store line breaks) must be quoted too, or the reader would split the row there.
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+  // Text that a spreadsheet would run as a formula (=, +, -, @ first) gets an apostrophe; the import drops it.
+  return stringify(rows.map((r) => r.map(guardFormula)), { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 /** Pure: what a clean plan would do, for the dry run's summary and the import's message. */

@@ -5,14 +5,12 @@
  *   end in CRLF. A UTF-8 byte-order mark goes first so that Excel reads "€" and “curly quotes”.
  * - Formula injection (OWASP "CSV Injection"): a text cell that starts with = + - @ (or a tab or
  *   carriage return; also after leading spaces) would be run as a formula by a spreadsheet; it gets
- *   a leading apostrophe (as in payouts.ts).
+ *   a leading apostrophe (`guardFormula`, src/server/shared/csv-guard.ts).
  *   Post titles, product names and reasons come from people, so every text cell is guarded.
  *   Numbers are not text: write them as `number` (or `decimal()` for money) and they stay numbers,
  *   so "-12.50" for a reversal is not mangled into "'-12.50".
  */
-
-/** = + - @ (also after leading spaces, which some spreadsheets skip), or a leading tab / CR. */
-const FORMULA_START = /^(?:\s*[=+\-@]|[\t\r])/;
+import { guardFormula } from '../shared/index.ts';
 
 /** A number written as text, e.g. "-12.50" for money; only digits, one optional sign and point. */
 export class CsvDecimal {
@@ -49,7 +47,7 @@ export function csvCell(value: CsvValue): string {
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  const text = guardFormula(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

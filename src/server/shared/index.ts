@@ -1,6 +1,7 @@
 /** Shared helpers used by every capability: results, time, secrets, formatting, email forms, URLs. */
 export * from './address.ts';
 export * from './config.ts';
+export * from './csv-guard.ts';
 export * from './email.ts';
 export * from './format.ts';
 export * from './money.ts';
