@@ -4,3 +4,4 @@ export * from './commerce.ts';
 export * from './credit.ts';
 export * from './content.ts';
 export * from './social.ts';
+export * from './reviews.ts';
