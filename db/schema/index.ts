@@ -5,3 +5,4 @@ export * from './credit.ts';
 export * from './content.ts';
 export * from './social.ts';
 export * from './reviews.ts';
+export * from './sales.ts';
