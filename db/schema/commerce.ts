@@ -29,6 +29,10 @@ export const cartLines = sqliteTable(
     sourceCard: integer('source_card'),
     /** The post's creator when the line was added (content knows who wrote the post). */
     sourceCreatorId: integer('source_creator_id'),
+    /** Added from a creator's board (db/schema/wishlist.ts); `source_creator_id` is its creator. */
+    sourceBoardId: integer('source_board_id'),
+    /** Added from the wishlist or an alert email: when the item was saved (the "saved" window, ADR 0053). */
+    sourceSavedAt: integer('source_saved_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -164,6 +168,9 @@ export const orderLines = sqliteTable(
     sourcePost: text('source_post'),
     sourceCard: integer('source_card'),
     sourceCreatorId: integer('source_creator_id'),
+    /** Copied from the bag line: bought from a creator's board, or from the wishlist (ADR 0053). */
+    sourceBoardId: integer('source_board_id'),
+    sourceSavedAt: integer('source_saved_at'),
     refundedQty: integer('refunded_qty').notNull().default(0),
     refundedCents: integer('refunded_cents').notNull().default(0),
     // The attribution decision (docs/architecture.md, rule 4): made once at payment, never recomputed.
@@ -173,8 +180,8 @@ export const orderLines = sqliteTable(
      * 'cut' (a help-cut bought at the price reached). Null for bag lines.
      */
     channel: text('channel', { enum: ['group', 'cut'] }),
-    /** 'post' | 'group' | 'cut' | 'code' | 'link' | 'none' | 'excluded' */
-    attributionSource: text('attribution_source', { enum: ['post', 'group', 'cut', 'code', 'link', 'none', 'excluded'] }),
+    /** 'post' | 'group' | 'cut' | 'saved' | 'board' | 'code' | 'link' | 'none' | 'excluded' */
+    attributionSource: text('attribution_source', { enum: ['post', 'group', 'cut', 'saved', 'board', 'code', 'link', 'none', 'excluded'] }),
     /** The post slug, the code, or the click id behind the decision. */
     attributionRef: text('attribution_ref'),
     attributionReason: text('attribution_reason'),

@@ -6,3 +6,4 @@ export * from './content.ts';
 export * from './social.ts';
 export * from './reviews.ts';
 export * from './sales.ts';
+export * from './wishlist.ts';
