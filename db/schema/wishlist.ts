@@ -68,7 +68,7 @@ export const stockAlerts = sqliteTable(
     variantId: integer('variant_id').references(() => variants.id),
     /** `variant_id` or 0, so "already set" is one unique index (NULLs never collide in SQLite). */
     variantKey: integer('variant_key').notNull().default(0),
-    /** Canonical email (ADR 0012): where the email goes and what "already set" compares. */
+    /** Canonical email (ADR 0012): what "already set" compares — never used to send. */
     email: text('email').notNull(),
     userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
     /** The lowest price of the product (price drop) or the variant's price (restock) when set. */
@@ -84,6 +84,8 @@ export const stockAlerts = sqliteTable(
     sentPriceCents: integer('sent_price_cents'),
     outboxEmailId: integer('outbox_email_id'),
     unsubscribedAt: integer('unsubscribed_at'),
+    /** The address as typed, trimmed and lower-cased (normaliseEmail): where the email goes. */
+    sendTo: text('send_to').notNull().default(''),
   },
   (t) => [
     uniqueIndex('stock_alerts_open_uq')

@@ -1,0 +1,1 @@
+ALTER TABLE `stock_alerts` ADD `send_to` text DEFAULT '' NOT NULL;
