@@ -1,0 +1,171 @@
+/**
+ * Sale rows for the catalog read, the bag and placing an order. Loads every schedule of many
+ * products at once (a fixed number of queries per page, however many cards it shows), and counts
+ * flash-sale units the way availability counts stock: only orders that are paid or still hold a
+ * live reservation, so a lapsed or canceled order gives its units back with no write (rule 8).
+ */
+import { and, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db.ts';
+import { flashSaleTakes, presales, presaleTakes, priceSchedules } from '../../../db/schema/index.ts';
+import { nextBoundary, priceVariant, productSale, type PricedVariant, type SaleView, type Schedule } from './pricing.ts';
+import { presaleBoundary, presaleView, type Presale, type PresaleView } from './presale.ts';
+
+export interface ProductSales {
+  schedules: Schedule[];
+  /** Flash units taken per schedule id. */
+  taken: Map<number, number>;
+  presale: Presale | undefined;
+  presaleTaken: number;
+}
+
+/** The order of a take row counts: paid (and not refunded in full), or pending with a live hold. */
+function liveOrderSql(orderIdCol: SQL | string, now: number): SQL {
+  const col = typeof orderIdCol === 'string' ? sql.raw(orderIdCol) : orderIdCol;
+  return sql`exists (select 1 from "orders" o where o."id" = ${col} and (o."status" in ('paid', 'partially_refunded') or (o."status" = 'pending' and exists (select 1 from "stock_reservations" r where r."order_id" = o."id" and r."status" = 'active' and r."expires_at" > ${now}))))`;
+}
+
+const scheduleColumns = {
+  id: priceSchedules.id,
+  productId: priceSchedules.productId,
+  variantId: priceSchedules.variantId,
+  kind: priceSchedules.kind,
+  priceCents: priceSchedules.priceCents,
+  startsAt: priceSchedules.startsAt,
+  endsAt: priceSchedules.endsAt,
+  unitsAllotted: priceSchedules.unitsAllotted,
+  perBuyerLimit: priceSchedules.perBuyerLimit,
+  canceledAt: priceSchedules.canceledAt,
+};
+
+/** Schedules not canceled and not over, flash units taken, and the presale, for these products (four small indexed queries, in parallel). */
+export async function loadSales(db: DbOrTx, productIds: readonly number[], now: number): Promise<Map<number, ProductSales>> {
+  const ids = [...new Set(productIds)];
+  const out = new Map<number, ProductSales>();
+  if (ids.length === 0) return out;
+  const [schedules, taken, pres, presTaken] = await Promise.all([
+    db
+      .select(scheduleColumns)
+      .from(priceSchedules)
+      .where(and(inArray(priceSchedules.productId, ids), isNull(priceSchedules.canceledAt), gt(priceSchedules.endsAt, now))),
+    db
+      .select({ scheduleId: flashSaleTakes.scheduleId, units: sql<number>`sum(${flashSaleTakes.qty})` })
+      .from(flashSaleTakes)
+      .innerJoin(priceSchedules, eq(priceSchedules.id, flashSaleTakes.scheduleId))
+      .where(and(inArray(priceSchedules.productId, ids), isNull(priceSchedules.canceledAt), gt(priceSchedules.endsAt, now), liveOrderSql('"flash_sale_takes"."order_id"', now)))
+      .groupBy(flashSaleTakes.scheduleId),
+    db
+      .select()
+      .from(presales)
+      .where(and(inArray(presales.productId, ids), isNull(presales.canceledAt), or(isNull(presales.closesAt), gt(presales.closesAt, now)))),
+    db
+      .select({ presaleId: presaleTakes.presaleId, units: sql<number>`sum(${presaleTakes.qty})` })
+      .from(presaleTakes)
+      .innerJoin(presales, eq(presales.id, presaleTakes.presaleId))
+      .where(and(inArray(presales.productId, ids), isNull(presales.canceledAt), liveOrderSql('"presale_takes"."order_id"', now)))
+      .groupBy(presaleTakes.presaleId),
+  ]);
+  const entry = (id: number) => {
+    let e = out.get(id);
+    if (!e) out.set(id, (e = { schedules: [], taken: new Map(), presale: undefined, presaleTaken: 0 }));
+    return e;
+  };
+  const productOf = new Map<number, number>();
+  for (const s of schedules) {
+    entry(s.productId).schedules.push(s);
+    productOf.set(s.id, s.productId);
+  }
+  for (const t of taken) {
+    const pid = productOf.get(t.scheduleId);
+    if (pid !== undefined) entry(pid).taken.set(t.scheduleId, Number(t.units));
+  }
+  for (const p of pres) {
+    const e = entry(p.productId);
+    // One presale per product at a time (the admin form refuses a second); the earliest wins if two slipped in.
+    if (!e.presale || p.id < e.presale.id) e.presale = p;
+  }
+  for (const t of presTaken) {
+    for (const e of out.values()) if (e.presale?.id === t.presaleId) e.presaleTaken = Number(t.units);
+  }
+  return out;
+}
+
+export interface PricedProduct {
+  variants: Map<number, PricedVariant>;
+  sale: SaleView | null;
+  presale: PresaleView | null;
+  /** Next moment anything price- or sale-related changes, or null. */
+  validUntil: number | null;
+}
+
+/** Prices a product's variants at `now` from its loaded sales (pure). */
+export function priceProduct(
+  variants: readonly { id: number; priceCents: number; compareAtCents: number | null }[],
+  sales: ProductSales | undefined,
+  now: number,
+): PricedProduct {
+  const schedules = sales?.schedules ?? [];
+  const taken = sales?.taken ?? new Map<number, number>();
+  const priced = new Map(variants.map((v) => [v.id, priceVariant(v, schedules, now, taken)]));
+  const bounds = [nextBoundary(schedules, now), presaleBoundary(sales?.presale, now)].filter((t): t is number => t !== null);
+  return {
+    variants: priced,
+    sale: productSale(variants, schedules, now, taken),
+    presale: presaleView(sales?.presale, now, sales?.presaleTaken ?? 0),
+    validUntil: bounds.length ? Math.min(...bounds) : null,
+  };
+}
+
+/**
+ * Units a buyer already holds at each of these flash sales' prices — by canonical email, or by
+ * account when signed in (either matches: ADR 0012). Call inside the transaction that records the
+ * new take.
+ */
+export async function buyerTaken(
+  tx: DbOrTx,
+  scheduleIds: readonly number[],
+  buyer: { email: string; userId: number | null },
+  now: number,
+): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (scheduleIds.length === 0) return out;
+  const who = buyer.userId !== null ? or(eq(flashSaleTakes.email, buyer.email), eq(flashSaleTakes.userId, buyer.userId)) : eq(flashSaleTakes.email, buyer.email);
+  const rows = await tx
+    .select({ scheduleId: flashSaleTakes.scheduleId, units: sql<number>`sum(${flashSaleTakes.qty})` })
+    .from(flashSaleTakes)
+    .where(and(inArray(flashSaleTakes.scheduleId, [...scheduleIds]), who, liveOrderSql('"flash_sale_takes"."order_id"', now)))
+    .groupBy(flashSaleTakes.scheduleId);
+  for (const r of rows) out.set(r.scheduleId, Number(r.units));
+  return out;
+}
+
+/** Schedules by id (a buyer's claimed sales, to explain why one no longer applies). */
+export async function schedulesById(db: DbOrTx, ids: readonly number[]): Promise<Schedule[]> {
+  if (ids.length === 0) return [];
+  return db.select(scheduleColumns).from(priceSchedules).where(inArray(priceSchedules.id, [...ids]));
+}
+
+export async function recordFlashTakes(
+  tx: DbOrTx,
+  rows: readonly { scheduleId: number; orderId: number; orderLineId: number; email: string; userId: number | null; qty: number }[],
+  now: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.insert(flashSaleTakes).values(rows.map((r) => ({ ...r, createdAt: now })));
+}
+
+/** The earliest start or end after `now` of any schedule or presale window in the shop (the render cache's global bound), or +∞. */
+export async function nextSaleBoundary(db: DbOrTx, now: number): Promise<number> {
+  const [s, p] = await Promise.all([
+    db
+      .select({ at: sql<number | null>`min(case when ${priceSchedules.startsAt} > ${now} then ${priceSchedules.startsAt} else ${priceSchedules.endsAt} end)` })
+      .from(priceSchedules)
+      .where(and(isNull(priceSchedules.canceledAt), gt(priceSchedules.endsAt, now)))
+      .get(),
+    db
+      .select({ at: sql<number | null>`min(case when ${presales.opensAt} > ${now} then ${presales.opensAt} else ${presales.closesAt} end)` })
+      .from(presales)
+      .where(and(isNull(presales.canceledAt), gt(presales.closesAt, now)))
+      .get(),
+  ]);
+  return Math.min(s?.at ?? Number.POSITIVE_INFINITY, p?.at ?? Number.POSITIVE_INFINITY);
+}
