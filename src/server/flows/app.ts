@@ -30,6 +30,8 @@ export interface AppConfig {
   shop: ShopConfig;
   checkout: CheckoutConfig;
   credit: CreditSettings & { payoutThresholdCents: number };
+  /** Verified buyer reviews (src/server/reviews). */
+  reviews: { afterShippedDays: number };
 }
 
 export interface App {
@@ -71,8 +73,10 @@ export function appConfigFrom(v: Pick<ConfigValues, AppConfigVar>): AppConfig {
       defaultRateBps: v.COMMISSION_DEFAULT_RATE_BPS,
       lockDays: v.COMMISSION_LOCK_DAYS,
       attributionWindowMs: v.ATTRIBUTION_WINDOW_DAYS * DAY_MS,
+      savedWindowMs: v.SAVED_CREDIT_DAYS * DAY_MS,
       payoutThresholdCents: v.PAYOUT_THRESHOLD_CENTS,
     },
+    reviews: { afterShippedDays: v.REVIEW_AFTER_SHIPPED_DAYS },
   };
 }
 
@@ -90,7 +94,9 @@ type AppConfigVar =
   | 'COMMISSION_DEFAULT_RATE_BPS'
   | 'COMMISSION_LOCK_DAYS'
   | 'ATTRIBUTION_WINDOW_DAYS'
-  | 'PAYOUT_THRESHOLD_CENTS';
+  | 'SAVED_CREDIT_DAYS'
+  | 'PAYOUT_THRESHOLD_CENTS'
+  | 'REVIEW_AFTER_SHIPPED_DAYS';
 
 export function createApp(parts: { db: Db; provider: PaymentProvider; mail: MailTransport; config: AppConfig; deliverMailAfterCommit: boolean }): App {
   return { ...parts, fmt: createFormatter(parts.config.shop) };

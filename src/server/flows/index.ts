@@ -24,3 +24,5 @@ export * from './cuts.ts';
 export * from './social-dashboard.ts';
 export * from './groups.ts';
 export * from './group-pages.ts';
+export * from './share.ts';
+export * from './reviews.ts';

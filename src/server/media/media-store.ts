@@ -15,7 +15,7 @@ import { media, mediaFiles } from '../../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import type { MediaInfo } from '../content/index.ts';
 import { MEDIA_ID } from './media-urls.ts';
-import { processImage } from './process-image.ts';
+import { processImage, type ProcessedImage } from './process-image.ts';
 import { MEDIA_LIMITS, type ImageLimits, type RenditionFormat, type UploadRefusal } from './rules.ts';
 import type { SourceFormat } from './sniff.ts';
 
@@ -45,30 +45,42 @@ export type SaveUploadResult = { ok: true; media: MediaInfo & { sourceFormat: So
 export async function saveUpload(db: Db, input: SaveUploadInput): Promise<SaveUploadResult> {
   const processed = await processImage(input.bytes, input.limits ?? MEDIA_LIMITS);
   if (!processed.ok) return processed;
+  const saved = await db.transaction((tx) => storeProcessedImage(tx, processed, input));
+  return { ok: true, media: saved };
+}
+
+/**
+ * Writes an image `processImage` already accepted — its `media` row and every rendition — inside
+ * the caller's transaction, so an upload can be committed together with what it belongs to (a
+ * review and its photos: all or nothing). Call it on a transaction handle.
+ */
+export async function storeProcessedImage(
+  tx: DbOrTx,
+  processed: ProcessedImage,
+  owner: { ownerCreatorId: number | null; uploadedByUserId: number | null; now: number },
+): Promise<MediaInfo & { sourceFormat: SourceFormat }> {
   const id = newMediaId();
   const widths = [...new Set(processed.renditions.map((r) => r.width))].sort((a, b) => a - b);
-  await db.transaction(async (tx) => {
-    await tx.insert(media).values({
-      id,
-      ownerCreatorId: input.ownerCreatorId,
-      uploadedByUserId: input.uploadedByUserId,
-      sourceFormat: processed.sourceFormat,
-      width: processed.width,
-      height: processed.height,
-      widthsJson: JSON.stringify(widths),
-      createdAt: input.now,
-    });
-    await tx.insert(mediaFiles).values(
-      processed.renditions.map((r) => ({
-        mediaId: id,
-        width: r.width,
-        format: r.format,
-        height: r.height,
-        bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
-      })),
-    );
+  await tx.insert(media).values({
+    id,
+    ownerCreatorId: owner.ownerCreatorId,
+    uploadedByUserId: owner.uploadedByUserId,
+    sourceFormat: processed.sourceFormat,
+    width: processed.width,
+    height: processed.height,
+    widthsJson: JSON.stringify(widths),
+    createdAt: owner.now,
   });
-  return { ok: true, media: { id, width: processed.width, height: processed.height, widths, sourceFormat: processed.sourceFormat } };
+  await tx.insert(mediaFiles).values(
+    processed.renditions.map((r) => ({
+      mediaId: id,
+      width: r.width,
+      format: r.format,
+      height: r.height,
+      bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
+    })),
+  );
+  return { id, width: processed.width, height: processed.height, widths, sourceFormat: processed.sourceFormat };
 }
 
 /** Whose uploads a caller may use: a creator their own (`ownerCreatorId`; null is the shop's), an admin any. */

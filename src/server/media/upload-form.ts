@@ -42,8 +42,8 @@ export async function readUploadForm(request: Request, limits: ImageLimits = MED
   return { ok: true, bytes: new Uint8Array(await file.arrayBuffer()), purpose };
 }
 
-/** The whole body, or null once it passes `max` bytes (reading stops there). */
-async function readCapped(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+/** The whole body, or null once it passes `max` bytes (reading stops there). Also read by the review form. */
+export async function readCapped(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -51,9 +51,11 @@ export const CONFIG_VARS = {
   SHIPPING_EXPRESS_CENTS: { kind: 'number', default: 1495, min: 0, max: 100_000, doc: 'express delivery, minor units' },
   FREE_SHIPPING_OVER_CENTS: { kind: 'number', default: 15_000, min: 0, max: 10_000_000, doc: 'free standard shipping from this subtotal' },
   ATTRIBUTION_WINDOW_DAYS: { kind: 'number', default: 30, min: 1, max: 90, doc: 'a referral click counts this long' },
+  SAVED_CREDIT_DAYS: { kind: 'number', default: 90, min: 1, max: 365, doc: 'a saved item credits the post or board it was saved from this long' },
   COMMISSION_DEFAULT_RATE_BPS: { kind: 'number', default: 1000, min: 0, max: 5000, doc: 'default commission, basis points' },
   COMMISSION_LOCK_DAYS: { kind: 'number', default: 30, min: 14, max: 90, doc: 'pending → approved after this many days' },
   PAYOUT_THRESHOLD_CENTS: { kind: 'number', default: 2500, min: 0, max: 10_000_000, doc: 'minimum approved balance for a payout' },
+  REVIEW_AFTER_SHIPPED_DAYS: { kind: 'number', default: 14, min: 1, max: 90, doc: 'a buyer may review a line this long after its parcel shipped, even if never marked delivered' },
   // Read by scripts/serve.mjs only (the process around the built app).
   HOST: { kind: 'string', default: '127.0.0.1', min: 1, doc: 'where npm run serve listens' },
   PORT: { kind: 'number', default: 4321, min: 1, max: 65_535, doc: 'where npm run serve listens' },

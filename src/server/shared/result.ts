@@ -44,6 +44,8 @@ export const REFUSAL_STATUS = {
   invalid_credentials: 401,
   // 403: proven, but not enough for this (a help-cut needs a verified email)
   not_verified: 403,
+  // a review needs a purchase that was paid and has arrived (src/server/reviews)
+  not_eligible: 403,
   // 404: nothing there
   not_found: 404,
   unknown: 404,
@@ -77,11 +79,21 @@ export const REFUSAL_STATUS = {
   self_help: 409,
   launch_limit: 409,
   not_yet: 409,
+  // flash sales (src/server/sales): not yet on, over the buyer's limit, allotment taken
+  sale_not_started: 409,
+  sale_limit: 409,
+  sale_sold_out: 409,
+  already_reviewed: 409,
+  already_reported: 409,
+  alert_exists: 409,
+  not_sold_out: 409,
+  slug_taken: 409,
   // 410: it was there, it is over
   used: 410,
   expired: 410,
   group_ended: 410,
   launch_ended: 410,
+  sale_ended: 410,
   // 429: slow down
   throttled: 429,
   daily_help_limit: 429,
