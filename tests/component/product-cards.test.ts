@@ -36,6 +36,9 @@ const product = (slug: string, o: Partial<ProductView> = {}): ProductView => ({
   brand: { slug: 'atelier-nord', name: 'Atelier Nord' },
   category: { slug: 'tops', name: 'Tops' },
   variants: [variant({ sku: `${slug}-S`, size: 'S' }), variant({ sku: `${slug}-M`, size: 'M' })],
+  priceValidUntil: null,
+  sale: null,
+  presale: null,
   ...o,
 });
 

@@ -14,6 +14,7 @@ import { contentValidUntil } from '../content.ts';
 import { isCacheableRequest, RenderCache } from '../../server/catalog/index.ts';
 import { VersionReader } from '../../server/catalog/index.ts';
 import { getDb, shop } from '../runtime.ts';
+import { nextSaleBoundary } from '../../server/sales/index.ts';
 
 /** Cookies that make a page personal: a signed-in session or a bag. */
 export const PERSONAL_COOKIES = ['lb_session', 'lb_bag'] as const;
@@ -43,9 +44,11 @@ export const cache = defineMiddleware(async (context, next) => {
     const body = new Uint8Array(await response.arrayBuffer());
     const headers = [...response.headers.entries()].filter(([k]) => k !== 'content-length');
     headers.push(['content-length', String(body.byteLength)]);
-    // A reservation that lapses frees stock without a write, and a scheduled post goes live without
-    // one: the page must outlive neither.
-    const validUntil = Math.min(opt.validUntil ?? Number.POSITIVE_INFINITY, await nextReservationExpiry(db), await contentValidUntil());
+    // A reservation that lapses frees stock without a write, a scheduled post goes live without
+    // one, and a flash sale or markdown starts or ends without one: the page must outlive none
+    // (rule 10; the sale bound is shop-wide, so every page with a price is covered — ADR 0051).
+    const now = Date.now();
+    const validUntil = Math.min(opt.validUntil ?? Number.POSITIVE_INFINITY, await nextReservationExpiry(db), await contentValidUntil(), await nextSaleBoundary(db, now));
     const page = { body, headers, version, validUntil };
     renderCache.set(key, page);
     release(page);

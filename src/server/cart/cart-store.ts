@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { brands, cardDaily, cartLines, carts, creators, products, variants } from '../../../db/schema/index.ts';
 import { utcDay } from '../shared/index.ts';
 import { availableSql } from '../catalog/index.ts';
+import { loadSales, priceVariant } from '../sales/index.ts';
 import { variantLabel } from '../catalog/index.ts';
 import { MAX_LINES_PER_BAG, mergeQty, type AddError, type AddToBagInput, type BagLineView } from './cart.ts';
 
@@ -24,6 +25,16 @@ export const CART_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
  */
 export type SourceCheck = (post: string, card: number, productSlug: string) => string | boolean;
 
+/** Where a wishlist, board or alert purchase came from, checked by the workflow that adds it. */
+export interface TrustedCredit {
+  post: string | null;
+  card: number | null;
+  boardId: number | null;
+  creatorId: number | null;
+  /** Set for a wishlist or alert purchase (the "saved" window); null for a board. */
+  savedAt: number | null;
+}
+
 export type AddResult =
   | { ok: true; cartId: string; lineId: number; qty: number; created: boolean }
   | { ok: false; reason: AddError; available?: number };
@@ -37,7 +48,21 @@ export type AddResult =
 export async function addToBag(
   db: Db,
   input: AddToBagInput,
-  { cartId, now = Date.now(), checkSource }: { cartId?: string | null | undefined; now?: number; checkSource: SourceCheck },
+  {
+    cartId,
+    now = Date.now(),
+    checkSource,
+    credit,
+  }: {
+    cartId?: string | null | undefined;
+    now?: number;
+    checkSource: SourceCheck;
+    /**
+     * A credit already verified by the caller (a saved item of this reader, a board, an alert's
+     * token — src/server/flows/wishlist.ts): stored on a new line as is, instead of `input.source`.
+     */
+    credit?: TrustedCredit;
+  },
 ): Promise<AddResult> {
   return db.transaction(async (tx) => {
     const v = await tx
@@ -47,8 +72,8 @@ export async function addToBag(
       .where(and(eq(variants.sku, input.sku), eq(variants.active, true), eq(products.active, true)))
       .get();
     if (!v) return { ok: false, reason: 'unknown_variant' } as const;
-    let sourceCreatorId: number | null = null;
-    if (input.source.kind === 'post') {
+    let sourceCreatorId: number | null = credit?.creatorId ?? null;
+    if (!credit && input.source.kind === 'post') {
       const check = checkSource(input.source.post, input.source.card, v.slug);
       if (check === false) return { ok: false, reason: 'unknown_source' } as const;
       if (typeof check === 'string') {
@@ -68,7 +93,7 @@ export async function addToBag(
       const lines = await tx.select({ n: count() }).from(cartLines).where(eq(cartLines.cartId, id)).get();
       if ((lines?.n ?? 0) >= MAX_LINES_PER_BAG) return { ok: false, reason: 'bag_full' } as const;
     }
-    if (input.source.kind === 'post' && sourceCreatorId !== null) {
+    if (!credit && input.source.kind === 'post' && sourceCreatorId !== null) {
       // Card performance: one more add-to-bag for this post's card today.
       await tx
         .insert(cardDaily)
@@ -91,9 +116,11 @@ export async function addToBag(
         cartId: id,
         variantId: v.id,
         qty: merged.qty,
-        sourcePost: input.source.kind === 'post' ? input.source.post : null,
-        sourceCard: input.source.kind === 'post' ? input.source.card : null,
+        sourcePost: credit ? credit.post : input.source.kind === 'post' ? input.source.post : null,
+        sourceCard: credit ? credit.card : input.source.kind === 'post' ? input.source.card : null,
         sourceCreatorId,
+        sourceBoardId: credit?.boardId ?? null,
+        sourceSavedAt: credit?.savedAt ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -149,6 +176,10 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
       sourcePost: cartLines.sourcePost,
       sourceCard: cartLines.sourceCard,
       sourceCreatorId: cartLines.sourceCreatorId,
+      sourceBoardId: cartLines.sourceBoardId,
+      sourceSavedAt: cartLines.sourceSavedAt,
+      variantId: variants.id,
+      productId: products.id,
       sku: variants.sku,
       size: variants.size,
       colour: variants.colour,
@@ -172,6 +203,10 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
     .innerJoin(brands, eq(brands.id, products.brandId))
     .where(eq(cartLines.cartId, cartId))
     .orderBy(asc(cartLines.createdAt), asc(cartLines.id));
+  // The price at `now`, flash sales and markdowns applied (src/server/sales): the bag, the quote
+  // and the order are priced by the same function as the cards.
+  const sales = await loadSales(db, rows.map((r) => r.productId), now);
+  const prices = new Map(rows.map((r) => [r.id, priceVariant({ id: r.variantId, priceCents: r.priceCents, compareAtCents: r.compareAtCents }, sales.get(r.productId)?.schedules ?? [], now, sales.get(r.productId)?.taken ?? new Map())]));
   return rows.map((r) => ({
     id: r.id,
     sku: r.sku,
@@ -180,8 +215,11 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
     brand: r.brand,
     variantLabel: variantLabel(r),
     imagePath: r.variantImage ?? r.productImage,
-    unitPriceCents: r.priceCents,
-    compareAtCents: r.compareAtCents,
+    unitPriceCents: prices.get(r.id)!.priceCents,
+    compareAtCents: prices.get(r.id)!.compareAtCents,
+    sale: prices.get(r.id)!.sale,
+    variantId: r.variantId,
+    productId: r.productId,
     qty: r.qty,
     // The buyer's own unpaid order holds these units for them: they count as available to this bag
     // (placing again releases that hold first, place-order.ts).
@@ -189,6 +227,8 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
     purchasable: r.variantActive && r.productActive,
     source: r.sourcePost !== null && r.sourceCard !== null ? { kind: 'post', post: r.sourcePost, card: r.sourceCard } : { kind: 'direct' },
     sourceCreatorId: r.sourceCreatorId,
+    sourceBoardId: r.sourceBoardId,
+    sourceSavedAt: r.sourceSavedAt,
   }));
 }
 

@@ -2,6 +2,7 @@
  * Pure bag rules: quantity 1..10 per line, at most 50 lines, where a line came from.
  * A request carries SKUs and quantities only — prices always come from the server (rule 1).
  */
+import type { AppliedSale } from '../sales/index.ts';
 import { z } from 'zod';
 import { safeNextPath } from '../shared/index.ts';
 
@@ -128,6 +129,13 @@ export interface BagLineView {
   source: LineSource;
   /** The creator of the post the line was added from (for attribution), if any. */
   sourceCreatorId?: number | null;
+  /** The flash sale or markdown pricing this line now (src/server/sales), if any. */
+  sale?: AppliedSale | null;
+  variantId?: number;
+  productId?: number;
+  /** Added from a creator's board / from the wishlist at this saved time (ADR 0053). */
+  sourceBoardId?: number | null;
+  sourceSavedAt?: number | null;
 }
 
 export type LineWarning = { kind: 'unavailable' } | { kind: 'sold_out' } | { kind: 'short'; available: number };

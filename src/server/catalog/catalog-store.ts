@@ -7,6 +7,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { brands, cacheVersions, categories, cutOffers, groupOffers, orderLines, products, productSlugs, stockReservations, variants } from '../../../db/schema/index.ts';
 import type { ProductView } from './catalog.ts';
 import type { ShopQuery } from './shop-query.ts';
+import { loadSales, priceProduct } from '../sales/index.ts';
 import { SHOP_PAGE_SIZE } from './shop-query.ts';
 
 /**
@@ -104,6 +105,9 @@ async function loadProductsBySlug(db: Db, slugs: readonly string[], now: number)
         brand: { slug: r.brandSlug, name: r.brandName },
         category: { slug: r.categorySlug, name: r.categoryName },
         variants: [],
+        priceValidUntil: null,
+        sale: null,
+        presale: null,
       };
       out.set(r.slug, p);
     }
@@ -122,7 +126,31 @@ async function loadProductsBySlug(db: Db, slugs: readonly string[], now: number)
     }
   }
   await attachSocial(db, [...out.values()]);
+  await attachSales(db, [...out.values()], now);
   return out;
+}
+
+/**
+ * Flash sales, markdowns and presale (src/server/sales): each variant's price becomes the price at
+ * `now`, and the product learns its sale, presale and the moment that next changes — four small
+ * queries for all the products of a page, whatever their number.
+ */
+async function attachSales(db: Db, list: ProductView[], now: number): Promise<void> {
+  if (list.length === 0) return;
+  const sales = await loadSales(db, list.map((p) => p.id), now);
+  for (const p of list) {
+    const priced = priceProduct(p.variants, sales.get(p.id), now);
+    for (const v of p.variants) {
+      const pv = priced.variants.get(v.id);
+      if (pv) {
+        v.priceCents = pv.priceCents;
+        v.compareAtCents = pv.compareAtCents;
+      }
+    }
+    p.sale = priced.sale;
+    p.presale = priced.presale;
+    p.priceValidUntil = priced.validUntil;
+  }
 }
 
 /**
@@ -172,11 +200,15 @@ export async function listShop(db: Db, q: ShopQuery, now = Date.now()): Promise<
   const variantFilters: SQL[] = [sql`${variants.active} = 1`];
   if (q.sizes.length) variantFilters.push(inArray(variants.size, q.sizes));
   if (q.inStockOnly) variantFilters.push(sql`${avail} > 0`);
+  // The lowest live scheduled price of a variant (src/server/sales), so price filters, price sorts
+  // and "on sale" see flash sales and markdowns. A flash sale whose units are gone still counts
+  // here until it ends (the card itself shows the price it will charge).
+  const liveSale = sql<number | null>`(select min(s."price_cents") from "price_schedules" s where s."product_id" = "variants"."product_id" and (s."variant_id" is null or s."variant_id" = "variants"."id") and s."canceled_at" is null and s."starts_at" <= ${now} and s."ends_at" > ${now})`;
   const pv = db
     .select({
       productId: variants.productId,
-      minPrice: sql<number>`min(${variants.priceCents})`.as('min_price'),
-      onSale: sql<number>`max(case when ${variants.compareAtCents} > ${variants.priceCents} then 1 else 0 end)`.as('on_sale'),
+      minPrice: sql<number>`min(min(${variants.priceCents}, coalesce(${liveSale}, ${variants.priceCents})))`.as('min_price'),
+      onSale: sql<number>`max(case when ${variants.compareAtCents} > ${variants.priceCents} or ${liveSale} < ${variants.priceCents} then 1 else 0 end)`.as('on_sale'),
       available: sql<number>`sum(${avail})`.as('available_units'),
     })
     .from(variants)

@@ -2,6 +2,7 @@
  * Pure catalog logic: what a card or a product page shows, derived from variant rows.
  * No I/O here (unit-tested in tests/unit/catalog.test.ts); catalog-store.ts loads the rows.
  */
+import type { PresaleView, SaleView } from '../sales/index.ts';
 
 /** A variant as shown to a reader. `available` = on hand − live reservations (docs/architecture.md, rule 2). */
 export interface VariantView {
@@ -29,6 +30,16 @@ export interface ProductView {
   variants: VariantView[];
   /** A group buy or help-cut the shop runs on it (src/server/social), shown on cards and the product page. */
   social?: ProductSocial;
+  /**
+   * Epoch ms of the next moment anything price- or sale-related shown for this product changes (a
+   * flash sale or markdown starting or ending, a presale opening or closing); null if nothing is
+   * scheduled. `variants[].priceCents` is the price at the moment it was read (src/server/sales).
+   */
+  priceValidUntil: number | null;
+  /** The flash sale or markdown a card and the product page show (upcoming, live or its units gone). */
+  sale: SaleView | null;
+  /** Sold before it is in stock, shipping on a stated date. */
+  presale: PresaleView | null;
 }
 
 export interface ProductSocial {

@@ -18,6 +18,7 @@ import type { CheckoutForm } from './checkout-form.ts';
 import type { OrderForPayment } from '../payments/index.ts';
 import { newOrderNumber } from '../orders/index.ts';
 import { releaseOrder } from '../orders/index.ts';
+import { checkFlashSales, recordFlashTakes, type SaleRefusalReason } from '../sales/index.ts';
 
 export type PlaceOrderResult =
   | {
@@ -31,7 +32,8 @@ export type PlaceOrderResult =
     }
   | { ok: false; reason: 'empty_bag' }
   | { ok: false; reason: 'unavailable'; lines: { sku: string; title: string; variantLabel: string; available: number; wanted: number }[] }
-  | { ok: false; reason: 'coupon'; message: string };
+  | { ok: false; reason: 'coupon'; message: string }
+  | { ok: false; reason: SaleRefusalReason; message: string; title: string };
 
 export { couponUsage, findCoupon } from './price-bag.ts';
 
@@ -49,6 +51,8 @@ export async function placeOrder(
     formatMoney,
     ref = null,
     buyerUserId = null,
+    claimedSales = [],
+    formatTime = (ms) => new Date(ms).toISOString(),
   }: {
     cartId: string;
     form: CheckoutForm;
@@ -60,6 +64,10 @@ export async function placeOrder(
     ref?: { clickId: string; creatorId: number; at: number } | null;
     /** The signed-in account placing the order, if any (self-referral, ADR 0012). */
     buyerUserId?: number | null;
+    /** Flash sales the buyer was shown in the checkout summary: one that no longer prices their line is refused with the reason (ADR 0051). */
+    claimedSales?: readonly number[];
+    /** A moment in the shop's time zone, for "it starts at …". */
+    formatTime?: (ms: number) => string;
   },
 ): Promise<PlaceOrderResult> {
   const method = config.shippingMethods.find((m) => m.id === form.shippingMethod);
@@ -102,6 +110,16 @@ export async function placeOrder(
       formatMoney: formatMoney ?? ((c) => String(c)),
     });
     if (priced.coupon && !priced.coupon.ok) return { ok: false, reason: 'coupon', message: priced.coupon.message } as const;
+    // Flash sales: live at this moment, units left, the buyer's own limit — read and recorded in
+    // this transaction, so 500 buyers at the first second cannot take more than the allotment.
+    const sales = await checkFlashSales(tx, {
+      lines: lines.map((l) => ({ productId: l.productId ?? 0, variantId: l.variantId ?? 0, title: l.title, qty: l.qty, unitPriceCents: l.unitPriceCents, sale: l.sale })),
+      claimed: claimedSales,
+      buyer: { email: canonicalEmail(form.email), userId: buyerUserId },
+      now,
+      formatTime,
+    });
+    if (!sales.ok) return { ok: false, reason: sales.reason, message: sales.message, title: sales.title } as const;
     const coupon = priced.coupon?.ok ? priced.coupon.rule : undefined;
     const totals = priced.totals;
     const expiresAt = now + config.reservationTtlMs;
@@ -144,10 +162,11 @@ export async function placeOrder(
       .returning({ id: orders.id })
       .get();
 
+    const lineIds: number[] = [];
     for (const [i, l] of lines.entries()) {
       const variant = await tx.select({ id: variants.id }).from(variants).where(eq(variants.sku, l.sku)).get();
       if (!variant) throw new Error(`variant ${l.sku} vanished inside the transaction`);
-      await tx.insert(orderLines).values({
+      const line = await tx.insert(orderLines).values({
         orderId: order.id,
         variantId: variant.id,
         productSlug: l.productSlug,
@@ -162,7 +181,10 @@ export async function placeOrder(
         sourcePost: l.source.kind === 'post' ? l.source.post : null,
         sourceCard: l.source.kind === 'post' ? l.source.card : null,
         sourceCreatorId: l.sourceCreatorId ?? null,
-      });
+        sourceBoardId: l.sourceBoardId ?? null,
+        sourceSavedAt: l.sourceSavedAt ?? null,
+      }).returning({ id: orderLines.id }).get();
+      lineIds.push(line.id);
       await tx.insert(stockReservations).values({
         orderId: order.id,
         variantId: variant.id,
@@ -176,6 +198,7 @@ export async function placeOrder(
       await tx.update(orders).set({ supersededByOrderId: order.id, updatedAt: now }).where(inArray(orders.id, earlier.map((o) => o.id)));
       for (const o of earlier) await tx.insert(orderEvents).values({ orderId: o.id, at: now, actor: 'buyer', note: `Superseded by order ${number} for the same bag` });
     }
+    await recordFlashTakes(tx, sales.takes.map((t) => ({ scheduleId: t.scheduleId, orderId: order.id, orderLineId: lineIds[t.lineIndex]!, email: canonicalEmail(form.email), userId: buyerUserId, qty: t.qty })), now);
     if (coupon) await tx.insert(couponRedemptions).values({ couponId: coupon.id, orderId: order.id, email: canonicalEmail(form.email), createdAt: now });
     await tx.insert(orderEvents).values({ orderId: order.id, at: now, fromStatus: null, toStatus: 'pending', actor: 'buyer', note: 'Order placed; stock reserved' });
     await bumpCatalogVersion(tx);

@@ -8,11 +8,12 @@
  */
 import { parseCheckoutForm, placeOrder, orderForPayment, paymentState, quoteCheckout, setProviderSession, type FieldErrors, type Quote } from '../checkout/index.ts';
 import { orderPath, orderToken, releaseOrder } from '../orders/index.ts';
-import { getAppSecret } from '../shared/index.ts';
+import { canonicalEmail, getAppSecret } from '../shared/index.ts';
 import { paths } from '../shared/index.ts';
 import { refuse, type Refusal } from '../shared/index.ts';
 import { listAddresses, rememberAddress } from '../accounts/index.ts';
 import type { App } from './app.ts';
+import { checkFlashSales, parseClaimedSales, shopTimeText, type SaleRefusalReason } from '../sales/index.ts';
 
 export interface QuoteInput {
   cartId: string | undefined;
@@ -42,6 +43,7 @@ export type StartCheckoutResult =
   | { ok: true; redirectUrl: string; orderNumber: string }
   | (Refusal<'invalid' | 'coupon'> & { fieldErrors: FieldErrors })
   | Refusal<'changed' | 'empty_bag' | 'provider_failed'>
+  | Refusal<SaleRefusalReason>
   | (Refusal<'unavailable'> & { lines: { title: string; variantLabel: string; available: number; wanted: number }[] });
 
 export async function startCheckout(
@@ -67,6 +69,23 @@ export async function startCheckout(
   if (!parsed.ok) return { ...refuse('invalid', 'Please check the highlighted fields.'), fieldErrors: parsed.errors as FieldErrors };
   const form = parsed.value;
   const seen = await quoteBag(app, { cartId, shippingMethod: form.shippingMethod, couponCode: form.couponCode, email: form.email }, now);
+  // The flash sales the summary showed the buyer (ADR 0051). One that no longer prices their line
+  // is explained in its own words — not started, ended, units gone — before the total check; the
+  // same check runs again inside the order's transaction, which alone decides.
+  const claimedSales = parseClaimedSales(fields.sales);
+  const formatTime = (ms: number) => shopTimeText(ms, app.config.shop.timeZone);
+  const saleWords = (r: { reason: SaleRefusalReason; message: string; title: string }) =>
+    refuse(r.reason, r.reason === 'sale_ended' ? `${r.message.replace(/\.$/, '')} — ${r.title} is back to its regular price. Nothing was ordered: check the new total and place the order again.` : `${r.title}: ${r.message} Nothing was ordered.`);
+  if (claimedSales.length > 0) {
+    const check = await checkFlashSales(app.db, {
+      lines: seen.lines.map((l) => ({ productId: l.productId ?? 0, variantId: l.variantId ?? 0, title: l.title, qty: l.qty, unitPriceCents: l.unitPriceCents, sale: l.sale })),
+      claimed: claimedSales,
+      buyer: { email: canonicalEmail(form.email), userId: user?.id ?? null },
+      now,
+      formatTime,
+    });
+    if (!check.ok) return saleWords(check);
+  }
   if (fields.expectedTotal !== String(seen.totals.totalCents)) {
     // No surprises in the total: the buyer confirms the total they will be charged.
     return refuse(
@@ -74,9 +93,10 @@ export async function startCheckout(
       `Your total is now ${app.fmt.money(seen.totals.totalCents)} (shipping, code or prices changed). Nothing was ordered — check the summary and place the order again.`,
     );
   }
-  const placed = await placeOrder(app.db, { cartId, form, config, provider: app.provider.name, formatMoney: app.fmt.money, ref, buyerUserId: user?.id ?? null, now });
+  const placed = await placeOrder(app.db, { cartId, form, config, provider: app.provider.name, formatMoney: app.fmt.money, ref, buyerUserId: user?.id ?? null, now, claimedSales, formatTime });
   if (!placed.ok) {
     if (placed.reason === 'empty_bag') return refuse('empty_bag', 'Your bag is empty.');
+    if ('title' in placed) return saleWords(placed);
     if (placed.reason === 'unavailable') {
       return { ...refuse('unavailable', 'Some items are no longer available in the quantity you chose. Nothing was reserved or charged.'), lines: placed.lines };
     }

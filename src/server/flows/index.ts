@@ -26,3 +26,5 @@ export * from './groups.ts';
 export * from './group-pages.ts';
 export * from './share.ts';
 export * from './reviews.ts';
+export * from './sales.ts';
+export * from './wishlist.ts';

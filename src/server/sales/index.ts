@@ -7,3 +7,5 @@
 export * from './pricing.ts';
 export * from './presale.ts';
 export * from './sales-store.ts';
+export * from './sale-input.ts';
+export * from './sales-admin.ts';

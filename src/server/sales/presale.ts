@@ -104,3 +104,18 @@ export function shipDateText(shipsOn: string, today?: string): string {
   const sameYear = !today || today.slice(0, 4) === String(y);
   return `${d} ${MONTHS[m - 1]}${sameYear ? '' : ` ${y}`}`;
 }
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A moment in the shop's time zone, for sale messages and admin lists: "3 Dec, 10:00 GMT+8".
+ * @example shopTimeText(Date.UTC(2026, 11, 3, 2), 'Asia/Shanghai') // '3 Dec, 10:00 GMT+8'
+ */
+export function shopTimeText(at: number, timeZone: string, locale = 'en-GB'): string {
+  const key = `${locale}|${timeZone}`;
+  let f = timeFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    timeFormats.set(key, f);
+  }
+  return f.format(at);
+}

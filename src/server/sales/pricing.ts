@@ -234,3 +234,17 @@ export function saleRefusal(
   if (!applied) return { reason: 'sale_ended', message: 'This sale has ended.' };
   return null;
 }
+
+/**
+ * The flash sales a checkout form says the buyer was shown ("12,15"): ids only, anything else dropped.
+ * @example parseClaimedSales('12, 15,x') // [12, 15]
+ */
+export function parseClaimedSales(field: string | undefined): number[] {
+  if (!field) return [];
+  return [...new Set(field.split(',').map((p) => p.trim()).filter((p) => /^\d{1,12}$/.test(p)).map(Number))].slice(0, 50);
+}
+
+/** The flash sales pricing these lines, for the checkout form's `sales` field. */
+export function claimedSalesField(lines: readonly { sale?: AppliedSale | null }[]): string {
+  return [...new Set(lines.flatMap((l) => (l.sale?.kind === 'flash' ? [l.sale.scheduleId] : [])))].join(',');
+}

@@ -7,7 +7,7 @@
 import { and, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
 import { flashSaleTakes, presales, presaleTakes, priceSchedules } from '../../../db/schema/index.ts';
-import { nextBoundary, priceVariant, productSale, type PricedVariant, type SaleView, type Schedule } from './pricing.ts';
+import { coversVariant, nextBoundary, priceVariant, productSale, saleRefusal, type AppliedSale, type PricedVariant, type SaleRefusalReason, type SaleView, type Schedule } from './pricing.ts';
 import { presaleBoundary, presaleView, type Presale, type PresaleView } from './presale.ts';
 
 export interface ProductSales {
@@ -168,4 +168,69 @@ export async function nextSaleBoundary(db: DbOrTx, now: number): Promise<number>
       .get(),
   ]);
   return Math.min(s?.at ?? Number.POSITIVE_INFINITY, p?.at ?? Number.POSITIVE_INFINITY);
+}
+
+/** A bag line as the flash-sale check sees it (the bag's own view, priced at `now` inside the transaction). */
+export interface SaleCheckLine {
+  productId: number;
+  variantId: number;
+  title: string;
+  qty: number;
+  unitPriceCents: number;
+  sale: AppliedSale | null | undefined;
+}
+
+export type SaleCheck =
+  | { ok: true; takes: { scheduleId: number; lineIndex: number; qty: number }[] }
+  | { ok: false; reason: SaleRefusalReason; message: string; title: string };
+
+/**
+ * The flash-sale limits of an order about to be placed, checked INSIDE the transaction that
+ * reserves its stock and records the takes (rule 11: no check-then-write): for every line priced
+ * at a flash sale, the units left and the buyer's own limit (canonical email or account); for every
+ * sale the buyer was shown (`claimed`, from the checkout summary) that no longer prices their line,
+ * why (not started, ended, units gone). A cheaper markdown taking over is not a refusal.
+ */
+export async function checkFlashSales(
+  tx: DbOrTx,
+  {
+    lines,
+    claimed,
+    buyer,
+    now,
+    formatTime,
+  }: {
+    lines: readonly SaleCheckLine[];
+    claimed: readonly number[];
+    buyer: { email: string; userId: number | null };
+    now: number;
+    formatTime: (ms: number) => string;
+  },
+): Promise<SaleCheck> {
+  const appliedIds = new Set(lines.flatMap((l) => (l.sale?.kind === 'flash' ? [l.sale.scheduleId] : [])));
+  const ids = [...new Set([...appliedIds, ...claimed])];
+  if (ids.length === 0) return { ok: true, takes: [] };
+  const [schedules, mine] = await Promise.all([schedulesById(tx, ids), buyerTaken(tx, [...appliedIds], buyer, now)]);
+  const byId = new Map(schedules.map((s) => [s.id, s]));
+  for (const id of claimed) {
+    if (appliedIds.has(id)) continue;
+    const s = byId.get(id);
+    if (!s) continue;
+    const covered = lines.filter((l) => l.productId === s.productId && coversVariant(s, l.variantId));
+    if (covered.length === 0) continue; // the line left the bag: nothing was promised for it
+    if (covered.every((l) => l.unitPriceCents <= s.priceCents)) continue; // a markdown as low or lower took over
+    const refusal = saleRefusal(s, { now, applied: false, wanted: covered.reduce((n, l) => n + l.qty, 0), mine: 0, left: 0, formatTime });
+    if (refusal) return { ok: false, ...refusal, title: covered[0]!.title };
+  }
+  const takes: { scheduleId: number; lineIndex: number; qty: number }[] = [];
+  for (const id of appliedIds) {
+    const s = byId.get(id);
+    if (!s) throw new Error(`flash sale ${id} priced a line but is not in the database`);
+    const mineLines = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.sale?.scheduleId === id);
+    const wanted = mineLines.reduce((n, { l }) => n + l.qty, 0);
+    const refusal = saleRefusal(s, { now, applied: true, wanted, mine: mine.get(id) ?? 0, left: mineLines[0]!.l.sale!.unitsLeft, formatTime });
+    if (refusal) return { ok: false, ...refusal, title: mineLines[0]!.l.title };
+    for (const { l, i } of mineLines) takes.push({ scheduleId: id, lineIndex: i, qty: l.qty });
+  }
+  return { ok: true, takes };
 }

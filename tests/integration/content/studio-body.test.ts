@@ -39,6 +39,9 @@ const product = (slug: string, priceCents = 5000): ProductView => ({
   brand: { slug: 'atelier-nord', name: 'Atelier Nord' },
   category: { slug: 'tops', name: 'Tops' },
   variants: [variant({ sku: `${slug.toUpperCase()}-M`, priceCents })],
+  priceValidUntil: null,
+  sale: null,
+  presale: null,
 });
 const PRODUCTS = new Map(['tee', 'coat', 'scarf', 'boots'].map((s) => [s, product(s)]));
 const UPLOAD: MediaInfo = { id: 'coat0001ab', width: 1200, height: 1500, widths: [480, 960] };

@@ -32,6 +32,9 @@ function product(over: Partial<ProductView> = {}): ProductView {
     brand: { slug: 'tide', name: 'Tide' },
     category: { slug: 'tops', name: 'Tops' },
     variants: [variant('LS-S', { size: 'S' }), variant('LS-M')],
+    priceValidUntil: null,
+    sale: null,
+    presale: null,
     ...over,
   };
 }
