@@ -27,4 +27,3 @@ export * from './group-pages.ts';
 export * from './share.ts';
 export * from './reviews.ts';
 export * from './sales.ts';
-export * from './wishlist.ts';
