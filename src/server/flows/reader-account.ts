@@ -12,7 +12,9 @@ import { groupsForUser, launchesForUser, type LaunchView, type UserGroupSeat } f
 import { fieldErrorsFromZod, getAppSecret, paths, refuse, safeNextPath, type Refusal } from '../shared/index.ts';
 import { users } from '../../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
+import { mergeGuestList } from '../wishlist/index.ts';
 import { deliverMailSoon, type App } from './app.ts';
+import { accountReviews, type AccountReviews } from './reviews.ts';
 
 const schema = z.object({
   email: z
@@ -79,12 +81,20 @@ export type SignInWithLinkOutcome =
   | { ok: true; token: string; expiresAt: number; redirectTo: string }
   | Refusal<'not_found' | 'expired' | 'used' | 'not_allowed'>;
 
-/** "Sign in" on the link page: uses the link once, in one transaction, and starts the session. */
+/**
+ * "Sign in" on the link page: uses the link once, in one transaction, and starts the session. A
+ * guest wishlist in this browser (`guestListId`, from its cookie) moves into the account in the
+ * same transaction (duplicates keep the earliest save and its credit, ADR 0053).
+ */
 export async function signInWithLink(
   app: App,
-  { token, previousSessionId, now = Date.now() }: { token: unknown; previousSessionId?: string | null | undefined; now?: number },
+  { token, previousSessionId, guestListId = null, now = Date.now() }: { token: unknown; previousSessionId?: string | null | undefined; guestListId?: string | null; now?: number },
 ): Promise<SignInWithLinkOutcome> {
-  const r = await app.db.transaction((tx) => useLoginLink(tx, { token, previousSessionId, now }));
+  const r = await app.db.transaction(async (tx) => {
+    const used = await useLoginLink(tx, { token, previousSessionId, now });
+    if (used.ok) await mergeGuestList(tx, guestListId, used.user.id);
+    return used;
+  });
   if (!r.ok) return refuse(r.reason === 'unknown' ? 'not_found' : r.reason, LINK_PROBLEM[r.reason]);
   return { ok: true, token: r.token, expiresAt: r.expiresAt, redirectTo: safeNextPath(r.returnTo, paths.account()) };
 }
@@ -99,6 +109,8 @@ export interface AccountOverview {
   cuts: (LaunchView & { mine: boolean })[];
   /** Group-buy seats taken by this account. */
   groups: UserGroupSeat[];
+  /** Pieces received and not reviewed yet, and the reader's reviews with where they stand. */
+  reviews: AccountReviews;
 }
 
 /** The account page: orders (guest orders with the same email once verified) and saved addresses. */
@@ -112,7 +124,8 @@ export async function accountOverview(app: App, user: SessionUser, now = Date.no
     launchesForUser(app.db, user.id, now),
   ]);
   const groups = await groupsForUser(app.db, user.id, now);
-  return { email: user.email, displayName: row?.displayName ?? null, verified, orders, addresses, cuts, groups };
+  const reviews = await accountReviews(app, user, now);
+  return { email: user.email, displayName: row?.displayName ?? null, verified, orders, addresses, cuts, groups, reviews };
 }
 
 export const DISPLAY_NAME_MAX = 40;

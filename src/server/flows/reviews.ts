@@ -49,16 +49,16 @@ import {
   type Reader,
   type RecentModerated,
 } from '../reviews/index.ts';
-import { HOUR_MS, refuse, type FieldErrors, type Refusal } from '../shared/index.ts';
+import { HOUR_MS, paths, refuse, type FieldErrors, type Refusal } from '../shared/index.ts';
 import type { App } from './app.ts';
 
-/** Where review pages live. /account/… is for signed-in people only (the auth middleware). */
+/** Where review pages live (shared/paths.ts). /account/… is for signed-in people only (the auth middleware). */
 export const reviewPaths = {
-  write: (productSlug: string) => `/account/reviews/new?product=${encodeURIComponent(productSlug)}`,
-  edit: (reviewId: number) => `/account/reviews/${reviewId}`,
-  report: (reviewId: number) => `/reviews/${reviewId}/report`,
-  policy: () => '/reviews/policy',
-  admin: () => '/admin/reviews',
+  write: paths.reviewWrite,
+  edit: paths.reviewEdit,
+  report: paths.reviewReport,
+  policy: paths.reviewPolicy,
+  admin: paths.adminReviews,
 } as const;
 
 /** Thrown inside a transaction to undo it on purpose; `undone` turns it into null. */

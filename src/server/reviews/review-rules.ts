@@ -9,6 +9,7 @@
  * count.
  */
 import { FIT_NOTES, type FitNote } from '../../../db/schema/reviews.ts';
+export { FIT_NOTES, REPORT_REASONS, REVIEW_STATUSES, type FitNote, type ReportReason, type ReviewStatus } from '../../../db/schema/reviews.ts';
 import { DAY_MS, refuse, type FieldErrors, type Refusal } from '../shared/index.ts';
 
 export const REVIEW_LIMITS = {

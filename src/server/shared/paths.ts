@@ -38,8 +38,21 @@ export const paths = {
   studioProfile: () => '/studio/profile',
   /** A private preview: the token is signed and expires (src/server/content/preview-token.ts). */
   preview: (token: string) => `/preview/${encodeURIComponent(token)}`,
+  /** Verified buyer reviews: the policy, writing (signed in), one's own review, reporting one, moderation. */
+  reviewPolicy: () => '/reviews/policy',
+  reviewWrite: (productSlug: string) => `/account/reviews/new?product=${encodeURIComponent(productSlug)}`,
+  reviewEdit: (reviewId: number) => `/account/reviews/${reviewId}`,
+  reviewReport: (reviewId: number) => `/reviews/${reviewId}/report`,
+  adminReviews: () => '/admin/reviews',
   /** One rendition of an uploaded image; immutable, so cached for a year. */
   media: (id: string, width: number, format: 'avif' | 'webp' | 'jpeg') => `/media/${id}/${width}.${format}`,
+  /**
+   * Share cards (Open Graph images, 1200×630 PNG; ADR 0054). `via`: a creator's referral code, for
+   * the product card a signed-in creator shares with their own QR code.
+   * @example paths.shareCard('post', 'autumn-capsule-wardrobe') // '/og/posts/autumn-capsule-wardrobe.png'
+   */
+  shareCard: (kind: 'post' | 'product' | 'creator' | 'group' | 'cut', id: string, via?: string) =>
+    `/og/${{ post: 'posts', product: 'products', creator: 'creators', group: 'group', cut: 'cut' }[kind]}/${encodeURIComponent(id)}.png${via ? `?via=${encodeURIComponent(via)}` : ''}`,
 } as const;
 
 /**
@@ -64,4 +77,20 @@ export function safeNextPath(next: string | null | undefined, fallback = '/'): s
 export const bagPaths = {
   bag: () => '/bag',
   add: () => '/bag/add',
+} as const;
+
+/** Wishlist, alerts and boards (docs/decisions/0053-wishlists-alerts-boards.md). */
+export const wishlistPaths = {
+  wishlist: () => '/wishlist',
+  save: () => '/wishlist/save',
+  remove: () => '/wishlist/remove',
+  /** Adds to the bag with the credit of a saved item, a board or an alert (POST). */
+  addToBag: () => '/wishlist/add-to-bag',
+  setAlert: () => '/alerts',
+  /** The page an alert email links to; the token is the alert's only key. */
+  alert: (token: string) => `/alerts/${encodeURIComponent(token)}`,
+  unsubscribe: (token: string) => `/alerts/${encodeURIComponent(token)}/unsubscribe`,
+  board: (handle: string, slug: string) => `/creators/${encodeURIComponent(handle)}/boards/${encodeURIComponent(slug)}`,
+  studioBoards: () => '/studio/boards',
+  studioBoard: (id: number) => `/studio/boards/${id}`,
 } as const;
