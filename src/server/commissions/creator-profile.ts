@@ -25,3 +25,22 @@ export function initialsOf(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase() || '?';
 }
+
+/** Who a share link credits: the creator's name and referral code (null: no code yet). */
+export interface CreatorReferral {
+  id: number;
+  handle: string;
+  displayName: string;
+  referralCode: string | null;
+}
+
+/** The creator's referral identity by handle or by id (share links, ADR 0054); null when unknown. */
+export async function creatorReferral(db: DbOrTx, by: { handle: string } | { id: number }): Promise<CreatorReferral | null> {
+  const cols = { id: creators.id, handle: creators.handle, displayName: creators.displayName, referralCode: creators.referralCode };
+  const row = await db
+    .select(cols)
+    .from(creators)
+    .where('handle' in by ? eq(creators.handle, by.handle) : eq(creators.id, by.id))
+    .get();
+  return row ?? null;
+}

@@ -167,14 +167,17 @@ export async function cardFonts(texts: Record<FontRole, string>): Promise<CardFo
   const family = {} as Record<FontRole, string>;
   for (const role of Object.keys(CARD_FACES) as FontRole[]) {
     const names: string[] = [];
+    // A later face is asked only for what the earlier ones lack: a Latin title reads no CJK file.
+    let rest = texts[role];
     for (const face of CARD_FACES[role]) {
       const all = faceSubsets(face.pkg, face.label, face.weight);
-      let picked = subsetsFor(all, texts[role]);
+      let picked = subsetsFor(all, rest);
       if (picked.length === 0 && names.length === 0) picked = all.filter((s) => s.family.includes(' latin ')).slice(0, 1);
       for (const s of picked) {
         chosen.set(s.family, s);
         names.push(s.family);
       }
+      rest = [...rest].filter((ch) => !picked.some((s) => covers(s, ch.codePointAt(0)!))).join('');
     }
     family[role] = names.map((n) => JSON.stringify(n)).join(', ');
   }

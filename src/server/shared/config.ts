@@ -38,6 +38,7 @@ export const CONFIG_VARS = {
     doc: "the shop's day (help-cut daily limits reset at its midnight)",
   },
   RENDER_CACHE_ENTRIES: { kind: 'number', default: 500, min: 0, max: 100_000, doc: 'pages kept by the render cache per process' },
+  SHARE_CARD_CACHE_MB: { kind: 'number', default: 32, min: 0, max: 4096, doc: 'share-card PNGs kept in memory per process (MB; ADR 0054)' },
   SECURE_COOKIES: { kind: 'boolean', default: false, doc: 'true behind HTTPS' },
   SMTP_URL: { kind: 'string', optional: true, doc: 'smtp://user:pass@host:587; unset = outbox at /dev/mail' },
   MAIL_FROM: { kind: 'string', default: 'Lookbook <orders@lookbook.test>', min: 3, doc: 'sender' },
