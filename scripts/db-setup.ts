@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { migrateDb, openDb } from '../src/server/db.ts';
 import { isEmpty, seedDemo } from './seed/seed.ts';
 import { demoPostsFromContent, seedDemoActivity } from './seed/demo-activity.ts';
+import { seedDemoReviews } from './seed/demo-reviews.ts';
 import { PRODUCTS } from './seed/catalog-data.ts';
 import { extractProductRefs } from '../src/server/content/index.ts';
 import { splitFrontMatter } from '../src/server/content/index.ts';
@@ -35,6 +36,8 @@ if (await isEmpty(db)) {
   if (!process.argv.includes('--no-activity')) {
     const a = await seedDemoActivity(scriptApp(db, env), demoPosts());
     console.log(`seeded demo activity: ${a.orders} paid orders, ${a.clicks} referral clicks`);
+    const r = await seedDemoReviews(scriptApp(db, env));
+    console.log(`seeded demo buyer shows: ${r.reviews} approved reviews of delivered orders`);
   }
 } else {
   console.log('database has products: seed skipped');
