@@ -134,6 +134,11 @@ export interface SaleView {
   unitsAllotted: number | null;
   unitsLeft: number | null;
   perBuyerLimit: number | null;
+  /**
+   * What the product shows from its next boundary on (`at`): each variant's price then and the sale
+   * then, so a page can switch at the moment without a reload (the server decides both states).
+   */
+  next?: { at: number; prices: { id: number; priceCents: number; compareAtCents: number | null }[]; sale: SaleView | null } | null;
 }
 
 /**

@@ -97,6 +97,8 @@ export interface PricedProduct {
   validUntil: number | null;
 }
 
+const pick = (p: PricedVariant) => ({ priceCents: p.priceCents, compareAtCents: p.compareAtCents });
+
 /** Prices a product's variants at `now` from its loaded sales (pure). */
 export function priceProduct(
   variants: readonly { id: number; priceCents: number; compareAtCents: number | null }[],
@@ -107,9 +109,18 @@ export function priceProduct(
   const taken = sales?.taken ?? new Map<number, number>();
   const priced = new Map(variants.map((v) => [v.id, priceVariant(v, schedules, now, taken)]));
   const bounds = [nextBoundary(schedules, now), presaleBoundary(sales?.presale, now)].filter((t): t is number => t !== null);
+  const sale = productSale(variants, schedules, now, taken);
+  const at = nextBoundary(schedules, now);
+  if (sale && at !== null) {
+    sale.next = {
+      at,
+      prices: variants.map((v) => ({ id: v.id, ...pick(priceVariant(v, schedules, at, taken)) })),
+      sale: productSale(variants, schedules, at, taken),
+    };
+  }
   return {
     variants: priced,
-    sale: productSale(variants, schedules, now, taken),
+    sale,
     presale: presaleView(sales?.presale, now, sales?.presaleTaken ?? 0),
     validUntil: bounds.length ? Math.min(...bounds) : null,
   };
