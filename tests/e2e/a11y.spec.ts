@@ -12,6 +12,11 @@ import { e2eDb, login, newPage } from './helpers/browser.ts';
 import { uniqueTag } from './helpers/fixtures.ts';
 import { READER_UA, signInByEmail } from './helpers/social.ts';
 import { DEMO_CREATOR_PASSWORD } from '../../scripts/seed/fixtures.ts';
+import { e2eProduct } from './helpers/fixtures.ts';
+import { e2eApp } from './helpers/social.ts';
+import { buy } from '../helpers/buy.ts';
+import { shipments } from '../../db/schema/index.ts';
+import { markParcelDelivered, shipOrder } from '../../src/server/flows/index.ts';
 
 async function seriousProblems(page: Page, path: string): Promise<string[]> {
   const res = await page.goto(path);
@@ -61,8 +66,31 @@ describe('accessibility beyond the storefront', () => {
   test('admin: a product’s group buy and help-cut terms', async () => {
     expect(await seriousProblems(admin, toteSocial)).toEqual([]);
   });
+  test('admin: a product’s flash sales and markdowns, listed and with a refused form', async () => {
+    const sales = toteSocial.replace(/\/social$/, '/sales');
+    expect(await seriousProblems(admin, sales)).toEqual([]);
+    await admin.getByLabel('Sale price').fill('0');
+    await Promise.all([admin.waitForLoadState('load'), admin.getByRole('button', { name: 'Schedule' }).click()]);
+    expect(await admin.locator('.alert').innerText()).toContain('Nothing was scheduled');
+    const results = await new AxeBuilder({ page: admin }).withTags(['wcag2a', 'wcag2aa']).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  });
   test.each(['/dashboard', '/dashboard/invites', '/studio', '/studio/profile'])('creator: %s', async (path) => {
     expect(await seriousProblems(creator, path)).toEqual([]);
+  });
+  test('reviews: the review form of a delivered purchase, the review policy and the admin queue', async () => {
+    const item = await e2eProduct({ stock: 3 });
+    const email = `a11y-review-${uniqueTag()}@example.com`;
+    const app = await e2eApp();
+    const { orderId } = await buy(app, [{ sku: item.sku, qty: 1 }], { email, at: Date.now() });
+    expect((await shipOrder(app, { orderId, actor: 'admin:a11y@example.com', carrier: 'UPS', trackingNumber: `1Z${uniqueTag().toUpperCase()}`, lines: 'all' })).ok).toBe(true);
+    const parcel = await (await e2eDb()).select().from(shipments).where(eq(shipments.orderId, orderId)).get();
+    expect((await markParcelDelivered(app, { orderId, shipmentId: parcel!.id, actor: 'admin:a11y@example.com' })).ok).toBe(true);
+    const buyer = await newPage({ userAgent: READER_UA });
+    await signInByEmail(buyer, email, '/account');
+    expect(await seriousProblems(buyer, `/account/reviews/new?product=${item.slug}`)).toEqual([]);
+    expect(await seriousProblems(await newPage(), '/reviews/policy')).toEqual([]);
+    expect(await seriousProblems(admin, '/admin/reviews')).toEqual([]);
   });
   test.each(['/admin', '/admin/orders', '/admin/products', '/admin/creators', '/admin/payouts', '/admin/coupons'])('admin: %s', async (path) => {
     expect(await seriousProblems(admin, path)).toEqual([]);
