@@ -8,6 +8,7 @@ import { migrateDb, openDb } from '../src/server/db.ts';
 import { isEmpty, seedDemo } from './seed/seed.ts';
 import { demoPostsFromContent, seedDemoActivity } from './seed/demo-activity.ts';
 import { seedDemoReviews } from './seed/demo-reviews.ts';
+import { seedDemoSales } from './seed/demo-sales.ts';
 import { PRODUCTS } from './seed/catalog-data.ts';
 import { extractProductRefs } from '../src/server/content/index.ts';
 import { splitFrontMatter } from '../src/server/content/index.ts';
@@ -38,6 +39,8 @@ if (await isEmpty(db)) {
     console.log(`seeded demo activity: ${a.orders} paid orders, ${a.clicks} referral clicks`);
     const r = await seedDemoReviews(scriptApp(db, env));
     console.log(`seeded demo buyer shows: ${r.reviews} approved reviews of delivered orders`);
+    const s = await seedDemoSales(scriptApp(db, env));
+    console.log(`seeded demo sales: ${s.sales} (a live flash sale, one starting in two hours, a markdown)`);
   }
 } else {
   console.log('database has products: seed skipped');
