@@ -5,7 +5,7 @@
  * form writes nothing. Prices at a moment are derived where read (src/server/sales), so nothing
  * here runs when a sale starts or ends.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { SessionUser } from '../auth/index.ts';
 import { bumpCatalogVersion, parseMoneyInput, variantLabel } from '../catalog/index.ts';
 import { products, variants } from '../../../db/schema/index.ts';
