@@ -71,7 +71,10 @@ describe('buyer shows', () => {
     const parcel = await db.select().from(shipments).where(eq(shipments.orderId, line!.orderId)).get();
     expect((await markParcelDelivered(app, { orderId: line!.orderId, shipmentId: parcel!.id, actor: 'admin:e2e@example.com' })).ok).toBe(true);
 
-    // The account now offers the review; a form with mistakes says so next to the field and writes nothing.
+    // The product page (personal, never cached for a signed-in reader) and the account now offer the review.
+    await reader.goto(`/products/${item.slug}`);
+    expect(await reader.locator('#reviews').getByRole('link', { name: 'Write a review' }).getAttribute('href')).toBe(`/account/reviews/new?product=${item.slug}`);
+    // A form with mistakes says so next to the field and writes nothing.
     await reader.goto('/account');
     await Promise.all([reader.waitForURL(/\/account\/reviews\/new/), reader.getByRole('link', { name: `Write a review of ${item.name}` }).click()]);
     await reader.getByLabel('Your review').fill('Too short');

@@ -90,7 +90,7 @@ const gpsJpeg = () =>
 function reviewRequest(fields: Record<string, string>, photos: { bytes: Uint8Array; name?: string; type?: string }[] = [], keep: string[] = []): Request {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  for (const p of photos) form.append('photos', new File([p.bytes], p.name ?? 'photo.jpg', { type: p.type ?? 'image/jpeg' }));
+  for (const p of photos) form.append('photos', new File([Buffer.from(p.bytes)], p.name ?? 'photo.jpg', { type: p.type ?? 'image/jpeg' }));
   for (const k of keep) form.append('keep', k);
   return new Request('http://shop.test/account/reviews/new', { method: 'POST', body: form });
 }
@@ -301,6 +301,23 @@ describe('moderation, display and reports', () => {
 
     const { queue } = await reviewModeration(app);
     expect(queue[0]).toMatchObject({ id: r.reviewId, reports: [{ reason: 'not_genuine', note: 'Same text as another shop.' }] });
+  });
+
+  it('reports are throttled per address: the 21st from one address in a day is refused', async () => {
+    const p = await product();
+    const author = await reader();
+    await purchase(author, p.sku, { shippedAt: T0, deliveredAt: T0 + DAY });
+    const r = await submitReview(app, { user: author, productSlug: p.slug, request: reviewRequest({ rating: '3', body: BODY }), now: T0 + 2 * DAY });
+    if (!r.ok) throw new Error('setup');
+    const f = new FormData();
+    f.set('action', 'approve');
+    f.set('id', String(r.reviewId));
+    await moderateReview(app, { form: f, actor: ADMIN });
+    const at = T0 + 3 * DAY;
+    for (let i = 0; i < 20; i++) expect((await reportReview(app, { user: await reader(), reviewId: String(r.reviewId), form: { reason: 'spam' }, ip: '198.51.100.20', now: at + i })).ok).toBe(true);
+    const last = await reportReview(app, { user: await reader(), reviewId: String(r.reviewId), form: { reason: 'spam' }, ip: '198.51.100.20', now: at + 20 });
+    expect(last).toMatchObject({ ok: false, reason: 'throttled' });
+    expect(await db.select().from(reviewReports).where(eq(reviewReports.reviewId, r.reviewId))).toHaveLength(20);
   });
 
   it('the author edits (back to pending, photos kept or removed) and deletes their own review; nobody else can', async () => {
