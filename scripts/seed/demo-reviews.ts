@@ -69,7 +69,7 @@ export async function seedDemoReviews(app: App, now = Date.now()): Promise<{ rev
     form.set('rating', String(say.rating));
     form.set('fit', say.fit);
     form.set('body', say.body);
-    if (say.photo) form.append('photos', new File([await photo(say.photo)], 'photo.jpg', { type: 'image/jpeg' }));
+    if (say.photo) form.append('photos', new File([new Uint8Array(await photo(say.photo))], 'photo.jpg', { type: 'image/jpeg' }));
     const productSlug = lines.find((l) => l.orderId === order.id)?.productSlug;
     const r = await submitReview(app, { user, productSlug, request: new Request('http://seed.invalid/account/reviews/new', { method: 'POST', body: form }), now });
     if (!r.ok) continue;
