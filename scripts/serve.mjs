@@ -19,6 +19,9 @@ process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const dist = resolve(process.env.LOOKBOOK_DIST ?? new URL('../dist', import.meta.url).pathname);
 const { handler } = await import(pathToFileURL(resolve(dist, 'server/entry.mjs')).href);
 const FAST = Symbol.for('lookbook.serveCachedPage');
+// Share cards have a door of their own (src/lib/share.ts, ADR 0054): a memoised card is written
+// before Astro, with its Cache-Control computed at the moment it is sent.
+const SHARE_CARD = Symbol.for('lookbook.serveShareCard');
 
 const host = config.HOST;
 const port = config.PORT;
@@ -30,6 +33,18 @@ const SECURITY_HEADERS = securityHeaders({ secure: config.SECURE_COOKIES });
 
 const server = http.createServer((req, res) => {
   for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+  const serveCard = globalThis[SHARE_CARD];
+  if (serveCard && req.url?.startsWith('/og/')) {
+    return void serveCard(req, res).then(
+      (served) => {
+        if (!served) handler(req, res);
+      },
+      (err) => {
+        console.error('share card door failed; rendering instead', err);
+        if (!res.headersSent) handler(req, res);
+      },
+    );
+  }
   const serveCached = globalThis[FAST];
   if (!serveCached) return handler(req, res);
   serveCached(req, res).then(

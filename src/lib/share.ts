@@ -6,18 +6,20 @@
  *
  * These responses are not in the page render cache (ADR 0015): it would replay a Cache-Control
  * computed at render time after the boundary it was computed from has come closer. The route memo
- * gives hits the same cost instead — one coalesced version read, no other query.
+ * gives hits the same cost instead — one coalesced version read, no other query — and its own
+ * node:http door (`serveShareCardHit`) answers them before Astro, as the render cache's does.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIContext } from 'astro';
 import { SHARE_CARD_CACHE_MB } from 'astro:env/server';
 import { getRenderVersion, VersionReader } from '../server/catalog/index.ts';
 import { productSlugs, KIND_LABEL, type PostSummary } from '../server/content/index.ts';
 import { shareCardPng, shareImageLoader, type ProfileLookup, type ShareCardPlan, type SharePost, type ShareProfile } from '../server/flows/index.ts';
-import { cardCacheControl, cardEtag, CardPngCache, CardRouteMemo, etagMatches, type ImageLoader } from '../server/share/index.ts';
+import { cardCacheControl, cardEtag, CardPngCache, CardRouteMemo, etagMatches, type CachedCard, type ImageLoader } from '../server/share/index.ts';
 import { getApp } from './app.ts';
 import { PLACEHOLDER_AVATAR, type CreatorProfile } from './content.ts';
 import { getDb } from './runtime.ts';
@@ -82,6 +84,13 @@ export function sharePost(post: PostSummary, creators: Map<string, CreatorProfil
 
 const notFound = () => new Response('Not found\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
 
+/** The headers of a card response at `now` (Cache-Control computed now, never replayed). */
+function cardHeaders(card: CachedCard, now: number, withBody: boolean): Record<string, string> {
+  const h: Record<string, string> = { ETag: cardEtag(card.key), 'Cache-Control': cardCacheControl(card.validUntil, now) };
+  if (withBody) Object.assign(h, { 'Content-Type': 'image/png', 'Content-Length': String(card.png.byteLength) });
+  return h;
+}
+
 /**
  * Answers a card route. `plan` reads what the card shows (null: unknown → 404, nothing rendered).
  * `versioned`: everything the card shows changes only with the render version or by the clock
@@ -100,11 +109,35 @@ export async function serveShareCard(context: APIContext, plan: () => Promise<Sh
     card = await shareCardPng(p, { images, cache: shareCardCache });
     if (versioned) memo.set(path, version, now, card);
   }
-  const etag = cardEtag(card.key);
-  const caching = { ETag: etag, 'Cache-Control': cardCacheControl(card.validUntil, now) };
-  if (etagMatches(context.request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: caching });
-  return new Response(card.png as Uint8Array<ArrayBuffer>, {
-    status: 200,
-    headers: { ...caching, 'Content-Type': 'image/png', 'Content-Length': String(card.png.byteLength) },
-  });
+  if (etagMatches(context.request.headers.get('if-none-match'), cardEtag(card.key))) return new Response(null, { status: 304, headers: cardHeaders(card, now, false) });
+  return new Response(card.png as Uint8Array<ArrayBuffer>, { status: 200, headers: cardHeaders(card, now, true) });
 }
+
+/**
+ * The node:http door for cards (scripts/serve.mjs, like the render cache's, ADR 0015): a card whose
+ * memo is fresh at the current render version is written straight from memory — one coalesced
+ * version read, no Astro Request. Returns false (writing nothing) for anything else, which then
+ * goes to Astro. The security headers are set by serve.mjs before this runs.
+ */
+export async function serveShareCardHit(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const raw = req.url ?? '/';
+  const url = URL.parse(raw, 'http://x.invalid');
+  if (!url || url.pathname + url.search !== raw) return false;
+  const now = Date.now();
+  const card = memo.get(raw, await versions.read(), now);
+  if (!card) return false;
+  const etag = cardEtag(card.key);
+  const inm = req.headers['if-none-match'];
+  if (etagMatches(typeof inm === 'string' ? inm : null, etag)) {
+    res.writeHead(304, cardHeaders(card, now, false));
+    res.end();
+    return true;
+  }
+  res.writeHead(200, cardHeaders(card, now, true));
+  res.end(method === 'HEAD' ? undefined : card.png);
+  return true;
+}
+
+(globalThis as Record<symbol, unknown>)[Symbol.for('lookbook.serveShareCard')] = serveShareCardHit;
