@@ -4,6 +4,10 @@
  * Per order line, at payment time, once:
  *   (a) the line was added from a card in a post      → that post's creator   ("post"; "group" or
  *       "cut" when it was bought through a group or a help-cut started from that card)
+ *   (a') else the line was bought from a creator's board → that creator        ("board"), or from
+ *       the wishlist (or an alert email) within the saved window of the item being saved from a
+ *       post's card or a board → that creator ("saved"; outside the window it falls through)
+ *       (docs/decisions/0053-wishlists-alerts-boards.md)
  *   (b) else a creator's personal code was used        → that creator          ("code")
  *   (c) else the last counted referral click within the window → that creator ("link")
  *   (d) else nobody                                                            ("none")
@@ -15,7 +19,7 @@
 
 import { canonicalEmail } from '../shared/index.ts';
 
-export type AttributionSource = 'post' | 'group' | 'cut' | 'code' | 'link' | 'none' | 'excluded';
+export type AttributionSource = 'post' | 'group' | 'cut' | 'saved' | 'board' | 'code' | 'link' | 'none' | 'excluded';
 
 export interface CreatorRef {
   id: number;
@@ -29,7 +33,14 @@ export interface LineInput {
   sourceCreator: CreatorRef | null;
   /** Bought through a group buy or a help-cut started from the card (src/server/social). */
   channel?: 'group' | 'cut' | null;
+  /** Added from a creator's board (then `sourceCreator` is the board's creator). */
+  sourceBoardId?: number | null;
+  /** Added from the wishlist or an alert email: when the item was saved (or the alert emailed). */
+  savedAt?: number | null;
 }
+
+/** How long a saved item keeps its credit, unless configured (SAVED_CREDIT_DAYS). */
+export const DEFAULT_SAVED_WINDOW_MS = 90 * 86_400_000;
 
 export interface OrderInput {
   buyerEmail: string;
@@ -39,6 +50,8 @@ export interface OrderInput {
   click: { id: string; creator: CreatorRef; at: number } | null;
   paidAt: number;
   windowMs: number;
+  /** The "saved" window (SAVED_CREDIT_DAYS); DEFAULT_SAVED_WINDOW_MS when not given. */
+  savedWindowMs?: number;
 }
 
 export interface Decision {
@@ -58,8 +71,28 @@ function selfBy(creator: CreatorRef, order: Pick<OrderInput, 'buyerEmail' | 'buy
 }
 
 export function decideLine(line: LineInput, order: OrderInput): Decision {
+  /** A saved item's credit that lapsed: said in the reason when nothing else credits the line. */
+  let lapsed: string | null = null;
   const candidate = ((): Decision | null => {
-    if (line.sourcePost && line.sourceCreator) {
+    const boardId = line.sourceBoardId ?? null;
+    if (line.savedAt != null && line.sourceCreator && (line.sourcePost || boardId !== null)) {
+      const windowMs = order.savedWindowMs ?? DEFAULT_SAVED_WINDOW_MS;
+      const age = order.paidAt - line.savedAt;
+      const from = line.sourcePost ? `a card in ${line.sourceCreator.handle}'s post “${line.sourcePost}”` : `${line.sourceCreator.handle}'s board #${boardId}`;
+      const ago = days(age) === 1 ? '1 day' : `${days(age)} days`;
+      if (age >= 0 && age <= windowMs) {
+        return {
+          creatorId: line.sourceCreator.id,
+          source: 'saved',
+          ref: line.sourcePost ?? `board:${boardId}`,
+          reason: `Bought from the wishlist; saved from ${from} ${ago} before payment (window ${days(windowMs)} days).`,
+        };
+      }
+      lapsed = `Saved from ${from} ${ago} before payment, outside the ${days(windowMs)}-day window for saved items.`;
+    } else if (boardId !== null && line.sourceCreator && !line.sourcePost) {
+      return { creatorId: line.sourceCreator.id, source: 'board', ref: `board:${boardId}`, reason: `Added to the bag from ${line.sourceCreator.handle}'s board #${boardId}.` };
+    }
+    if (line.sourcePost && line.sourceCreator && line.savedAt == null) {
       const how =
         line.channel === 'group'
           ? `Bought in a group started from a card in ${line.sourceCreator.handle}'s post “${line.sourcePost}”.`
@@ -95,9 +128,10 @@ export function decideLine(line: LineInput, order: OrderInput): Decision {
     }
     return null;
   })();
-  if (!candidate) return { creatorId: null, source: 'none', ref: null, reason: 'Not added from a post, no creator code, no referral click.' };
-  if (candidate.creatorId === null) return candidate;
-  const creator = candidate.source === 'post' || candidate.source === 'group' || candidate.source === 'cut' ? line.sourceCreator! : candidate.source === 'code' ? order.code!.creator : order.click!.creator;
+  if (!candidate) return { creatorId: null, source: 'none', ref: null, reason: lapsed ? `${lapsed} No creator code, no referral click.` : 'Not added from a post, no creator code, no referral click.' };
+  if (candidate.creatorId === null) return lapsed ? { ...candidate, reason: `${lapsed} ${candidate.reason}` } : candidate;
+  const fromLine = candidate.source === 'post' || candidate.source === 'group' || candidate.source === 'cut' || candidate.source === 'saved' || candidate.source === 'board';
+  const creator = fromLine ? line.sourceCreator! : candidate.source === 'code' ? order.code!.creator : order.click!.creator;
   const self = selfBy(creator, order);
   if (self) {
     return {

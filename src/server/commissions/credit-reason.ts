@@ -6,7 +6,7 @@
  * on the line at payment stays as the audit record.
  */
 
-export type CreditSourceKind = 'post' | 'group' | 'cut' | 'code' | 'link' | 'none' | 'excluded';
+export type CreditSourceKind = 'post' | 'group' | 'cut' | 'saved' | 'board' | 'code' | 'link' | 'none' | 'excluded';
 
 export interface CreditFacts {
   /** The stored decision; null while the order is unpaid. */
@@ -18,6 +18,10 @@ export interface CreditFacts {
   /** When the referral click behind the order happened, if any. */
   refClickedAt: number | null;
   paidAt: number | null;
+  /** Bought from the wishlist: when the item was saved (ADR 0053). */
+  savedAt?: number | null;
+  /** Bought from (or saved from) a creator's board. */
+  boardId?: number | null;
 }
 
 export interface CreditWording {
@@ -27,6 +31,10 @@ export interface CreditWording {
   creatorName: string | null;
   /** Title of `sourcePost`; null when the post is no longer published. */
   postTitle: string | null;
+  /** Name of the board behind a "board" or "saved" line, if any. */
+  boardName?: string | null;
+  /** How the shop writes a day ("3 Nov"); the reason leaves the date out without it. */
+  formatDay?: (at: number) => string;
 }
 
 const DAY = 86_400_000;
@@ -64,6 +72,13 @@ export function explainCredit(facts: CreditFacts, w: CreditWording): string {
       return `A seat in a group buy started from a card in ${post}.`;
     case 'cut':
       return `Bought through a help-cut launched from a card in ${post}.`;
+    case 'board':
+      return `Added to the bag from ${whose} board${w.boardName ? ` “${w.boardName}”` : ''}.`;
+    case 'saved': {
+      const from = facts.boardId != null && !facts.sourcePost ? `${whose} board${w.boardName ? ` “${w.boardName}”` : ''}` : post;
+      const on = facts.savedAt != null && w.formatDay ? ` on ${w.formatDay(facts.savedAt)}` : '';
+      return `Saved from ${from}${on}, then bought from the wishlist.`;
+    }
     case 'code':
       return `Not added from a post; ${whose} code${facts.couponCode ? ` ${facts.couponCode}` : ''} was used at checkout.`;
     case 'link':
@@ -74,7 +89,7 @@ export function explainCredit(facts: CreditFacts, w: CreditWording): string {
         : 'Not added from a post, no creator code and no referral click.';
     case 'excluded': {
       // Who would have been credited follows the same precedence: post, then code, then link.
-      const would = facts.sourcePost ? `the card in ${post}` : facts.couponCode ? `${whose} code ${facts.couponCode}` : `${whose} referral link`;
+      const would = facts.sourcePost ? `the card in ${post}` : facts.boardId != null ? `${whose} board${w.boardName ? ` “${w.boardName}”` : ''}` : facts.couponCode ? `${whose} code ${facts.couponCode}` : `${whose} referral link`;
       const buyer = you ? 'you (an email of your account)' : `${w.creatorName ?? 'the creator'} (an email of their account)`;
       return `Self-referral: the buyer is ${buyer}, so no commission. It would have been credited for ${would}.`;
     }

@@ -289,7 +289,7 @@ export async function convertedClicks(db: DbOrTx, creatorId: CreatorId, range: D
   return num(r?.n);
 }
 
-export type CreditSource = 'post' | 'code' | 'link';
+export type CreditSource = 'post' | 'board' | 'code' | 'link';
 
 /** Sources credited to a post's card: bought from it directly, in a group, or through a help-cut. */
 const FROM_POST_SOURCES = ['post', 'group', 'cut'] as const;
@@ -302,8 +302,11 @@ export async function salesByPost(
   range: DashboardRange,
 ): Promise<({ source: CreditSource; post: string | null } & SalesFigures)[]> {
   // A sale through a group or a help-cut started from a post's card is that post's sale.
-  const source = sql<string | null>`case when ${orderLines.attributionSource} in ${FROM_POST} then 'post' else ${orderLines.attributionSource} end`;
-  const post = sql<string | null>`case when ${orderLines.attributionSource} in ${FROM_POST} then ${orderLines.sourcePost} end`;
+  // Bought from the wishlist (ADR 0053): the post it was saved from sold it; saved from a board or
+  // bought from one, it is the creator's boards' sale.
+  const fromPost = sql`(${orderLines.attributionSource} in ${FROM_POST} or (${orderLines.attributionSource} = 'saved' and ${orderLines.sourcePost} is not null))`;
+  const source = sql<string | null>`case when ${fromPost} then 'post' when ${orderLines.attributionSource} in ('saved', 'board') then 'board' else ${orderLines.attributionSource} end`;
+  const post = sql<string | null>`case when ${fromPost} then ${orderLines.sourcePost} end`;
   const rows = await db
     .select({ source, post, ...salesColumns(creatorId) })
     .from(orderLines)
@@ -374,6 +377,10 @@ export interface LineRow {
   couponCode: string | null;
   refClickedAt: number | null;
   commissionCents: number;
+  /** Bought from the wishlist (when saved) or a board (which, by name) — ADR 0053. */
+  savedAt: number | null;
+  boardId: number | null;
+  boardName: string | null;
 }
 
 function lineColumns(creatorId: CreatorId) {
@@ -396,6 +403,9 @@ function lineColumns(creatorId: CreatorId) {
     couponCode: orders.couponCode,
     refClickedAt: orders.refClickedAt,
     commissionCents: sql<number>`${lineCommission(creatorId)}`,
+    savedAt: orderLines.sourceSavedAt,
+    boardId: orderLines.sourceBoardId,
+    boardName: sql<string | null>`(select b.name from boards b where b.id = ${orderLines.sourceBoardId})`,
   };
 }
 
@@ -434,7 +444,8 @@ export async function excludedLines(db: DbOrTx, creatorId: CreatorId, range: Das
     select ol.id from orders oo join order_lines ol on ol.order_id = oo.id
       where oo.email in (select u.email from users u where u.creator_id = ${creatorId}) and ${inRange}
   )`;
-  const wouldHaveBeen = sql`coalesce(case when ${orderLines.sourcePost} is not null then ${orderLines.sourceCreatorId} end, ${orders.codeCreatorId}, ${orders.refCreatorId})`;
+  // A post's card or a board (ADR 0053) comes first, as in the decision itself.
+  const wouldHaveBeen = sql`coalesce(case when ${orderLines.sourcePost} is not null or ${orderLines.sourceBoardId} is not null then ${orderLines.sourceCreatorId} end, ${orders.codeCreatorId}, ${orders.refCreatorId})`;
   const rows = await db
     .select(lineColumns(creatorId))
     .from(orderLines)
@@ -728,7 +739,7 @@ export function mergePostRows(
     r.refundedCents += s.refundedCents;
     r.commissionCents += s.commissionCents;
   }
-  const order: Record<CreditSource, number> = { post: 0, code: 1, link: 2 };
+  const order: Record<CreditSource, number> = { post: 0, board: 1, code: 2, link: 3 };
   return [...rows.values()].sort(
     (a, b) => order[a.source] - order[b.source] || b.salesCents - a.salesCents || b.linkClicks + b.cardViews - (a.linkClicks + a.cardViews) || (a.post ?? '').localeCompare(b.post ?? ''),
   );
@@ -935,7 +946,8 @@ export async function postsCsv(
   const [clicks, cards, sales] = await Promise.all([clicksByPost(db, creatorId, range), cardInteractions(db, creatorId, range), salesByPost(db, creatorId, range)]);
   const rows = mergePostRows(clicks, cards, sales, aliases);
   const header = ['source', 'post', 'title', 'link_clicks', 'card_views', 'card_clicks', 'add_to_bags', 'orders', 'units', 'sales', 'refunded', 'commission', 'add_rate'];
-  const label = (r: PostRow) => (r.source === 'post' ? (titles.get(r.post ?? '') ?? '') : r.source === 'code' ? 'Your code (not from a post)' : 'Your links (not from a post)');
+  const label = (r: PostRow) =>
+    r.source === 'post' ? (titles.get(r.post ?? '') ?? '') : r.source === 'board' ? 'Your boards (not from a post)' : r.source === 'code' ? 'Your code (not from a post)' : 'Your links (not from a post)';
   return {
     filename: csvFilename('lookbook', 'posts', range.from, range.to),
     body: toCsv(

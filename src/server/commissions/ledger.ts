@@ -25,6 +25,8 @@ export interface CreditSettings {
   defaultRateBps: number;
   lockDays: number;
   attributionWindowMs: number;
+  /** How long a saved item keeps its credit (SAVED_CREDIT_DAYS, ADR 0053); 90 days when not given. */
+  savedWindowMs?: number;
 }
 
 async function creatorRefs(tx: DbOrTx, ids: number[]) {
@@ -63,6 +65,8 @@ export async function creditOrderLines(tx: DbOrTx, orderId: number, settings: Cr
       id: orderLines.id,
       sourcePost: orderLines.sourcePost,
       sourceCreatorId: orderLines.sourceCreatorId,
+      sourceBoardId: orderLines.sourceBoardId,
+      sourceSavedAt: orderLines.sourceSavedAt,
       channel: orderLines.channel,
       subtotalCents: orderLines.subtotalCents,
       discountCents: orderLines.discountCents,
@@ -95,11 +99,15 @@ export async function creditOrderLines(tx: DbOrTx, orderId: number, settings: Cr
         : null,
     paidAt,
     windowMs: settings.attributionWindowMs,
+    ...(settings.savedWindowMs !== undefined ? { savedWindowMs: settings.savedWindowMs } : {}),
   };
   const decisions = [];
   for (const line of lines) {
     if (line.decided !== null) continue; // decided once, never recomputed
-    const d = decideLine({ sourcePost: line.sourcePost, sourceCreator: line.sourceCreatorId !== null ? (refs.get(line.sourceCreatorId) ?? null) : null, channel: line.channel }, orderInput);
+    const d = decideLine(
+      { sourcePost: line.sourcePost, sourceCreator: line.sourceCreatorId !== null ? (refs.get(line.sourceCreatorId) ?? null) : null, channel: line.channel, sourceBoardId: line.sourceBoardId, savedAt: line.sourceSavedAt },
+      orderInput,
+    );
     await tx
       .update(orderLines)
       .set({ creditedCreatorId: d.creatorId, attributionSource: d.source, attributionRef: d.ref, attributionReason: d.reason, paidAt })

@@ -27,3 +27,4 @@ export * from './group-pages.ts';
 export * from './share.ts';
 export * from './reviews.ts';
 export * from './sales.ts';
+export * from './wishlist.ts';

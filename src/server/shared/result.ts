@@ -44,6 +44,7 @@ export const REFUSAL_STATUS = {
   invalid_credentials: 401,
   // 403: proven, but not enough for this (a help-cut needs a verified email)
   not_verified: 403,
+  forbidden: 403,
   // a review needs a purchase that was paid and has arrived (src/server/reviews)
   not_eligible: 403,
   // 404: nothing there
