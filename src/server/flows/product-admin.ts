@@ -37,6 +37,7 @@ import { compileStudioMdx, type StudioDoc } from '../content/index.ts';
 import { getMediaInfo, mediaImage, saveUpload } from '../media/index.ts';
 import { httpStatus, refuse, type FieldErrors, type Refusal } from '../shared/index.ts';
 import type { App } from './app.ts';
+import { sendDueAlerts } from './wishlist.ts';
 
 type FormLike = { get(name: string): FormDataEntryValue | null };
 type Admin = Pick<SessionUser, 'id' | 'role'> | null | undefined;
@@ -99,6 +100,15 @@ function valuesOf(form: FormLike): ProductFormValues {
   return v;
 }
 
+/** The product is saved whatever happens here: a failed alert check is left to the sweeper (it retries). */
+async function sendDueAlertsSafely(app: App, productId: number, now: number): Promise<void> {
+  try {
+    await sendDueAlerts(app, { productIds: [productId], now });
+  } catch (err) {
+    console.error('alert check after a product save failed; the sweeper will retry', err);
+  }
+}
+
 export const adminProductHref = (id: number, query = '') => `/admin/products/${id}${query ? `?${query}` : ''}`;
 
 /**
@@ -129,7 +139,11 @@ export async function saveProductForm(app: App, { user, id, form, now = Date.now
     return { kind: 'form', status: 400, message: 'Nothing was saved: fix the highlighted fields.', errors: parsed.fieldErrors, values, rows };
   }
   const r = id === null ? await createProduct(app.db, parsed.value, { now }) : await updateProduct(app.db, id, parsed.value, { now });
-  if (r.ok) return { kind: 'done', id: r.product.id, redirectTo: adminProductHref(r.product.id, id === null ? 'done=created' : 'done=saved') };
+  if (r.ok) {
+    // Stock back or a lower price: the alerts waiting on this product go out now, not at the next sweep.
+    if (id !== null) await sendDueAlertsSafely(app, r.product.id, now);
+    return { kind: 'done', id: r.product.id, redirectTo: adminProductHref(r.product.id, id === null ? 'done=created' : 'done=saved') };
+  }
 
   let rows = posted;
   if (r.reason === 'stock_changed' && id !== null) {

@@ -9,12 +9,15 @@ import { cancelLapsedOrders } from '../orders/index.ts';
 import type { App } from './app.ts';
 import { retryLateRefunds } from './pay.ts';
 import { settleLapsedGroups } from './groups.ts';
+import { sendDueAlerts } from './wishlist.ts';
 
 export interface SweepReport {
   lapsedOrdersCanceled: number;
   groupsSettled: number;
   lateRefundsRetried: number;
   lateRefundsFailed: number;
+  /** Restock and price-drop alerts whose condition now holds (a sale starting, stock coming back). */
+  alertsSent: number;
   mailSent: number;
   mailFailed: number;
 }
@@ -24,8 +27,10 @@ export async function runSweepers(app: App, now = Date.now()): Promise<SweepRepo
   const groups = await settleLapsedGroups(app, now);
   const lapsedOrdersCanceled = await cancelLapsedOrders(app.db, now);
   const refunds = await retryLateRefunds(app, now);
+  // Before the outbox is delivered, so an alert due now goes out in this same sweep.
+  const alerts = await sendDueAlerts(app, { now });
   const mail = await deliverPending(app.db, app.mail, { now });
   await deleteExpiredSessions(app.db, now);
   await deleteStaleThrottles(app.db, now);
-  return { lapsedOrdersCanceled, groupsSettled: groups.settled, lateRefundsRetried: refunds.ok, lateRefundsFailed: refunds.failed, mailSent: mail.sent, mailFailed: mail.failed };
+  return { lapsedOrdersCanceled, groupsSettled: groups.settled, lateRefundsRetried: refunds.ok, lateRefundsFailed: refunds.failed, alertsSent: alerts.sent, mailSent: mail.sent, mailFailed: mail.failed };
 }

@@ -10,7 +10,7 @@
  */
 import type { SessionUser } from '../auth/index.ts';
 import { addToBag, ADD_ERRORS, type SourceCheck, type TrustedCredit } from '../cart/index.ts';
-import { getProductsBySlug, type ProductView } from '../catalog/index.ts';
+import { bumpCatalogVersion, getProductsBySlug, type ProductView } from '../catalog/index.ts';
 import { alertEmail, ALERT_EMAIL_KIND, enqueueEmail } from '../mail/index.ts';
 import { refuse, wishlistPaths, type Refusal, DAY_MS } from '../shared/index.ts';
 import {
@@ -35,6 +35,7 @@ import {
   parseSave,
   postCredit,
   productIdBySlug,
+  publicBoards,
   removeBoardProduct,
   removeItem,
   rotateAlertToken,
@@ -298,7 +299,10 @@ export async function createCreatorBoard(app: App, { user, fields, now = Date.no
   const parsed = parseBoard(fields);
   if (!parsed.ok) return refuse('invalid', Object.values(parsed.fieldErrors).join(' '), parsed.fieldErrors);
   const r = await createBoard(app.db, c, parsed.value, now);
-  return r.ok ? { ok: true, id: r.id } : r;
+  if (!r.ok) return r;
+  // A creator's page lists their boards and may be cached: a board write refreshes cached pages.
+  await bumpCatalogVersion(app.db);
+  return { ok: true, id: r.id };
 }
 
 /**
@@ -309,6 +313,12 @@ export async function editCreatorBoard(
   app: App,
   { user, boardId, fields, now = Date.now() }: { user: SessionUser | null; boardId: number; fields: Fields; now?: number },
 ): Promise<{ ok: true; done: string; deleted?: boolean } | Refusal> {
+  const r = await editBoard(app, user, boardId, fields, now);
+  if (r.ok) await bumpCatalogVersion(app.db);
+  return r;
+}
+
+async function editBoard(app: App, user: SessionUser | null, boardId: number, fields: Fields, now: number): Promise<{ ok: true; done: string; deleted?: boolean } | Refusal> {
   const c = creatorOf(user);
   if (typeof c !== 'number') return c;
   const productId = Number(fields.productId ?? '');
@@ -346,4 +356,15 @@ export async function editCreatorBoard(
 /** A board's public page, or null. */
 export function publicBoard(app: App, handle: string, slug: string, now = Date.now()): Promise<BoardView | null> {
   return boardByAddress(app.db, handle, slug, now);
+}
+
+/** The boards a creator's page lists (those with at least one product). */
+export function creatorBoards(app: App, handle: string): Promise<BoardSummary[]> {
+  return publicBoards(app.db, handle);
+}
+
+/** The signed-in creator's handle (for their boards' public links), or null. */
+export async function creatorHandleOf(app: App, user: SessionUser | null): Promise<string | null> {
+  if (!user || user.creatorId === null) return null;
+  return (await app.db.select({ handle: creators.handle }).from(creators).where(inArray(creators.id, [user.creatorId])).get())?.handle ?? null;
 }
