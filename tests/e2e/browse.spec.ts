@@ -233,14 +233,14 @@ describe('browse', () => {
       const vest = card(page, 'alpaca-blend-vest');
       expect((await variantsOf('alpaca-blend-vest')).every((v) => v.available === 0)).toBe(true);
       expect(await vest.locator('.badge').innerText()).toBe('Sold out');
-      const add = vest.locator('button[type="submit"]');
+      const add = vest.locator('.tile__form button[type="submit"]');
       expect(await add.isDisabled()).toBe(true);
       expect(await add.innerText()).toBe('Sold out');
       for (const r of await vest.locator('input[name="sku"][type="radio"]').all()) expect(await r.isDisabled()).toBe(true);
       // A well-stocked card on the same post shows no badge and can be added.
       const shirt = card(page, 'poplin-oversized-shirt');
       expect(await shirt.locator('.badge').count()).toBe(0);
-      expect(await shirt.locator('button[type="submit"]').isEnabled()).toBe(true);
+      expect(await shirt.locator('.tile__form button[type="submit"]').isEnabled()).toBe(true);
 
       // Low stock: the tan shoulder bag has 2 — the product page says so, from the database.
       expect((await variantsOf('leather-shoulder-bag')).find((v) => v.sku === tanSku)?.available).toBe(2);

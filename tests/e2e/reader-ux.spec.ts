@@ -136,8 +136,8 @@ describe('size choice', () => {
     const back = page.getByRole('link', { name: /^Back to “/ });
     expect(await back.getAttribute('href')).toBe(`/posts/${POST}#card-${POST}-0`);
     // Its form still carries the card, so the line is credited to the post.
-    expect(await ask.locator('input[name="post"]').inputValue()).toBe(POST);
-    expect(await ask.locator('input[name="card"]').inputValue()).toBe('0');
+    expect(await ask.locator('.tile__form input[name="post"]').inputValue()).toBe(POST);
+    expect(await ask.locator('.tile__form input[name="card"]').inputValue()).toBe('0');
 
     await ask.locator('label', { has: page.locator('input[value="MCN-OAT-M"]') }).click();
     await Promise.all([page.waitForURL((u) => u.pathname === '/bag'), ask.getByRole('button', { name: 'Add to bag' }).click()]);

@@ -15,7 +15,8 @@ import { createTestDb } from '../../helpers/db.ts';
 const holder = vi.hoisted(() => ({ db: undefined as unknown }));
 vi.mock('../../../src/lib/runtime.ts', async () => {
   const { formatMoney: format } = await import('../../../src/server/shared/index.ts');
-  return { getDb: async () => holder.db, money: (minor: number) => format(minor, { currency: 'USD', locale: 'en-US' }) };
+  const actual = await vi.importActual<Record<string, unknown>>('../../../src/lib/runtime.ts');
+  return { ...actual, getDb: async () => holder.db, money: (minor: number) => format(minor, { currency: 'USD', locale: 'en-US' }) };
 });
 
 const Products = await import('../../../src/pages/studio/api/products.ts');

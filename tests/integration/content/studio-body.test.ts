@@ -56,7 +56,12 @@ function compile(source: string, nextCard = 0, known: number[] = []) {
   return r;
 }
 /** The card ids the page's forms will put in the bag, in page order. */
-const formCards = (html: string) => [...html.matchAll(/name="card" value="(\d+)"/g)].map((m) => Number(m[1]));
+// The card's "Add to bag" form only (each card also has a "Save" form carrying the same card id).
+const formCards = (html: string) =>
+  html
+    .split('<form')
+    .filter((f) => f.includes('action="/bag/add"'))
+    .flatMap((f) => [...f.split('</form>')[0]!.matchAll(/name="card" value="(\d+)"/g)].map((m) => Number(m[1])));
 
 describe('<StudioBody>', () => {
   it('renders prose as HTML, blocks as live cards, callouts with their own prose', async () => {
