@@ -6,7 +6,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { brands, cardDaily, cartLines, carts, creators, products, variants } from '../../../db/schema/index.ts';
 import { utcDay } from '../shared/index.ts';
 import { availableSql } from '../catalog/index.ts';
-import { loadSales, priceVariant } from '../sales/index.ts';
+import { loadSales, openPresale, ownPresaleHeld, priceVariant } from '../sales/index.ts';
 import { variantLabel } from '../catalog/index.ts';
 import { MAX_LINES_PER_BAG, mergeQty, type AddError, type AddToBagInput, type BagLineView } from './cart.ts';
 
@@ -66,12 +66,14 @@ export async function addToBag(
 ): Promise<AddResult> {
   return db.transaction(async (tx) => {
     const v = await tx
-      .select({ id: variants.id, slug: products.slug, available: availableSql(now) })
+      .select({ id: variants.id, productId: products.id, slug: products.slug, stockAvailable: availableSql(now) })
       .from(variants)
       .innerJoin(products, eq(products.id, variants.productId))
       .where(and(eq(variants.sku, input.sku), eq(variants.active, true), eq(products.active, true)))
       .get();
     if (!v) return { ok: false, reason: 'unknown_variant' } as const;
+    const presaleLeft = await presaleAvailable(tx, v.productId, cartId, now);
+    const available = presaleLeft ?? v.stockAvailable;
     let sourceCreatorId: number | null = credit?.creatorId ?? null;
     if (!credit && input.source.kind === 'post') {
       const check = checkSource(input.source.post, input.source.card, v.slug);
@@ -87,8 +89,8 @@ export async function addToBag(
       : undefined;
     const merged = mergeQty(existing?.qty ?? 0, input.qty);
     if (!merged.ok) return { ok: false, reason: merged.reason } as const;
-    if (v.available <= 0) return { ok: false, reason: 'sold_out', available: 0 } as const;
-    if (merged.qty > v.available) return { ok: false, reason: 'not_enough_stock', available: v.available } as const;
+    if (available <= 0) return { ok: false, reason: 'sold_out', available: 0 } as const;
+    if (merged.qty > available) return { ok: false, reason: 'not_enough_stock', available } as const;
     if (!existing && id) {
       const lines = await tx.select({ n: count() }).from(cartLines).where(eq(cartLines.cartId, id)).get();
       if ((lines?.n ?? 0) >= MAX_LINES_PER_BAG) return { ok: false, reason: 'bag_full' } as const;
@@ -146,19 +148,31 @@ export async function setLineQty(
     return res.length ? { ok: true } : { ok: false, reason: 'unknown_line' };
   }
   const line = await db
-    .select({ available: availableSql(now) })
+    .select({ productId: variants.productId, stockAvailable: availableSql(now) })
     .from(cartLines)
     .innerJoin(variants, eq(variants.id, cartLines.variantId))
     .where(and(eq(cartLines.id, lineId), eq(cartLines.cartId, cartId)))
     .get();
   if (!line) return { ok: false, reason: 'unknown_line' };
-  if (qty > line.available) return { ok: false, reason: line.available <= 0 ? 'sold_out' : 'not_enough_stock', available: Math.max(0, line.available) };
+  const available = (await presaleAvailable(db, line.productId, cartId, now)) ?? line.stockAvailable;
+  if (qty > available) return { ok: false, reason: available <= 0 ? 'sold_out' : 'not_enough_stock', available: Math.max(0, available) };
   const res = await db
     .update(cartLines)
     .set({ qty, updatedAt: now })
     .where(and(eq(cartLines.id, lineId), eq(cartLines.cartId, cartId)))
     .returning({ id: cartLines.id });
   return res.length ? { ok: true } : { ok: false, reason: 'unknown_line' };
+}
+
+/**
+ * Units of a product on pre-order that this bag can still take while its presale is open (ADR
+ * 0055): the cap left plus what the bag's own pending order holds; null when no presale is open.
+ */
+async function presaleAvailable(db: DbOrTx, productId: number, cartId: string | null | undefined, now: number): Promise<number | null> {
+  const open = openPresale((await loadSales(db, [productId], now)).get(productId), now);
+  if (!open) return null;
+  const own = cartId && CART_ID_PATTERN.test(cartId) ? ((await ownPresaleHeld(db, cartId, [open.presaleId], now)).get(open.presaleId) ?? 0) : 0;
+  return open.unitsLeft + own;
 }
 
 /** Units of the variant held by live reservations of this bag's own pending orders. */
@@ -207,7 +221,13 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
   // and the order are priced by the same function as the cards.
   const sales = await loadSales(db, rows.map((r) => r.productId), now);
   const prices = new Map(rows.map((r) => [r.id, priceVariant({ id: r.variantId, priceCents: r.priceCents, compareAtCents: r.compareAtCents }, sales.get(r.productId)?.schedules ?? [], now, sales.get(r.productId)?.taken ?? new Map())]));
-  return rows.map((r) => ({
+  // Pre-orders (ADR 0055): while a product's presale is open its units come from the cap, not stock.
+  const presaleOf = new Map(rows.map((r) => [r.productId, openPresale(sales.get(r.productId), now)] as const));
+  const openIds = [...presaleOf.values()].flatMap((p) => (p ? [p.presaleId] : []));
+  const ownPresale = openIds.length ? await ownPresaleHeld(db, cartId, openIds, now) : new Map<number, number>();
+  return rows.map((r) => {
+    const presale = presaleOf.get(r.productId) ?? null;
+    return {
     id: r.id,
     sku: r.sku,
     productSlug: r.productSlug,
@@ -223,13 +243,19 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
     qty: r.qty,
     // The buyer's own unpaid order holds these units for them: they count as available to this bag
     // (placing again releases that hold first, place-order.ts).
-    available: Number(r.ownHeld) > 0 ? Math.max(0, r.stockOnHand - (Number(r.heldAll) - Number(r.ownHeld))) : Number(r.available),
+    available: presale
+      ? presale.unitsLeft + (ownPresale.get(presale.presaleId) ?? 0)
+      : Number(r.ownHeld) > 0
+        ? Math.max(0, r.stockOnHand - (Number(r.heldAll) - Number(r.ownHeld)))
+        : Number(r.available),
     purchasable: r.variantActive && r.productActive,
-    source: r.sourcePost !== null && r.sourceCard !== null ? { kind: 'post', post: r.sourcePost, card: r.sourceCard } : { kind: 'direct' },
+    source: r.sourcePost !== null && r.sourceCard !== null ? ({ kind: 'post', post: r.sourcePost, card: r.sourceCard } as const) : ({ kind: 'direct' } as const),
     sourceCreatorId: r.sourceCreatorId,
     sourceBoardId: r.sourceBoardId,
     sourceSavedAt: r.sourceSavedAt,
-  }));
+    presale: presale ? { presaleId: presale.presaleId, shipsOn: presale.shipsOn } : null,
+    };
+  });
 }
 
 /** Units in the bag (for the header badge): one small query. */

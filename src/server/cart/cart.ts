@@ -131,6 +131,11 @@ export interface BagLineView {
   sourceCreatorId?: number | null;
   /** The flash sale or markdown pricing this line now (src/server/sales), if any. */
   sale?: AppliedSale | null;
+  /**
+   * The product's open presale (ADR 0055): the line is a pre-order shipping on `shipsOn`, and
+   * `available` is the presale's units left (shared by all the product's sizes), not stock.
+   */
+  presale?: { presaleId: number; shipsOn: string } | null;
   variantId?: number;
   productId?: number;
   /** Added from a creator's board / from the wishlist at this saved time (ADR 0053). */

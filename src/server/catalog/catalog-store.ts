@@ -7,7 +7,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { brands, cacheVersions, categories, cutOffers, groupOffers, orderLines, products, productSlugs, stockReservations, variants } from '../../../db/schema/index.ts';
 import type { ProductView } from './catalog.ts';
 import type { ShopQuery } from './shop-query.ts';
-import { loadSales, priceProduct } from '../sales/index.ts';
+import { loadSales, openPresale, priceProduct } from '../sales/index.ts';
 import { SHOP_PAGE_SIZE } from './shop-query.ts';
 
 /**
@@ -149,6 +149,9 @@ async function attachSales(db: Db, list: ProductView[], now: number): Promise<vo
     }
     p.sale = priced.sale;
     p.presale = priced.presale;
+    // While a presale is open every size sells from its cap, not from stock (ADR 0055).
+    const open = openPresale(sales.get(p.id), now);
+    if (open) for (const v of p.variants) v.available = open.unitsLeft;
     p.priceValidUntil = priced.validUntil;
   }
 }

@@ -18,7 +18,7 @@ import type { CheckoutForm } from './checkout-form.ts';
 import type { OrderForPayment } from '../payments/index.ts';
 import { newOrderNumber } from '../orders/index.ts';
 import { releaseOrder } from '../orders/index.ts';
-import { checkFlashSales, recordFlashTakes, type SaleRefusalReason } from '../sales/index.ts';
+import { checkFlashSales, recordFlashTakes, recordPresaleTakes, type SaleRefusalReason } from '../sales/index.ts';
 
 export type PlaceOrderResult =
   | {
@@ -99,6 +99,22 @@ export async function placeOrder(
       .filter((l) => lineWarning(l) !== null)
       .map((l) => ({ sku: l.sku, title: l.title, variantLabel: l.variantLabel, available: l.purchasable ? l.available : 0, wanted: l.qty }));
     if (short.length) return { ok: false, reason: 'unavailable', lines: short } as const;
+    // Pre-orders (ADR 0055): the sizes of a product share its presale cap, read in this transaction
+    // (this bag's earlier attempts were released above), so no two orders can pass it together.
+    const byPresale = new Map<number, { wanted: number; left: number; line: (typeof lines)[number] }>();
+    for (const l of lines) {
+      if (!l.presale) continue;
+      const e = byPresale.get(l.presale.presaleId) ?? { wanted: 0, left: l.available, line: l };
+      e.wanted += l.qty;
+      byPresale.set(l.presale.presaleId, e);
+    }
+    const overCap = [...byPresale.values()].filter((e) => e.wanted > e.left);
+    if (overCap.length)
+      return {
+        ok: false,
+        reason: 'unavailable',
+        lines: overCap.map((e) => ({ sku: e.line.sku, title: e.line.title, variantLabel: 'pre-orders, all sizes together', available: e.left, wanted: e.wanted })),
+      } as const;
 
     const priced = await priceBag(tx, {
       lines,
@@ -198,6 +214,11 @@ export async function placeOrder(
       await tx.update(orders).set({ supersededByOrderId: order.id, updatedAt: now }).where(inArray(orders.id, earlier.map((o) => o.id)));
       for (const o of earlier) await tx.insert(orderEvents).values({ orderId: o.id, at: now, actor: 'buyer', note: `Superseded by order ${number} for the same bag` });
     }
+    await recordPresaleTakes(
+      tx,
+      lines.flatMap((l, i) => (l.presale ? [{ presaleId: l.presale.presaleId, orderId: order.id, orderLineId: lineIds[i]!, qty: l.qty, shipsOn: l.presale.shipsOn }] : [])),
+      now,
+    );
     await recordFlashTakes(tx, sales.takes.map((t) => ({ scheduleId: t.scheduleId, orderId: order.id, orderLineId: lineIds[t.lineIndex]!, email: canonicalEmail(form.email), userId: buyerUserId, qty: t.qty })), now);
     if (coupon) await tx.insert(couponRedemptions).values({ couponId: coupon.id, orderId: order.id, email: canonicalEmail(form.email), createdAt: now });
     await tx.insert(orderEvents).values({ orderId: order.id, at: now, fromStatus: null, toStatus: 'pending', actor: 'buyer', note: 'Order placed; stock reserved' });

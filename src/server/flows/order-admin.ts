@@ -44,7 +44,7 @@ export async function shipOrder(
   app: App,
   { orderId, actor, now = Date.now(), carrier, trackingNumber, lines }: AdminActor & { carrier: unknown; trackingNumber: unknown; lines: ShipmentRequest },
 ): Promise<ShipResult> {
-  const r = await markShipped(app.db, { orderId, actor, now, carrier, trackingNumber, lines, emailCtx: await emailContext(app) });
+  const r = await markShipped(app.db, { orderId, actor, now, carrier, trackingNumber, lines, emailCtx: await emailContext(app), timeZone: app.config.shop.timeZone });
   if (r.ok) deliverMailSoon(app);
   return r;
 }

@@ -20,6 +20,8 @@ export interface OrderEmailLine {
   qty: number;
   unitPriceCents: number;
   subtotalCents: number;
+  /** A pre-order's promise in words, e.g. "Pre-order: ships on 12 January". */
+  note?: string | null;
 }
 
 /** The shipping address, laid out by the one address formatter (src/server/shared/address.ts). */
@@ -184,7 +186,7 @@ function orderTotals(d: OrderEmailData): Totals[] {
 
 function textLines(d: OrderEmailData): string[] {
   const m = moneyOf(d);
-  return d.lines.flatMap((l) => [`- ${lineName(l)}`, `  ${l.qty} × ${m(l.unitPriceCents)} = ${m(l.subtotalCents)}`]);
+  return d.lines.flatMap((l) => [`- ${lineName(l)}`, ...(l.note ? [`  ${l.note}`] : []), `  ${l.qty} × ${m(l.unitPriceCents)} = ${m(l.subtotalCents)}`]);
 }
 
 function textTotals(rows: Totals[]): string[] {
@@ -207,7 +209,7 @@ function htmlLinesTable(d: OrderEmailData): SafeHtml {
   const m = moneyOf(d);
   const rows = d.lines.map(
     (l) => html`<tr>
-<td style="padding:12px 0;border-bottom:1px solid ${C.line};font:400 15px/1.5 ${SANS};color:${C.ink};">${l.title}${l.variantLabel ? html`<br><span style="color:${C.muted};font-size:13px;">${l.variantLabel}</span>` : ''}</td>
+<td style="padding:12px 0;border-bottom:1px solid ${C.line};font:400 15px/1.5 ${SANS};color:${C.ink};">${l.title}${l.variantLabel ? html`<br><span style="color:${C.muted};font-size:13px;">${l.variantLabel}</span>` : ''}${l.note ? html`<br><span style="color:${C.ink2};font-size:13px;font-weight:600;">${l.note}</span>` : ''}</td>
 <td style="padding:12px 0 12px 12px;border-bottom:1px solid ${C.line};font:400 15px/1.5 ${SANS};color:${C.ink2};white-space:nowrap;" align="right">${l.qty} × ${m(l.unitPriceCents)}</td>
 <td style="padding:12px 0 12px 12px;border-bottom:1px solid ${C.line};font:600 15px/1.5 ${SANS};color:${C.ink};white-space:nowrap;" align="right">${m(l.subtotalCents)}</td>
 </tr>`,

@@ -54,6 +54,8 @@ import { canTransition, KEPT_PAYMENT_STATUSES, STATUS_LABEL } from './state.ts';
 import { FULFILMENT_LABEL, historyEntry, itemsInWords, planShipment, shippedQtyByLine, toShipQty, type HistoryEntry } from './fulfilment.ts';
 import { listOrderNotes, loadShipments, refreshFulfilment, type OrderNoteView, type ShipmentView } from './shipments.ts';
 import { carrierName } from '../shared/index.ts';
+import { presaleShipDates, shipDateText, shopDate } from '../sales/index.ts';
+import { owedUnits, settleOwed, takeFromStock } from './preorders.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Listing
@@ -175,6 +177,8 @@ export interface AdminOrderLine extends OrderLineRow {
 export interface AdminShippingLine extends AdminOrderLine {
   shippedQty: number;
   toShipQty: number;
+  /** A pre-order's promised ship date (YYYY-MM-DD, shop time zone), ADR 0055; null for a line from stock. */
+  shipsOn: string | null;
 }
 
 /** A line on the detail page: also the handle of the creator credited (attribution, ADR 0008). */
@@ -236,6 +240,7 @@ export async function getOrderDetail(db: DbOrTx, number: string, now = Date.now(
     listOrderNotes(db, order.id),
   ]);
   const shipped = shippedQtyByLine(parcels);
+  const shipDates = await presaleShipDates(db, [order.id]);
   const creditedIds = [...new Set(lines.map((l) => l.creditedCreatorId).filter((id): id is number => id !== null))];
   const handles = new Map(
     creditedIds.length ? (await db.select({ id: creators.id, handle: creators.handle }).from(creators).where(inArray(creators.id, creditedIds))).map((c) => [c.id, c.handle]) : [],
@@ -246,6 +251,7 @@ export async function getOrderDetail(db: DbOrTx, number: string, now = Date.now(
     remainingQty: l.qty - l.refundedQty,
     shippedQty: shipped.get(l.id) ?? 0,
     toShipQty: toShipQty(l, shipped.get(l.id) ?? 0),
+    shipsOn: shipDates.get(l.id) ?? null,
     creditedCreatorHandle: l.creditedCreatorId === null ? null : (handles.get(l.creditedCreatorId) ?? null),
   }));
   return {
@@ -357,10 +363,15 @@ function shipRefusal(order: Pick<OrderRow, 'status' | 'needsRefund'>, lines: rea
 }
 
 async function loadLines(tx: DbOrTx, orderId: number): Promise<AdminShippingLine[]> {
-  const [lines, parcels] = await Promise.all([tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id), loadShipments(tx, orderId)]);
+  const [lines, parcels, shipDates] = await Promise.all([
+    tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id),
+    loadShipments(tx, orderId),
+    presaleShipDates(tx, [orderId]),
+  ]);
   const shipped = shippedQtyByLine(parcels);
   return lines.map((l) => ({
     ...l,
+    shipsOn: shipDates.get(l.id) ?? null,
     netCents: l.subtotalCents - l.discountCents,
     remainingQty: l.qty - l.refundedQty,
     shippedQty: shipped.get(l.id) ?? 0,
@@ -389,7 +400,18 @@ export async function markShipped(
     actor,
     now = Date.now(),
     emailCtx,
-  }: { orderId: number; carrier: unknown; trackingNumber: unknown; lines: ShipmentRequest; actor: string; now?: number; emailCtx: EmailContext },
+    timeZone = 'UTC',
+  }: {
+    orderId: number;
+    carrier: unknown;
+    trackingNumber: unknown;
+    lines: ShipmentRequest;
+    actor: string;
+    now?: number;
+    emailCtx: EmailContext;
+    /** The shop's time zone: a pre-order ships from its ship date there. */
+    timeZone?: string;
+  },
 ): Promise<ShipResult> {
   const parsed = shipmentSchema.safeParse({ carrier, trackingNumber });
   if (!parsed.success) {
@@ -407,6 +429,25 @@ export async function markShipped(
       if (why) return refuse('not_allowed', why);
       const plan = planShipment(lines, await loadShipments(tx, orderId), request);
       if (!plan.ok) return refuse(plan.reason === 'nothing_to_ship' ? 'invalid' : plan.reason, plan.message, plan.fieldErrors);
+      // Pre-ordered units (ADR 0055) ship from their promised date, taken from stock as they go.
+      const today = shopDate(now, timeZone);
+      const fromStock: { variantId: number; qty: number }[] = [];
+      for (const p of plan.lines) {
+        const line = lines.find((l) => l.id === p.orderLineId)!;
+        const shipsOn = line.shipsOn;
+        if (shipsOn === null) continue;
+        const name = `${line.title}${line.variantLabel ? ` (${line.variantLabel})` : ''}`;
+        if (today < shipsOn) return refuse('not_allowed', `${name} is a pre-order that ships on ${shipDateText(shipsOn, today)}: it can go in a parcel from that day.`);
+        const qty = Math.min(await owedUnits(tx, orderId, line.variantId), p.qty);
+        if (qty === 0) continue;
+        const onHand = (await tx.select({ n: variants.stockOnHand }).from(variants).where(eq(variants.id, line.variantId)).get())?.n ?? 0;
+        if (onHand < qty) return refuse('not_allowed', `Record the arrived stock of ${name} first: ${qty} to send, ${onHand} on hand.`);
+        fromStock.push({ variantId: line.variantId, qty });
+      }
+      for (const f of fromStock) {
+        if (!(await takeFromStock(tx, f.variantId, f.qty))) throw new Error(`stock of variant ${f.variantId} changed inside the shipping transaction`);
+        await settleOwed(tx, orderId, f.variantId, f.qty, 'converted');
+      }
       const [row] = await tx.insert(shipments).values({ orderId, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, shippedAt: now, actor }).returning({ id: shipments.id });
       const shipmentId = row!.id;
       await tx.insert(shipmentLines).values(plan.lines.map((l) => ({ shipmentId, orderLineId: l.orderLineId, qty: l.qty })));

@@ -15,12 +15,14 @@
  *   in part → paid, then partially refunded with the commission reversed in proportion
  *   (docs/decisions/0035-payment-events-in-any-order.md).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db.ts';
 import { cartLines, orderEvents, orderLines, orders, paymentEvents, stockReservations, variants } from '../../../db/schema/index.ts';
 import { availableSql, bumpCatalogVersion } from '../catalog/index.ts';
 import type { PaymentEvent } from '../payments/index.ts';
 import { releaseOrder } from './release.ts';
+import { keepOwedHolds } from './preorders.ts';
+import { presaleLinesOf } from '../sales/index.ts';
 import { canTransition, statusAfterRefund } from './state.ts';
 import { formatMoney } from '../shared/index.ts';
 
@@ -206,6 +208,7 @@ export async function fulfil(
 
   const lines = await tx
     .select({
+      id: orderLines.id,
       variantId: orderLines.variantId,
       qty: orderLines.qty,
       onHand: variants.stockOnHand,
@@ -223,10 +226,15 @@ export async function fulfil(
 
   // A line is covered by its own live reservation, or by free stock (available excludes this
   // order's reservations once they have lapsed or been released); and on hand must cover it.
+  // A pre-order line (ADR 0055) takes nothing from stock: its own hold, or room left in its
+  // presale's cap, covers it.
+  const preorders = await presaleLinesOf(tx, orderId, now);
   let late = order.status === 'canceled';
   const coverable = lines.every((l) => {
     const own = held.get(l.variantId) ?? 0;
     if (own < l.qty) late = true;
+    const pre = preorders.get(l.id);
+    if (pre) return own >= l.qty || pre.room >= l.qty;
     const covered = own >= l.qty || Number(l.available) >= l.qty;
     return covered && l.onHand >= l.qty;
   });
@@ -245,6 +253,7 @@ export async function fulfil(
   }
 
   for (const l of lines) {
+    if (preorders.has(l.id)) continue; // owed: taken from stock when it ships (preorders.ts)
     const res = await tx
       .update(variants)
       .set({ stockOnHand: sql`${variants.stockOnHand} - ${l.qty}` })
@@ -252,7 +261,16 @@ export async function fulfil(
       .returning({ id: variants.id });
     if (res.length === 0) throw new Error(`stock for variant ${l.variantId} changed inside the fulfilment transaction`);
   }
-  await tx.update(stockReservations).set({ status: 'converted' }).where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'active')));
+  const owed = lines.filter((l) => preorders.has(l.id));
+  if (owed.length) {
+    await tx
+      .update(stockReservations)
+      .set({ status: 'converted' })
+      .where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'active'), notInArray(stockReservations.variantId, owed.map((l) => l.variantId))));
+    await keepOwedHolds(tx, orderId, owed, now);
+  } else {
+    await tx.update(stockReservations).set({ status: 'converted' }).where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'active')));
+  }
   // Lines carry the payment time too, for reports by line (dashboard, trending).
   await tx.update(orderLines).set({ paidAt: now }).where(eq(orderLines.orderId, orderId));
   await tx

@@ -9,6 +9,7 @@ import { enqueueEmail } from '../mail/index.ts';
 import { orderConfirmationEmail, orderRefundedEmail, orderShippedEmail, type OrderEmailData } from '../mail/index.ts';
 import { orderPath, orderToken } from './order-links.ts';
 import { carrierName } from '../shared/index.ts';
+import { preorderNote, presaleShipDates } from '../sales/index.ts';
 
 export interface EmailContext {
   shopName: string;
@@ -21,6 +22,8 @@ async function emailData(tx: DbOrTx, orderId: number, ctx: EmailContext): Promis
   const o = await tx.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!o) throw new Error(`order ${orderId} not found for email`);
   const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.id);
+  const shipDates = await presaleShipDates(tx, [orderId]);
+  const today = new Date(o.createdAt).toISOString().slice(0, 10);
   return {
     orderId,
     shopName: ctx.shopName,
@@ -28,7 +31,14 @@ async function emailData(tx: DbOrTx, orderId: number, ctx: EmailContext): Promis
     email: o.email,
     currency: o.currency,
     locale: ctx.locale,
-    lines: lines.map((l) => ({ title: l.title, variantLabel: l.variantLabel, qty: l.qty, unitPriceCents: l.unitPriceCents, subtotalCents: l.subtotalCents })),
+    lines: lines.map((l) => ({
+      title: l.title,
+      variantLabel: l.variantLabel,
+      qty: l.qty,
+      unitPriceCents: l.unitPriceCents,
+      subtotalCents: l.subtotalCents,
+      note: shipDates.has(l.id) ? preorderNote(shipDates.get(l.id)!, today) : null,
+    })),
     subtotalCents: o.subtotalCents,
     discountCents: o.discountCents,
     shippingCents: o.shippingCents,

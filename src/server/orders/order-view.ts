@@ -8,6 +8,7 @@ import type { FulfilmentStatus, OrderStatus } from '../../../db/schema/commerce.
 import { FULFILMENT_LABEL } from './fulfilment.ts';
 import { loadShipments } from './shipments.ts';
 import { STATUS_LABEL } from './state.ts';
+import { preorderNote, presaleShipDates } from '../sales/index.ts';
 
 /** A parcel as the buyer sees it: no internal ids or who packed it. */
 export interface BuyerParcel {
@@ -52,7 +53,19 @@ export interface BuyerOrderView {
   needsRefund: boolean;
   /** The buyer placed the same bag again as this order: this one was replaced. */
   supersededBy: { number: string } | null;
-  lines: { id: number; title: string; variantLabel: string; productSlug: string; imagePath: string | null; qty: number; unitPriceCents: number; subtotalCents: number; refundedQty: number }[];
+  lines: {
+    id: number;
+    title: string;
+    variantLabel: string;
+    productSlug: string;
+    imagePath: string | null;
+    qty: number;
+    unitPriceCents: number;
+    subtotalCents: number;
+    refundedQty: number;
+    /** A pre-order's promise ("Pre-order: ships on 12 January"), ADR 0055. */
+    note: string | null;
+  }[];
   /** Payment changes and parcels, oldest first, in words ("Parcel 1 shipped with UPS"). */
   history: { at: number; status: OrderStatus | null; text: string }[];
 }
@@ -65,6 +78,8 @@ async function view(db: Db, where: ReturnType<typeof eq>, now: number): Promise<
     db.select().from(orderEvents).where(eq(orderEvents.orderId, o.id)).orderBy(asc(orderEvents.at), asc(orderEvents.id)),
     loadShipments(db, o.id),
   ]);
+  const shipDates = await presaleShipDates(db, [o.id]);
+  const today = new Date(now).toISOString().slice(0, 10);
   const parcels: BuyerParcel[] = shipped.map((p) => ({
     label: p.label,
     carrier: p.carrier,
@@ -123,6 +138,7 @@ async function view(db: Db, where: ReturnType<typeof eq>, now: number): Promise<
       unitPriceCents: l.unitPriceCents,
       subtotalCents: l.subtotalCents,
       refundedQty: l.refundedQty,
+      note: shipDates.has(l.id) ? preorderNote(shipDates.get(l.id)!, today) : null,
     })),
     history,
   };

@@ -18,6 +18,7 @@ import { bumpCatalogVersion } from '../catalog/index.ts';
 import type { PaymentProvider } from '../payments/index.ts';
 import { KEPT_PAYMENT_STATUSES, STATUS_LABEL, statusAfterRefund } from './state.ts';
 import { refreshFulfilment } from './shipments.ts';
+import { settleOwed } from './preorders.ts';
 import { formatMoney } from '../shared/index.ts';
 
 export interface RefundLineRequest {
@@ -124,14 +125,21 @@ export async function refundOrder(
     }
     const refundedCents = Math.min(fresh.totalCents, fresh.refundedCents + amount);
     const status = statusAfterRefund(fresh.totalCents, refundedCents);
+    let stockMoved = false;
     for (const l of plan.lines) {
       await tx
         .update(orderLines)
         .set({ refundedQty: sql`${orderLines.refundedQty} + ${l.qty}`, refundedCents: sql`${orderLines.refundedCents} + ${l.amountCents}` })
         .where(and(eq(orderLines.id, l.lineId), eq(orderLines.orderId, orderId)));
-      if (restock) {
-        const line = lines.find((x) => x.id === l.lineId)!;
-        await tx.update(variants).set({ stockOnHand: sql`${variants.stockOnHand} + ${l.qty}` }).where(eq(variants.id, line.variantId));
+      const line = lines.find((x) => x.id === l.lineId)!;
+      // A pre-ordered unit not yet shipped was never taken from stock: refunding it frees its owed
+      // hold, and there is nothing to put back (ADR 0055). Only the rest can be restocked.
+      const freed = await settleOwed(tx, orderId, line.variantId, l.qty, 'released');
+      if (freed > 0) stockMoved = true;
+      const unowed = l.qty - freed;
+      if (restock && unowed > 0) {
+        stockMoved = true;
+        await tx.update(variants).set({ stockOnHand: sql`${variants.stockOnHand} + ${unowed}` }).where(eq(variants.id, line.variantId));
       }
     }
     await tx.update(orders).set({ refundedCents, status, updatedAt: now }).where(eq(orders.id, orderId));
@@ -145,7 +153,7 @@ export async function refundOrder(
       actor,
       note: `Refunded ${formatMoney(amount, { currency: fresh.currency, locale: 'en-US' })} for ${[...plan.lines.map((l) => { const line = lines.find((x) => x.id === l.lineId)!; return `${l.qty} × ${line.title}${line.variantLabel ? ` (${line.variantLabel})` : ''}`; }), ...(plan.includesShipping ? ['shipping'] : [])].join(', ')}${restock ? ', returned to stock' : ''}. Payment reference ${moved.refundId}.`,
     });
-    if (restock) await bumpCatalogVersion(tx);
+    if (stockMoved) await bumpCatalogVersion(tx);
     await hooks.onRefunded(tx, orderId, plan.lines, amount);
     return { ok: true, amountCents: amount, status } as const;
   });

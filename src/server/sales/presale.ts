@@ -119,3 +119,11 @@ export function shopTimeText(at: number, timeZone: string, locale = 'en-GB'): st
   }
   return f.format(at);
 }
+
+/**
+ * What an order line says of its pre-order, on the order page and in emails.
+ * @example preorderNote('2027-01-12', '2026-12-03') // 'Pre-order: ships on 12 January 2027'
+ */
+export function preorderNote(shipsOn: string, today?: string): string {
+  return `Pre-order: ships on ${shipDateText(shipsOn, today)}`;
+}

@@ -245,3 +245,88 @@ export async function checkFlashSales(
   }
   return { ok: true, takes };
 }
+
+/**
+ * A product's presale as the bag, the order and the payment see it at `now` (ADR 0055): open or
+ * full (an upcoming one sells nothing yet). While it is open every unit of the product sold is a
+ * pre-order, taken from the cap and shipped on `shipsOn`, not from stock.
+ */
+export interface OpenPresale {
+  presaleId: number;
+  shipsOn: string;
+  /** Cap − units of paid orders and of pending orders with a live hold. */
+  unitsLeft: number;
+}
+
+/** The open presale in a product's loaded sales, or null (pure). */
+export function openPresale(sales: ProductSales | undefined, now: number): OpenPresale | null {
+  const v = presaleView(sales?.presale, now, sales?.presaleTaken ?? 0);
+  if (!v || v.state === 'upcoming') return null;
+  return { presaleId: v.presaleId, shipsOn: v.shipsOn, unitsLeft: v.unitsLeft };
+}
+
+/** Presale units held by this bag's own pending orders with a live hold, per presale id (they count as available to it). */
+export async function ownPresaleHeld(db: DbOrTx, cartId: string, presaleIds: readonly number[], now: number): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (presaleIds.length === 0) return out;
+  const rows = await db
+    .select({ presaleId: presaleTakes.presaleId, units: sql<number>`sum(${presaleTakes.qty})` })
+    .from(presaleTakes)
+    .where(
+      and(
+        inArray(presaleTakes.presaleId, [...new Set(presaleIds)]),
+        sql`exists (select 1 from "orders" o where o."id" = ${presaleTakes.orderId} and o."status" = 'pending' and o."cart_id" = ${cartId} and exists (select 1 from "stock_reservations" r where r."order_id" = o."id" and r."status" = 'active' and r."expires_at" > ${now}))`,
+      ),
+    )
+    .groupBy(presaleTakes.presaleId);
+  for (const r of rows) out.set(r.presaleId, Number(r.units));
+  return out;
+}
+
+/** Records the pre-order units of an order being placed, each with the ship date promised now. */
+export async function recordPresaleTakes(
+  tx: DbOrTx,
+  takes: readonly { presaleId: number; orderId: number; orderLineId: number; qty: number; shipsOn: string }[],
+  now: number,
+): Promise<void> {
+  if (takes.length === 0) return;
+  await tx.insert(presaleTakes).values(takes.map((t) => ({ ...t, createdAt: now })));
+}
+
+/** The promised ship date of each pre-ordered line of these orders (order line id → YYYY-MM-DD). */
+export async function presaleShipDates(db: DbOrTx, orderIds: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (orderIds.length === 0) return out;
+  const rows = await db
+    .select({ lineId: presaleTakes.orderLineId, shipsOn: presaleTakes.shipsOn })
+    .from(presaleTakes)
+    .where(inArray(presaleTakes.orderId, [...new Set(orderIds)]));
+  for (const r of rows) out.set(r.lineId, r.shipsOn);
+  return out;
+}
+
+/**
+ * The pre-order lines of an order, with the units their presale could still give them if their hold
+ * has lapsed (a late payment): cap − the live takes of other orders, 0 once the presale is over.
+ */
+export async function presaleLinesOf(tx: DbOrTx, orderId: number, now: number): Promise<Map<number, { shipsOn: string; room: number }>> {
+  const takes = await tx
+    .select({ lineId: presaleTakes.orderLineId, presaleId: presaleTakes.presaleId, shipsOn: presaleTakes.shipsOn, cap: presales.capUnits, canceledAt: presales.canceledAt, closesAt: presales.closesAt })
+    .from(presaleTakes)
+    .innerJoin(presales, eq(presales.id, presaleTakes.presaleId))
+    .where(eq(presaleTakes.orderId, orderId));
+  const out = new Map<number, { shipsOn: string; room: number }>();
+  for (const t of takes) {
+    let room = 0;
+    if (t.canceledAt === null && (t.closesAt === null || t.closesAt > now)) {
+      const others = await tx
+        .select({ units: sql<number>`coalesce(sum(${presaleTakes.qty}), 0)` })
+        .from(presaleTakes)
+        .where(and(eq(presaleTakes.presaleId, t.presaleId), sql`${presaleTakes.orderId} <> ${orderId}`, liveOrderSql('"presale_takes"."order_id"', now)))
+        .get();
+      room = Math.max(0, t.cap - Number(others?.units ?? 0));
+    }
+    out.set(t.lineId, { shipsOn: t.shipsOn, room });
+  }
+  return out;
+}
