@@ -11,7 +11,7 @@
  * - The token in the email's links is stored as a SHA-256 only; it opens the alert's page and its
  *   unsubscribe page, without signing in.
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
 import { products, stockAlerts, variants } from '../../../db/schema/index.ts';
 import { getProductsBySlug, type ProductView } from '../catalog/index.ts';
@@ -190,27 +190,36 @@ export interface DueAlert extends AlertRow {
  * Open alerts whose condition holds now: the size is back in stock (restock) or the price a reader
  * pays now is lower than the one seen (price drop). `productIds` narrows the check to products
  * just written (the admin's save); without it every product with an open alert is checked (the sweep).
+ * `limit` is how many open alerts are read per query (all of them are read, in batches).
  */
 export async function dueAlerts(db: Db, { productIds, now, limit = 200 }: { productIds?: readonly number[]; now: number; limit?: number }): Promise<DueAlert[]> {
-  const open = and(isNull(stockAlerts.sentAt), isNull(stockAlerts.unsubscribedAt), productIds ? inArray(stockAlerts.productId, [...productIds]) : undefined);
   if (productIds && productIds.length === 0) return [];
-  const rows = (await db.select(alertColumns).from(stockAlerts).innerJoin(products, eq(products.id, stockAlerts.productId)).where(open).limit(limit)).map(toRow);
-  if (rows.length === 0) return [];
-  const views = await getProductsBySlug(db, [...new Set(rows.map((r) => r.productSlug))], now);
+  const open = and(isNull(stockAlerts.sentAt), isNull(stockAlerts.unsubscribedAt), productIds ? inArray(stockAlerts.productId, [...productIds]) : undefined);
   const out: DueAlert[] = [];
-  for (const r of rows) {
-    const p = views.get(r.productSlug);
-    if (!p || !p.active || p.variants.length === 0) continue;
-    if (r.kind === 'restock') {
-      const v = p.variants.find((x) => x.id === r.variantId);
-      if (!v || v.available <= 0) continue;
-      out.push({ ...r, product: p, variantSku: v.sku, variantLabel: [v.colour, v.size].filter(Boolean).join(' / ') || null, priceNowCents: v.priceCents });
-    } else {
-      const nowCents = itemPriceCents(p, r.variantId);
-      if (nowCents === null || nowCents >= r.priceSeenCents) continue;
-      const v = r.variantId !== null ? p.variants.find((x) => x.id === r.variantId) : undefined;
-      out.push({ ...r, product: p, variantSku: v?.sku ?? null, variantLabel: v ? [v.colour, v.size].filter(Boolean).join(' / ') || null : null, priceNowCents: nowCents });
+  // Read every open alert, `limit` at a time in id order: alerts still waiting (a size still sold
+  // out) must never hide a due one behind them.
+  for (let after = 0; ; ) {
+    const rows = (
+      await db.select(alertColumns).from(stockAlerts).innerJoin(products, eq(products.id, stockAlerts.productId)).where(and(open, gt(stockAlerts.id, after))).orderBy(asc(stockAlerts.id)).limit(limit)
+    ).map(toRow);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+    const views = await getProductsBySlug(db, [...new Set(rows.map((r) => r.productSlug))], now);
+    for (const r of rows) {
+      const p = views.get(r.productSlug);
+      if (!p || !p.active || p.variants.length === 0) continue;
+      if (r.kind === 'restock') {
+        const v = p.variants.find((x) => x.id === r.variantId);
+        if (!v || v.available <= 0) continue;
+        out.push({ ...r, product: p, variantSku: v.sku, variantLabel: [v.colour, v.size].filter(Boolean).join(' / ') || null, priceNowCents: v.priceCents });
+      } else {
+        const nowCents = itemPriceCents(p, r.variantId);
+        if (nowCents === null || nowCents >= r.priceSeenCents) continue;
+        const v = r.variantId !== null ? p.variants.find((x) => x.id === r.variantId) : undefined;
+        out.push({ ...r, product: p, variantSku: v?.sku ?? null, variantLabel: v ? [v.colour, v.size].filter(Boolean).join(' / ') || null : null, priceNowCents: nowCents });
+      }
     }
+    if (rows.length < limit) break;
   }
   return out;
 }
