@@ -40,7 +40,7 @@ if (await isEmpty(db)) {
     const r = await seedDemoReviews(scriptApp(db, env));
     console.log(`seeded demo buyer shows: ${r.reviews} approved reviews of delivered orders`);
     const s = await seedDemoSales(scriptApp(db, env));
-    console.log(`seeded demo sales: ${s.sales} (a live flash sale, one starting in two hours, a markdown)`);
+    console.log(`seeded demo sales: ${s.sales} (a live flash sale, one starting in two hours, a markdown) and ${s.presales} pre-order`);
   }
 } else {
   console.log('database has products: seed skipped');

@@ -413,6 +413,19 @@ export const PRODUCTS: ProductSeed[] = [
     ],
   }),
   product({
+    // On pre-order in the demo (scripts/seed/demo-sales.ts): no stock yet, sold up to a cap.
+    slug: 'corduroy-chore-jacket',
+    name: 'Corduroy Chore Jacket',
+    brand: 'field-and-fold',
+    category: 'outerwear',
+    sku: 'CCJ',
+    sizes: APPAREL,
+    priceCents: 19900,
+    description:
+      'A boxy chore jacket in 8-wale cotton corduroy with three patch pockets, corozo buttons and a soft brushed lining. Cut to layer over a knit. The first run is being sewn now: pre-order it and it ships on the date shown.',
+    colours: [{ name: 'Rust', hex: '#9c4f2e', code: 'RST', stock: [0, 0, 0, 0, 0] }],
+  }),
+  product({
     slug: 'waxed-cotton-field-jacket',
     name: 'Waxed Cotton Field Jacket',
     brand: 'field-and-fold',

@@ -3,17 +3,18 @@
  * are exactly what the admin page would create: a flash sale live now on the Merino Crewneck (the
  * product most posts feature, so its cards show the countdown), one starting in two hours on the
  * Wide-Leg Denim Jeans, and a week's markdown on the Straight-Leg Chinos. Times are relative to
- * the seeding moment, whole minutes in the shop's time zone, as the admin types them.
+ * the seeding moment, whole minutes in the shop's time zone, as the admin types them. And pre-orders
+ * (ADR 0055) on the Corduroy Chore Jacket, which has no stock yet: 40 units, shipping in four weeks.
  */
 import { eq } from 'drizzle-orm';
 import { products, users } from '../../db/schema/index.ts';
-import { scheduleSale, type App } from '../../src/server/flows/index.ts';
-import { wallClock } from '../../src/server/sales/index.ts';
+import { scheduleSale, setPresale, type App } from '../../src/server/flows/index.ts';
+import { shopDate, wallClock } from '../../src/server/sales/index.ts';
 import { DEMO_ADMIN } from './fixtures.ts';
 
 const HOUR = 3_600_000;
 
-export async function seedDemoSales(app: App, now = Date.now()): Promise<{ sales: number }> {
+export async function seedDemoSales(app: App, now = Date.now()): Promise<{ sales: number; presales: number }> {
   const admin = await app.db.select({ id: users.id, role: users.role }).from(users).where(eq(users.email, DEMO_ADMIN.email)).get();
   if (!admin) throw new Error('seedDemoSales: the demo admin is missing (run seedDemo first)');
   const tz = app.config.shop.timeZone;
@@ -34,5 +35,12 @@ export async function seedDemoSales(app: App, now = Date.now()): Promise<{ sales
     if (!r.ok) throw new Error(`seedDemoSales ${p.slug}: ${r.message} ${JSON.stringify(r.fieldErrors ?? {})}`);
     sales++;
   }
-  return { sales };
+  let presales = 0;
+  const jacket = await app.db.select({ id: products.id }).from(products).where(eq(products.slug, 'corduroy-chore-jacket')).get();
+  if (jacket) {
+    const r = await setPresale(app, { user: admin, productId: jacket.id, fields: { shipsOn: shopDate(now + 28 * 24 * HOUR, tz), cap: '40' }, now });
+    if (!r.ok) throw new Error(`seedDemoSales presale: ${r.message} ${JSON.stringify(r.fieldErrors ?? {})}`);
+    presales++;
+  }
+  return { sales, presales };
 }
