@@ -99,6 +99,14 @@ export async function setPresale(
   const parsed = parsePresaleForm(fields, { timeZone: app.config.shop.timeZone, now });
   if (!parsed.ok) return { ...refuse('invalid', 'Please check the highlighted fields. The presale was not saved.'), fieldErrors: parsed.errors };
   return app.db.transaction(async (tx) => {
+    // The cap cannot go below what is already pre-ordered (read in this transaction).
+    const taken = (await loadSales(tx, [productId], now)).get(productId)?.presaleTaken ?? 0;
+    if (parsed.value.capUnits < taken) {
+      return {
+        ...refuse('invalid', 'Please check the highlighted fields. The presale was not saved.'),
+        fieldErrors: { cap: `${taken} ${taken === 1 ? 'unit is' : 'units are'} already pre-ordered: enter ${taken} or more.` },
+      };
+    }
     const presaleId = await savePresale(tx, productId, parsed.value, now);
     await bumpCatalogVersion(tx);
     return { ok: true as const, presaleId };

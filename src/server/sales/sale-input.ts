@@ -112,7 +112,7 @@ export function parsePresaleForm(f: Fields, { timeZone, now }: { timeZone: strin
   if (opensAt === null) errors.opensDate = 'Enter the opening as a date and time, like 2026-12-24 and 10:00, or leave it empty to open now.';
   if (closesAt === null) errors.closesDate = 'Enter the close as a date and time, or leave it empty to close when the goods ship.';
   const close = closesAt ?? shipStart;
-  if (close !== null && close !== undefined && shipStart !== null) {
+  if (close !== null && close !== undefined && shipStart !== null && !errors.shipsOn) {
     if (close > shipStart) errors.closesDate = 'Pre-orders must close by the ship date.';
     else if (close <= now) errors.closesDate = 'The close is already past.';
     else if (opensAt && opensAt >= close) errors.opensDate = 'The opening must be before the close.';

@@ -66,8 +66,17 @@ export async function currentPresale(db: DbOrTx, productId: number, now: number)
   return rows[0];
 }
 
-/** Saves the product's presale: replaces the current one (canceled, its orders keep their ship date) or starts one. */
+/**
+ * Saves the product's presale: changes the current one in place (units already pre-ordered keep
+ * counting against the cap; orders taken keep the ship date they were promised, ADR 0055) or starts
+ * one (closing any that is over).
+ */
 export async function savePresale(tx: DbOrTx, productId: number, p: PresaleInput, now: number): Promise<number> {
+  const current = await currentPresale(tx, productId, now);
+  if (current) {
+    await tx.update(presales).set({ shipsOn: p.shipsOn, capUnits: p.capUnits, opensAt: p.opensAt, closesAt: p.closesAt }).where(eq(presales.id, current.id));
+    return current.id;
+  }
   await tx.update(presales).set({ canceledAt: now }).where(and(eq(presales.productId, productId), isNull(presales.canceledAt)));
   const row = await tx
     .insert(presales)

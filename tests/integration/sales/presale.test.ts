@@ -168,3 +168,25 @@ describe('paid pre-orders: the ship date, owed stock, the parcel waits', () => {
     expect((await getProduct(db, product.slug, T0 + 4 * MIN))!.presale).toMatchObject({ state: 'open', unitsLeft: 3 });
   });
 });
+
+describe('the admin changes pre-orders', () => {
+  it('a change keeps the units already pre-ordered; the cap cannot go below them; bad input writes nothing', async () => {
+    const { product, s } = await preorderProduct(5);
+    const placed = await placeTestOrder(db, await fillBag(db, [{ sku: s, qty: 3 }], T0), { now: T0 });
+    if (!placed.ok) throw new Error(JSON.stringify(placed));
+    await pay(placed.orderId, T0 + MIN);
+
+    const low = await setPresale(app, { user: ADMIN, productId: product.id, fields: { shipsOn: SHIPS_ON, cap: '2' }, now: T0 + 2 * MIN });
+    expect(low).toMatchObject({ ok: false, reason: 'invalid', fieldErrors: { cap: '3 units are already pre-ordered: enter 3 or more.' } });
+    const bad = await setPresale(app, { user: ADMIN, productId: product.id, fields: { shipsOn: '2020-01-01', cap: '8' }, now: T0 + 2 * MIN });
+    expect(bad).toMatchObject({ ok: false, fieldErrors: { shipsOn: 'The ship date must be after today.' } });
+    if (!bad.ok) expect(bad.fieldErrors?.closesDate).toBeUndefined();
+    expect((await getProduct(db, product.slug, T0 + 3 * MIN))!.presale).toMatchObject({ capUnits: 5, unitsLeft: 2, shipsOn: SHIPS_ON });
+
+    const moved = await setPresale(app, { user: ADMIN, productId: product.id, fields: { shipsOn: '2027-02-01', cap: '8' }, now: T0 + 3 * MIN });
+    expect(moved.ok).toBe(true);
+    expect((await getProduct(db, product.slug, T0 + 4 * MIN))!.presale).toMatchObject({ capUnits: 8, unitsLeft: 5, shipsOn: '2027-02-01' });
+    // The order placed before keeps the date it was promised.
+    expect((await getOrderByNumber(db, placed.number, T0 + 4 * MIN))!.lines[0]!.note).toBe('Pre-order: ships on 12 January 2027');
+  });
+});
