@@ -283,7 +283,10 @@ export async function fulfil(
     fromStatus: order.status,
     toStatus: 'paid',
     actor,
-    note: late ? 'Paid after the reservation lapsed; honoured from free stock' : 'Paid; reserved stock sold',
+    note:
+      owed.length === lines.length
+        ? `Paid${late ? ' after the hold lapsed' : ''}; pre-ordered units kept for it until they ship`
+        : `${late ? 'Paid after the reservation lapsed; honoured from free stock' : 'Paid; reserved stock sold'}${owed.length ? ', pre-ordered units kept until they ship' : ''}`,
   });
   if (order.cartId) await tx.delete(cartLines).where(eq(cartLines.cartId, order.cartId));
   await bumpCatalogVersion(tx);

@@ -12,6 +12,7 @@ export * from './order-number.ts';
 export * from './order-view.ts';
 export * from './refund.ts';
 export * from './release.ts';
+export { OWED_HOLD_UNTIL } from './preorders.ts';
 export * from './state.ts';
 export * from './fulfilment.ts';
 export * from './shipments.ts';
