@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
-import { brands, categories, orderLines, products, productSlugs, stockReservations, variants } from '../../../db/schema/index.ts';
+import { brands, categories, orderLines, products, productSlugs, variants } from '../../../db/schema/index.ts';
 import { availableSql } from './catalog-store.ts';
 import { listProductImages, type GalleryImage } from './product-gallery.ts';
 import { RETIRED_POSITION } from './product-write.ts';
@@ -87,7 +87,9 @@ export async function getAdminProduct(db: DbOrTx, id: number, now = Date.now()):
       stockOnHand: variants.stockOnHand,
       active: variants.active,
       position: variants.position,
-      reserved: sql<number>`coalesce((select sum(${stockReservations.qty}) from ${stockReservations} where ${stockReservations.variantId} = ${variants.id} and ${stockReservations.status} = 'active' and ${stockReservations.expiresAt} > ${now}), 0)`,
+      // Table-qualified (as in availableSql): in a select from `variants` alone Drizzle leaves
+      // column names bare, and a bare "id" inside the subquery would be the reservation's own id.
+      reserved: sql<number>`coalesce((select sum(r."qty") from "stock_reservations" r where r."variant_id" = "variants"."id" and r."status" = 'active' and r."expires_at" > ${now}), 0)`,
       available: availableSql(now),
     })
     .from(variants)

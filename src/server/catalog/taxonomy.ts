@@ -26,9 +26,12 @@ const table = (kind: TaxonomyKind) => (kind === 'brand' ? brands : categories);
 
 export async function listTaxonomy(db: DbOrTx, kind: TaxonomyKind): Promise<TaxonomyRow[]> {
   const t = table(kind);
-  const fk = kind === 'brand' ? products.brandId : products.categoryId;
+  // Table-qualified on purpose: in a select from one table Drizzle leaves column names bare, and a
+  // bare "id" inside the subquery would mean the product's own id.
+  const fk = sql.raw(kind === 'brand' ? 'p."brand_id"' : 'p."category_id"');
+  const own = sql.raw(kind === 'brand' ? '"brands"."id"' : '"categories"."id"');
   return db
-    .select({ id: t.id, slug: t.slug, name: t.name, products: sql<number>`(select count(*) from ${products} where ${fk} = ${t.id})` })
+    .select({ id: t.id, slug: t.slug, name: t.name, products: sql<number>`(select count(*) from "products" p where ${fk} = ${own})` })
     .from(t)
     .orderBy(asc(t.name));
 }

@@ -662,7 +662,9 @@ export async function payoutHistory(db: DbOrTx, creatorId: CreatorId, { limit = 
       status: payouts.status,
       reference: payouts.reference,
       paidAt: payouts.paidAt,
-      entries: sql<number>`(select count(*) from payout_items pi where pi.payout_id = ${payouts.id})`,
+      // Table-qualified: in a select from `payouts` alone Drizzle leaves column names bare, and a
+      // bare "id" inside the subquery would be the payout item's own id.
+      entries: sql<number>`(select count(*) from payout_items pi where pi.payout_id = "payouts"."id")`,
     })
     .from(payouts)
     .where(eq(payouts.creatorId, creatorId))

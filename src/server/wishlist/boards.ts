@@ -39,7 +39,9 @@ async function summaries(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Boar
       slug: boards.slug,
       description: boards.description,
       updatedAt: boards.updatedAt,
-      items: sql<number>`(select count(*) from ${boardItems} where ${boardItems.boardId} = ${boards.id})`,
+      // Table-qualified on purpose: in a select from `boards` alone Drizzle leaves column names
+      // bare, and a bare "id" inside the subquery would mean the board item's own id.
+      items: sql<number>`(select count(*) from "board_items" bi where bi."board_id" = "boards"."id")`,
     })
     .from(boards)
     .where(where)
