@@ -281,7 +281,7 @@ describe('browse', () => {
       const page = await newPage();
       const errors = collectPageErrors(page);
       await page.goto(`/posts/${POST}`);
-      await Promise.all([page.waitForURL('**/products/merino-crewneck'), card(page, 'merino-crewneck').getByRole('link', { name: 'Fine Merino Crewneck' }).click()]);
+      await Promise.all([page.waitForURL('**/products/merino-crewneck'), card(page, 'merino-crewneck').getByRole('link', { name: 'Fine Merino Crewneck', exact: true }).click()]);
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Fine Merino Crewneck');
 
       const main = page.locator('img.pdp__main');
