@@ -41,7 +41,8 @@ async function summaries(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Boar
       updatedAt: boards.updatedAt,
       // Table-qualified on purpose: in a select from `boards` alone Drizzle leaves column names
       // bare, and a bare "id" inside the subquery would mean the board item's own id.
-      items: sql<number>`(select count(*) from "board_items" bi where bi."board_id" = "boards"."id")`,
+      // Pieces a reader can see: products still on sale (an archived or withdrawn one drops out of view).
+      items: sql<number>`(select count(*) from "board_items" bi join "products" p on p."id" = bi."product_id" where bi."board_id" = "boards"."id" and p."active" = 1 and p."archived_at" is null)`,
     })
     .from(boards)
     .where(where)

@@ -4,7 +4,9 @@
  * a brand's products, a variant's reserved units. Each is checked with ids that do not line up.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/server/db.ts';
+import { products } from '../../../db/schema/index.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { fillBag, placeTestOrder } from '../../helpers/checkout.ts';
 import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
@@ -50,5 +52,22 @@ describe('counts by subquery', () => {
       ['S', 0, 5],
       ['M', 2, 3],
     ]);
+  });
+});
+
+describe('board counts', () => {
+  it('count only pieces still on sale, and a board whose pieces are all withdrawn leaves the creator page', async () => {
+    const creator = await makeCreator(db);
+    const kept = await makeProduct(db, { variants: [makeVariant({ stock: 2 })] });
+    const gone = await makeProduct(db, { variants: [makeVariant({ stock: 2 })] });
+    const b = await createBoard(db, creator.id, { name: 'Capsule', description: '' }, T0);
+    if (!b.ok) throw new Error('board');
+    await addBoardProduct(db, creator.id, b.id, kept.slug, T0 + 1);
+    await addBoardProduct(db, creator.id, b.id, gone.slug, T0 + 2);
+    expect((await boardsOfCreator(db, creator.id))[0]!.items).toBe(2);
+    await db.update(products).set({ active: false }).where(eq(products.id, gone.id));
+    expect((await boardsOfCreator(db, creator.id))[0]!.items).toBe(1);
+    await db.update(products).set({ archivedAt: T0 }).where(eq(products.id, kept.id));
+    expect(await publicBoards(db, creator.handle)).toEqual([]);
   });
 });
