@@ -104,7 +104,11 @@ async function processPhotos(photos: readonly Uint8Array[]): Promise<{ ok: true;
   return { ok: true, processed };
 }
 
-export type ReviewFormRefusal = (Refusal | UploadRefusal) & { values?: { rating?: string; body?: string; fit?: string } };
+export type ReviewFormRefusal = (Refusal | UploadRefusal) & {
+  values?: { rating?: string; body?: string; fit?: string };
+  /** When editing: the photos the author chose to keep, so a refused edit shows the same choice. */
+  keep?: string[];
+};
 export type SubmitReviewOutcome = { ok: true; reviewId: number; productSlug: string } | ReviewFormRefusal;
 
 function withValues(r: Refusal | UploadRefusal, fields: { rating?: string; body?: string; fit?: string }): ReviewFormRefusal {
@@ -165,10 +169,10 @@ export async function editReview(app: App, { user, reviewId, request, now = Date
     return { ok: true, kind: 'deleted', productSlug: page.product.slug };
   }
   const input = parseReviewInput(form.fields);
-  if (!input.ok) return withValues(input, form.fields);
+  if (!input.ok) return { ...withValues(input, form.fields), keep: form.keep };
   const kept = page.review.photos.map((p) => p.id).filter((id) => form.keep.includes(id));
   const photos = await processPhotos(form.photos);
-  if (!photos.ok) return withValues(photos, form.fields);
+  if (!photos.ok) return { ...withValues(photos, form.fields), keep: form.keep };
   const saved = await app.db.transaction(async (tx) => {
     const photoIds = [...kept];
     for (const p of photos.processed) photoIds.push((await storeProcessedImage(tx, p, { ownerCreatorId: null, uploadedByUserId: user.id, now })).id);

@@ -348,8 +348,12 @@ describe('moderation, display and reports', () => {
     expect((await db.select().from(reviewPhotos).where(eq(reviewPhotos.reviewId, r.reviewId))).map((x) => x.mediaId)).toEqual([photos[1]!.mediaId]);
     expect((await productReviews(app, { productId: p.id, productSlug: p.slug, user: null })).summary.count).toBe(0);
 
-    const bad = await editReview(app, { user: u, reviewId: String(r.reviewId), request: reviewRequest({ rating: '', body: BODY }) });
+    const bad = await editReview(app, { user: u, reviewId: String(r.reviewId), request: reviewRequest({ rating: '', body: BODY }, [], []) });
     expect(bad.ok).toBe(false);
+    // The refused edit gives back the photo choice as sent (here: keep none), so the form shows it again.
+    expect(bad).toMatchObject({ keep: [] });
+    const badKeeping = await editReview(app, { user: u, reviewId: String(r.reviewId), request: reviewRequest({ rating: '', body: BODY }, [], [photos[1]!.mediaId]) });
+    expect(badKeeping).toMatchObject({ ok: false, keep: [String(photos[1]!.mediaId)] });
     expect((await db.select().from(reviews).where(eq(reviews.id, r.reviewId)).get())!.rating).toBe(3);
 
     expect(await editReview(app, { user: u, reviewId: String(r.reviewId), request: reviewRequest({ action: 'delete' }) })).toMatchObject({ ok: true, kind: 'deleted' });
