@@ -394,3 +394,15 @@ export async function formerSlugs(db: DbOrTx, creatorId: number | null): Promise
     .where(and(ne(postSlugs.slug, postRevisions.slug), creatorId === null ? undefined : eq(posts.creatorId, creatorId)));
   return new Map(rows.map((r) => [r.old, r.now]));
 }
+
+/** The earlier addresses of the published post now at `slug` (a studio rename keeps them), oldest first. */
+export async function formerSlugsOf(db: DbOrTx, slug: string): Promise<string[]> {
+  const rows = await db
+    .select({ old: postSlugs.slug })
+    .from(postSlugs)
+    .innerJoin(posts, eq(posts.id, postSlugs.postId))
+    .innerJoin(postRevisions, eq(postRevisions.id, posts.liveRevisionId))
+    .where(and(eq(postRevisions.slug, slug), ne(postSlugs.slug, slug)))
+    .orderBy(postSlugs.createdAt);
+  return rows.map((r) => r.old);
+}

@@ -13,6 +13,7 @@ import { eq } from 'drizzle-orm';
 import { users, REPORT_REASONS, type ReportReason } from '../../../db/schema/index.ts';
 import { countRequest, normaliseIp, type SessionUser } from '../auth/index.ts';
 import { processImage, storeProcessedImage, type ProcessedImage, type UploadRefusal } from '../media/index.ts';
+import { formerSlugsOf } from '../content/index.ts';
 import {
   ALREADY_REVIEWED_MESSAGE,
   approvedReviewsFromPost,
@@ -220,7 +221,9 @@ export interface PostBuyerShows {
 
 /** "Bought from this post — 4 buyer shows": approved reviews of what this post's cards sold. */
 export async function postBuyerShows(app: App, postSlug: string): Promise<PostBuyerShows> {
-  const [count, list] = await Promise.all([countApprovedFromPost(app.db, postSlug), approvedReviewsFromPost(app.db, postSlug)]);
+  // Sales made before a studio rename carry the post's earlier address.
+  const slugs = [postSlug, ...(await formerSlugsOf(app.db, postSlug))];
+  const [count, list] = await Promise.all([countApprovedFromPost(app.db, slugs), approvedReviewsFromPost(app.db, slugs)]);
   return { count, reviews: list, products: await productRefsById(app.db, list.map((r) => r.productId)) };
 }
 

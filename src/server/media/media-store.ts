@@ -163,3 +163,29 @@ function parseWidths(json: string): number[] {
     return [];
   }
 }
+
+/**
+ * Deletes a reader's photos that nothing shows any more (their review deleted, or a photo dropped
+ * from it) with every rendition, so their addresses answer 404. Only pictures this reader uploaded,
+ * owned by no creator, and no longer on any review are deleted.
+ */
+export async function deleteReaderPhotos(tx: DbOrTx, { ids, uploadedByUserId }: { ids: readonly string[]; uploadedByUserId: number }): Promise<number> {
+  if (ids.length === 0) return 0;
+  const unused = await tx
+    .select({ id: media.id })
+    .from(media)
+    .where(
+      and(
+        inArray(media.id, [...new Set(ids)]),
+        eq(media.uploadedByUserId, uploadedByUserId),
+        isNull(media.ownerCreatorId),
+        // Table-qualified: in a select from `media` alone Drizzle leaves column names bare.
+        sql`not exists (select 1 from "review_photos" rp where rp."media_id" = "media"."id")`,
+      ),
+    );
+  const gone = unused.map((u) => u.id);
+  if (gone.length === 0) return 0;
+  await tx.delete(mediaFiles).where(inArray(mediaFiles.mediaId, gone));
+  await tx.delete(media).where(inArray(media.id, gone));
+  return gone.length;
+}

@@ -14,7 +14,7 @@ import { orderLines, orders, products, reviewPhotos, reviewReports, reviews, shi
 import type { DbOrTx } from '../db.ts';
 import { bumpCatalogVersion } from '../catalog/index.ts';
 import type { MediaInfo } from '../content/index.ts';
-import { getMediaInfo } from '../media/index.ts';
+import { deleteReaderPhotos, getMediaInfo } from '../media/index.ts';
 import { helperLabel } from '../social/index.ts';
 import { normaliseEmail } from '../shared/index.ts';
 import type { PurchaseLine, ReviewInput } from './review-rules.ts';
@@ -184,8 +184,11 @@ export async function updateOwnReview(
     .where(and(eq(reviews.id, input.reviewId), eq(reviews.userId, input.userId)))
     .returning({ id: reviews.id });
   if (r.length === 0) return false;
+  const before = (await tx.select({ id: reviewPhotos.mediaId }).from(reviewPhotos).where(eq(reviewPhotos.reviewId, input.reviewId))).map((p) => p.id);
   await tx.delete(reviewPhotos).where(eq(reviewPhotos.reviewId, input.reviewId));
   if (input.photoIds.length > 0) await tx.insert(reviewPhotos).values(input.photoIds.map((mediaId, position) => ({ reviewId: input.reviewId, position, mediaId })));
+  // A photo the author dropped is deleted, not left reachable at its address.
+  await deleteReaderPhotos(tx, { ids: before.filter((id) => !input.photoIds.includes(id)), uploadedByUserId: input.userId });
   // Open reports were about the old words; the shop reads the new ones anyway (pending).
   await tx.update(reviewReports).set({ resolvedAt: input.now }).where(and(eq(reviewReports.reviewId, input.reviewId), isNull(reviewReports.resolvedAt)));
   await bumpCatalogVersion(tx);
@@ -197,9 +200,12 @@ export async function deleteOwnReview(tx: DbOrTx, { userId, reviewId }: { userId
   const own = await tx.select({ id: reviews.id }).from(reviews).where(and(eq(reviews.id, reviewId), eq(reviews.userId, userId))).get();
   if (!own) return false;
   // Explicit rather than relying on ON DELETE CASCADE, which needs foreign keys switched on.
+  const photos = (await tx.select({ id: reviewPhotos.mediaId }).from(reviewPhotos).where(eq(reviewPhotos.reviewId, reviewId))).map((p) => p.id);
   await tx.delete(reviewPhotos).where(eq(reviewPhotos.reviewId, reviewId));
   await tx.delete(reviewReports).where(eq(reviewReports.reviewId, reviewId));
   await tx.delete(reviews).where(eq(reviews.id, reviewId));
+  // The photos go with it: a deleted review's pictures are not left reachable at their addresses.
+  await deleteReaderPhotos(tx, { ids: photos, uploadedByUserId: userId });
   await bumpCatalogVersion(tx);
   return true;
 }
@@ -252,9 +258,12 @@ export function approvedReviewsOfProduct(db: DbOrTx, productId: number, limit = 
   return approvedWhere(db, and(eq(reviews.productId, productId)), limit);
 }
 
-/** Approved reviews of purchases a post's cards sold (order_lines.source_post), newest first. */
-export function approvedReviewsFromPost(db: DbOrTx, postSlug: string, limit = 12): Promise<PublicReview[]> {
-  return approvedWhere(db, and(eq(reviews.sourcePost, postSlug)), limit);
+/**
+ * Approved reviews of purchases a post's cards sold (order_lines.source_post), newest first. Pass
+ * the post's earlier addresses too: a line sold before a rename carries the slug it had then.
+ */
+export function approvedReviewsFromPost(db: DbOrTx, postSlugs: string | readonly string[], limit = 12): Promise<PublicReview[]> {
+  return approvedWhere(db, and(inArray(reviews.sourcePost, typeof postSlugs === 'string' ? [postSlugs] : [...postSlugs])), limit);
 }
 
 export interface ReviewStats {
@@ -270,9 +279,10 @@ export async function approvedStats(db: DbOrTx, productId: number): Promise<Revi
   return { ratings: rows.map((r) => r.rating), fit };
 }
 
-/** How many approved reviews came from a post's cards. */
-export async function countApprovedFromPost(db: DbOrTx, postSlug: string): Promise<number> {
-  const row = await db.select({ n: sql<number>`count(*)` }).from(reviews).where(and(eq(reviews.sourcePost, postSlug), eq(reviews.status, 'approved'))).get();
+/** How many approved reviews came from a post's cards (under any of its addresses). */
+export async function countApprovedFromPost(db: DbOrTx, postSlugs: string | readonly string[]): Promise<number> {
+  const slugs = typeof postSlugs === 'string' ? [postSlugs] : [...postSlugs];
+  const row = await db.select({ n: sql<number>`count(*)` }).from(reviews).where(and(inArray(reviews.sourcePost, slugs), eq(reviews.status, 'approved'))).get();
   return Number(row?.n ?? 0);
 }
 

@@ -11,6 +11,7 @@ import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/fac
 import type { SessionUser } from '../../../src/server/auth/index.ts';
 import {
   formerSlugs,
+  formerSlugsOf,
   getContentVersion,
   getStudioPost,
   listRevisions,
@@ -271,6 +272,9 @@ describe('addresses', () => {
     const aliases = await formerSlugs(app.db, anaCreator);
     expect(aliases.get('first-name')).toBe('second-name');
     expect(await formerSlugs(app.db, ben.creatorId!)).toEqual(new Map());
+    // The post now at the second address was at the first (buyer shows sold under it still count).
+    expect(await formerSlugsOf(app.db, 'second-name')).toEqual(['first-name']);
+    expect(await formerSlugsOf(app.db, 'first-name')).toEqual([]);
     await app.db.insert(cardDaily).values([
       { creatorId: anaCreator, post: 'first-name', card: 0, day: 20_000, views: 5, clicks: 2, adds: 1 },
       { creatorId: anaCreator, post: 'second-name', card: 0, day: 20_001, views: 3, clicks: 1, adds: 0 },

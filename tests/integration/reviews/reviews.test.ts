@@ -30,6 +30,7 @@ import {
   type App,
 } from '../../../src/server/flows/index.ts';
 import { getRenderVersion } from '../../../src/server/catalog/index.ts';
+import { countApprovedFromPost } from '../../../src/server/reviews/index.ts';
 import type { SessionUser } from '../../../src/server/auth/index.ts';
 
 const DAY = 86_400_000;
@@ -265,6 +266,9 @@ describe('moderation, display and reports', () => {
     expect(view.jsonLd.aggregateRating).toMatchObject({ ratingValue: 3.5, reviewCount: 2 });
     expect(view.jsonLd.review).toHaveLength(2);
     expect((await postBuyerShows(app, 'maya-look')).count).toBe(showsBefore + 2);
+    // Read under several addresses at once (a renamed post's earlier ones): the same reviews.
+    expect(await countApprovedFromPost(db, ['maya-look-renamed', 'maya-look'])).toBe(showsBefore + 2);
+    expect(await countApprovedFromPost(db, ['maya-look-renamed'])).toBe(0);
 
     // Hide needs a reason; the author sees it on their account, the page no longer shows the review.
     const noReason = await moderateReview(app, { form: form({ action: 'hide', id: String(b.reviewId), reason: ' ' }), actor: ADMIN });
@@ -346,6 +350,10 @@ describe('moderation, display and reports', () => {
     const row = await db.select().from(reviews).where(eq(reviews.id, r.reviewId)).get();
     expect(row).toMatchObject({ status: 'pending', rating: 3, fit: 'large', editedAt: T0 + 5 * DAY });
     expect((await db.select().from(reviewPhotos).where(eq(reviewPhotos.reviewId, r.reviewId))).map((x) => x.mediaId)).toEqual([photos[1]!.mediaId]);
+    // The dropped photo is deleted with its renditions; the kept one stays.
+    const mediaLeft = async () => (await db.select({ id: media.id }).from(media).where(sql`${media.id} in (${sql.join([photos[0]!.mediaId, photos[1]!.mediaId].map((id) => sql`${id}`), sql`, `)})`)).map((m) => m.id);
+    expect(await mediaLeft()).toEqual([photos[1]!.mediaId]);
+    expect(await db.select().from(mediaFiles).where(eq(mediaFiles.mediaId, photos[0]!.mediaId))).toHaveLength(0);
     expect((await productReviews(app, { productId: p.id, productSlug: p.slug, user: null })).summary.count).toBe(0);
 
     const bad = await editReview(app, { user: u, reviewId: String(r.reviewId), request: reviewRequest({ rating: '', body: BODY }, [], []) });
@@ -359,6 +367,8 @@ describe('moderation, display and reports', () => {
     expect(await editReview(app, { user: u, reviewId: String(r.reviewId), request: reviewRequest({ action: 'delete' }) })).toMatchObject({ ok: true, kind: 'deleted' });
     expect(await db.select().from(reviews).where(eq(reviews.id, r.reviewId))).toHaveLength(0);
     expect(await db.select().from(reviewPhotos).where(eq(reviewPhotos.reviewId, r.reviewId))).toHaveLength(0);
+    expect(await mediaLeft()).toEqual([]);
+    expect(await db.select().from(mediaFiles).where(eq(mediaFiles.mediaId, photos[1]!.mediaId))).toHaveLength(0);
     // Deleted, the piece can be reviewed afresh.
     expect((await accountReviews(app, u)).toWrite.map((t) => t.slug)).toContain(p.slug);
   });
