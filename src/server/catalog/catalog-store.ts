@@ -7,7 +7,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { brands, cacheVersions, categories, cutOffers, groupOffers, orderLines, products, productSlugs, stockReservations, variants } from '../../../db/schema/index.ts';
 import type { ProductView } from './catalog.ts';
 import type { ShopQuery } from './shop-query.ts';
-import { loadSales, openPresale, priceProduct } from '../sales/index.ts';
+import { loadSales, openPresale, openPresaleSql, priceProduct } from '../sales/index.ts';
 import { SHOP_PAGE_SIZE } from './shop-query.ts';
 
 /**
@@ -202,7 +202,8 @@ export async function listShop(db: Db, q: ShopQuery, now = Date.now()): Promise<
   const avail = availableSql(now);
   const variantFilters: SQL[] = [sql`${variants.active} = 1`];
   if (q.sizes.length) variantFilters.push(inArray(variants.size, q.sizes));
-  if (q.inStockOnly) variantFilters.push(sql`${avail} > 0`);
+  // A product on pre-order with units left is buyable, whatever its stock (ADR 0055).
+  if (q.inStockOnly) variantFilters.push(sql`(${avail} > 0 or ${openPresaleSql('"variants"."product_id"', now)})`);
   // The lowest live scheduled price of a variant (src/server/sales), so price filters, price sorts
   // and "on sale" see flash sales and markdowns. A flash sale whose units are gone still counts
   // here until it ends (the card itself shows the price it will charge).

@@ -330,3 +330,11 @@ export async function presaleLinesOf(tx: DbOrTx, orderId: number, now: number): 
   }
   return out;
 }
+
+/**
+ * SQL: the product (by its id column) has an open presale with units left at `now` — for the shop's
+ * "in stock" filter, where a pre-order counts as buyable (ADR 0055).
+ */
+export function openPresaleSql(productIdCol: string, now: number): SQL {
+  return sql`exists (select 1 from "presales" ps where ps."product_id" = ${sql.raw(productIdCol)} and ps."canceled_at" is null and (ps."opens_at" is null or ps."opens_at" <= ${now}) and (ps."closes_at" is null or ps."closes_at" > ${now}) and ps."cap_units" > coalesce((select sum(t."qty") from "presale_takes" t where t."presale_id" = ps."id" and ${liveOrderSql('t."order_id"', now)}), 0))`;
+}

@@ -16,7 +16,7 @@ import { makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { orders, outboxEmails, presaleTakes, shipments, stockReservations, variants } from '../../../db/schema/index.ts';
 import { applyPaymentEvent, refundOrderByShop, setPresale, shipOrder, type App } from '../../../src/server/flows/index.ts';
 import { addToBag, loadBag } from '../../../src/server/cart/index.ts';
-import { getProduct } from '../../../src/server/catalog/index.ts';
+import { getProduct, listShop, parseShopQuery } from '../../../src/server/catalog/index.ts';
 import { getOrderByNumber } from '../../../src/server/orders/index.ts';
 import { testPaymentEvent } from '../../../src/server/payments/index.ts';
 import { zonedToEpoch } from '../../../src/server/sales/index.ts';
@@ -188,5 +188,16 @@ describe('the admin changes pre-orders', () => {
     expect((await getProduct(db, product.slug, T0 + 4 * MIN))!.presale).toMatchObject({ capUnits: 8, unitsLeft: 5, shipsOn: '2027-02-01' });
     // The order placed before keeps the date it was promised.
     expect((await getOrderByNumber(db, placed.number, T0 + 4 * MIN))!.lines[0]!.note).toBe('Pre-order: ships on 12 January 2027');
+  });
+});
+
+describe('the shop grid', () => {
+  it('"in stock only" keeps a product on pre-order with units left, and drops it once full', async () => {
+    const { product, s } = await preorderProduct(1);
+    const shop = async (at: number) => (await listShop(db, { ...parseShopQuery(new URLSearchParams('instock=1&category=tops')).query, page: 1 }, at)).products.map((p) => p.slug);
+    expect(await shop(T0)).toContain(product.slug);
+    const placed = await placeTestOrder(db, await fillBag(db, [{ sku: s, qty: 1 }], T0), { now: T0 });
+    expect(placed.ok).toBe(true);
+    expect(await shop(T0 + MIN)).not.toContain(product.slug);
   });
 });
