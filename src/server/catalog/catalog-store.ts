@@ -151,7 +151,11 @@ async function attachSales(db: Db, list: ProductView[], now: number): Promise<vo
     p.presale = priced.presale;
     // While a presale is open every size sells from its cap, not from stock (ADR 0055).
     const open = openPresale(sales.get(p.id), now);
-    if (open) for (const v of p.variants) v.available = open.unitsLeft;
+    if (open) {
+      for (const v of p.variants) v.available = open.unitsLeft;
+      // Group buys and help-cuts hold real stock, which a product on pre-order does not have yet.
+      delete p.social;
+    }
     p.priceValidUntil = priced.validUntil;
   }
 }
