@@ -10,7 +10,7 @@
  */
 import type { SessionUser } from '../auth/index.ts';
 import { addToBag, ADD_ERRORS, type SourceCheck, type TrustedCredit } from '../cart/index.ts';
-import { bumpCatalogVersion, getProductsBySlug, type ProductView } from '../catalog/index.ts';
+import { getProductsBySlug, type ProductView } from '../catalog/index.ts';
 import { alertEmail, ALERT_EMAIL_KIND, enqueueEmail } from '../mail/index.ts';
 import { refuse, wishlistPaths, type Refusal, DAY_MS } from '../shared/index.ts';
 import {
@@ -298,10 +298,10 @@ export async function createCreatorBoard(app: App, { user, fields, now = Date.no
   if (typeof c !== 'number') return c;
   const parsed = parseBoard(fields);
   if (!parsed.ok) return refuse('invalid', Object.values(parsed.fieldErrors).join(' '), parsed.fieldErrors);
+  // A creator's page lists their boards and may be cached: every board write bumps the catalog
+  // version in its own transaction (src/server/wishlist/boards.ts), so cached pages refresh.
   const r = await createBoard(app.db, c, parsed.value, now);
   if (!r.ok) return r;
-  // A creator's page lists their boards and may be cached: a board write refreshes cached pages.
-  await bumpCatalogVersion(app.db);
   return { ok: true, id: r.id };
 }
 
@@ -313,9 +313,7 @@ export async function editCreatorBoard(
   app: App,
   { user, boardId, fields, now = Date.now() }: { user: SessionUser | null; boardId: number; fields: Fields; now?: number },
 ): Promise<{ ok: true; done: string; deleted?: boolean } | Refusal> {
-  const r = await editBoard(app, user, boardId, fields, now);
-  if (r.ok) await bumpCatalogVersion(app.db);
-  return r;
+  return editBoard(app, user, boardId, fields, now);
 }
 
 async function editBoard(app: App, user: SessionUser | null, boardId: number, fields: Fields, now: number): Promise<{ ok: true; done: string; deleted?: boolean } | Refusal> {

@@ -2,12 +2,13 @@
  * Creator boards: named, ordered lists of products a creator picks ("Autumn capsule"), shown on
  * their page and at /creators/<handle>/boards/<slug>. Buying from a board credits its creator
  * (attribution source "board", docs/decisions/0053-wishlists-alerts-boards.md). Only the board's
- * creator may change it; every refusal writes nothing.
+ * creator may change it; every refusal writes nothing. Every write bumps the catalog version in its
+ * own transaction, so a cached creator page never outlives a change to its boards.
  */
 import { and, asc, count, eq, gt, inArray, lt, desc, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db.ts';
 import { boardItems, boards, creators, products } from '../../../db/schema/index.ts';
-import { getProductsBySlug, type ProductView } from '../catalog/index.ts';
+import { bumpCatalogVersion, getProductsBySlug, type ProductView } from '../catalog/index.ts';
 import { refuse, slugFromText, type Refusal } from '../shared/index.ts';
 import { MAX_BOARD_ITEMS, MAX_BOARDS, type BoardInput } from './rules.ts';
 
@@ -131,18 +132,23 @@ export async function createBoard(db: Db, creatorId: number, input: BoardInput, 
     if (n >= MAX_BOARDS) return refuse('too_many', `You can have at most ${MAX_BOARDS} boards. Delete one you no longer use first.`);
     const slug = await freeSlug(tx, creatorId, input.name);
     const row = await tx.insert(boards).values({ creatorId, name: input.name, slug, description: input.description, createdAt: now, updatedAt: now }).returning({ id: boards.id }).get();
+    await bumpCatalogVersion(tx);
     return { ok: true as const, id: row.id, slug };
   });
 }
 
 /** Renames or redescribes a board; the address stays (links already shared keep working). */
-export async function updateBoard(db: DbOrTx, creatorId: number, boardId: number, input: BoardInput, now: number): Promise<{ ok: true } | Refusal<'not_found'>> {
-  const res = await db
-    .update(boards)
-    .set({ name: input.name, description: input.description, updatedAt: now })
-    .where(and(eq(boards.id, boardId), eq(boards.creatorId, creatorId)))
-    .returning({ id: boards.id });
-  return res.length ? { ok: true } : refuse('not_found', 'That board is not one of yours.');
+export async function updateBoard(db: Db, creatorId: number, boardId: number, input: BoardInput, now: number): Promise<{ ok: true } | Refusal<'not_found'>> {
+  return db.transaction(async (tx) => {
+    const res = await tx
+      .update(boards)
+      .set({ name: input.name, description: input.description, updatedAt: now })
+      .where(and(eq(boards.id, boardId), eq(boards.creatorId, creatorId)))
+      .returning({ id: boards.id });
+    if (!res.length) return refuse('not_found', 'That board is not one of yours.');
+    await bumpCatalogVersion(tx);
+    return { ok: true as const };
+  });
 }
 
 export async function deleteBoard(db: Db, creatorId: number, boardId: number): Promise<{ ok: true } | Refusal<'not_found'>> {
@@ -151,6 +157,7 @@ export async function deleteBoard(db: Db, creatorId: number, boardId: number): P
     if (!b) return refuse('not_found', 'That board is not one of yours.');
     await tx.delete(boardItems).where(eq(boardItems.boardId, boardId));
     await tx.delete(boards).where(eq(boards.id, boardId));
+    await bumpCatalogVersion(tx);
     return { ok: true as const };
   });
 }
@@ -173,6 +180,7 @@ export async function addBoardProduct(
     const position = items.reduce((m, i) => Math.max(m, i.position + 1), 0);
     await tx.insert(boardItems).values({ boardId, productId: view.id, position, addedAt: now });
     await tx.update(boards).set({ updatedAt: now }).where(eq(boards.id, boardId));
+    await bumpCatalogVersion(tx);
     return { ok: true as const, name: view.name };
   });
 }
@@ -184,6 +192,7 @@ export async function removeBoardProduct(db: Db, creatorId: number, boardId: num
     const res = await tx.delete(boardItems).where(and(eq(boardItems.boardId, boardId), eq(boardItems.productId, productId))).returning({ id: boardItems.id });
     if (!res.length) return refuse('not_found', 'That product is no longer on this board.');
     await tx.update(boards).set({ updatedAt: now }).where(eq(boards.id, boardId));
+    await bumpCatalogVersion(tx);
     return { ok: true as const };
   });
 }
@@ -206,6 +215,7 @@ export async function moveBoardProduct(db: Db, creatorId: number, boardId: numbe
     await tx.update(boardItems).set({ position: neighbour.position }).where(eq(boardItems.id, item.id));
     await tx.update(boardItems).set({ position: item.position }).where(eq(boardItems.id, neighbour.id));
     await tx.update(boards).set({ updatedAt: now }).where(eq(boards.id, boardId));
+    await bumpCatalogVersion(tx);
     return { ok: true as const };
   });
 }

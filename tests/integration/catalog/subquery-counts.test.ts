@@ -11,7 +11,7 @@ import { createTestDb } from '../../helpers/db.ts';
 import { fillBag, placeTestOrder } from '../../helpers/checkout.ts';
 import { makeCreator, makeProduct, makeVariant } from '../../../db/factories/factories.ts';
 import { addBoardProduct, boardsOfCreator, createBoard, publicBoards } from '../../../src/server/wishlist/index.ts';
-import { getAdminProduct, listTaxonomy } from '../../../src/server/catalog/index.ts';
+import { getAdminProduct, getCatalogVersion, listTaxonomy } from '../../../src/server/catalog/index.ts';
 
 const T0 = Date.UTC(2026, 11, 4, 10);
 let db: Db;
@@ -62,7 +62,10 @@ describe('board counts', () => {
     const gone = await makeProduct(db, { variants: [makeVariant({ stock: 2 })] });
     const b = await createBoard(db, creator.id, { name: 'Capsule', description: '' }, T0);
     if (!b.ok) throw new Error('board');
+    const v0 = await getCatalogVersion(db);
     await addBoardProduct(db, creator.id, b.id, kept.slug, T0 + 1);
+    // Each board write bumps the catalog version in its own transaction (cached creator pages refresh).
+    expect(await getCatalogVersion(db)).toBeGreaterThan(v0);
     await addBoardProduct(db, creator.id, b.id, gone.slug, T0 + 2);
     expect((await boardsOfCreator(db, creator.id))[0]!.items).toBe(2);
     await db.update(products).set({ active: false }).where(eq(products.id, gone.id));
