@@ -105,6 +105,8 @@ export const groupMembers = sqliteTable(
     joinedAt: integer('joined_at').notNull(),
     authorisedAt: integer('authorised_at'),
     capturedAt: integer('captured_at'),
+    /** When the payment provider confirmed the card hold of an ended seat released (null: not yet, the sweeper retries). */
+    holdReleasedAt: integer('hold_released_at'),
     endedAt: integer('ended_at'),
     /** Why the seat ended, in words (left, voided because the group lapsed, …). */
     endNote: text('end_note'),

@@ -23,8 +23,10 @@ import {
   groupPageView,
   groupsForUser,
   groupViewById,
+  holdsToRelease,
   JOIN_MESSAGES,
   lapsedOpenGroups,
+  markHoldReleased,
   markSeatCaptured,
   memberById,
   memberByOrder,
@@ -219,18 +221,33 @@ export async function afterGroupAuthorisation(app: App, orderId: number, now: nu
   const member = await memberByOrder(app.db, orderId);
   if (!member) return;
   if ((member.status === 'voided' || member.status === 'left' || member.status === 'expired') && member.paymentId && member.capturedAt === null) {
-    await voidSeat(app, member.id, member.paymentId);
+    await voidSeat(app, member.id, member.paymentId, now);
     return;
   }
   await captureGroup(app, member.groupId, now);
 }
 
-async function voidSeat(app: App, memberId: number, paymentId: string | null): Promise<boolean> {
+async function voidSeat(app: App, memberId: number, paymentId: string | null, now = Date.now()): Promise<boolean> {
   if (!paymentId) return true;
   const r = await app.provider.voidAuthorization({ paymentId, idempotencyKey: `group-void-${memberId}` });
-  // An authorisation that is not voided lapses by itself within 7 days; nothing is ever captured from it.
-  if (!r.ok) console.error(`group seat ${memberId}: the payment provider did not release the card hold (${r.error}); it lapses by itself`);
-  return r.ok;
+  if (r.ok) {
+    await markHoldReleased(app.db, memberId, now);
+    return true;
+  }
+  // Not released: the sweeper asks again (retryHoldReleases) while the authorisation lives; at
+  // worst it lapses by itself within 7 days, and nothing is ever captured from it.
+  console.error(`group seat ${memberId}: the payment provider did not release the card hold (${r.error}); the sweeper will retry`);
+  return false;
+}
+
+/** Sweeper: asks the provider again to release the card holds of ended seats it did not confirm. */
+export async function retryHoldReleases(app: App, now = Date.now()): Promise<{ released: number; failed: number }> {
+  const out = { released: 0, failed: 0 };
+  for (const h of await holdsToRelease(app.db, now)) {
+    if (await voidSeat(app, h.memberId, h.paymentId, now)) out.released++;
+    else out.failed++;
+  }
+  return out;
 }
 
 export interface CaptureReport {
@@ -294,7 +311,7 @@ export async function settleGroup(app: App, groupId: string, now = Date.now()): 
     return lapse;
   });
   const report: SettleReport = { lapsed: out.lapsed, voided: 0, refunded: 0 };
-  for (const m of out.toVoid) if (await voidSeat(app, m.memberId, m.paymentId)) report.voided++;
+  for (const m of out.toVoid) if (await voidSeat(app, m.memberId, m.paymentId, now)) report.voided++;
   for (const m of out.toRefund) {
     const r = await refundOrder(app.db, app.provider, { orderId: m.orderId, request: 'all', restock: true, actor: 'system', now, hooks: await refundEffects(app, now) });
     if (r.ok) {
@@ -374,7 +391,7 @@ export async function leaveGroup(
     return { ok: true as const, member, sessionId: order?.sessionId ?? null };
   });
   if (!r.ok) return r;
-  if (r.member.status === 'authorised') await voidSeat(app, r.member.id, r.member.paymentId);
+  if (r.member.status === 'authorised') await voidSeat(app, r.member.id, r.member.paymentId, now);
   else if (r.sessionId) {
     // A checkout still open must not authorise a seat that is gone (one that does is voided on arrival).
     await app.provider.expireCheckout(r.sessionId).catch((err: unknown) => console.warn(`group seat ${r.member.id}: could not close its checkout`, err));

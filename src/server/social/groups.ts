@@ -635,3 +635,34 @@ export async function groupsByPost(db: DbOrTx, creatorId: number, now: number): 
   return out;
 }
 
+
+/** The provider confirmed an ended seat's card hold released (the retry sweeper stops asking). */
+export async function markHoldReleased(tx: DbOrTx, memberId: number, now: number): Promise<void> {
+  await tx.update(groupMembers).set({ holdReleasedAt: now }).where(eq(groupMembers.id, memberId));
+}
+
+/** How long a card authorisation lasts at the provider (then it lapses by itself). */
+export const AUTHORISATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Ended seats whose card hold the provider has not confirmed released, still within an
+ * authorisation's life (7 days from the authorisation): the sweeper asks again.
+ */
+export async function holdsToRelease(db: DbOrTx, now: number, limit = 100): Promise<{ memberId: number; paymentId: string }[]> {
+  const rows = await db
+    .select({ memberId: groupMembers.id, paymentId: groupMembers.paymentId })
+    .from(groupMembers)
+    .where(
+      and(
+        inArray(groupMembers.status, ['voided', 'left', 'expired']),
+        isNotNull(groupMembers.paymentId),
+        sql`${groupMembers.capturedAt} is null`,
+        sql`${groupMembers.holdReleasedAt} is null`,
+        // A late authorisation has no authorised_at: its seat's end bounds it (a hold lapses by itself).
+        sql`coalesce(${groupMembers.authorisedAt}, ${groupMembers.endedAt}, ${groupMembers.joinedAt}) > ${now - AUTHORISATION_LIFETIME_MS}`,
+      ),
+    )
+    .orderBy(groupMembers.id)
+    .limit(limit);
+  return rows.map((r) => ({ memberId: r.memberId, paymentId: r.paymentId! }));
+}

@@ -38,6 +38,8 @@ let app: App;
 let calls: { kind: 'capture' | 'void'; paymentId: string | null; key: string }[];
 let creator: { id: number; handle: string };
 let seq = 0;
+/** When set, the provider refuses to release card holds (it is down). */
+let voidsFail = false;
 
 /** The test provider, with every capture and void it is asked for recorded. */
 function spyProvider(inner: PaymentProvider): PaymentProvider {
@@ -51,6 +53,7 @@ function spyProvider(inner: PaymentProvider): PaymentProvider {
     },
     voidAuthorization: async (args) => {
       calls.push({ kind: 'void', paymentId: args.paymentId, key: args.idempotencyKey });
+      if (voidsFail) return { ok: false, error: 'The payment provider is not answering' };
       return inner.voidAuthorization(args);
     },
   };
@@ -310,6 +313,49 @@ describe('leaving', () => {
 });
 
 describe('the sweeper', () => {
+  it('asks again to release card holds the provider did not confirm, until it does; never after the authorisation has lapsed', async () => {
+    await offered('GRP-HOLD', { groupSize: '3', durationHours: '1' });
+    const a = ok(await startGroup(app, { user: null, sku: 'GRP-HOLD', source: { post: 'lena-hold', card: 0 }, checkSource: fromPost('lena-hold', 0), fields: ship('hold1@example.com'), now: T0 }));
+    const b = ok(await joinGroup(app, { user: null, groupId: a.groupId, sku: 'GRP-HOLD', fields: ship('hold2@example.com'), now: T0 }));
+    await authorise(a, T0 + MIN);
+    await authorise(b, T0 + MIN);
+    voidsFail = true;
+    try {
+      expect(await settleLapsedGroups(app, T0 + HOUR)).toMatchObject({ voided: 0 });
+      expect((await member(a.memberId)).holdReleasedAt).toBeNull();
+      const down = await runSweepers(app, T0 + HOUR + MIN);
+      expect(down).toMatchObject({ holdsReleased: 0 });
+      expect(down.holdsStillHeld).toBeGreaterThanOrEqual(2);
+    } finally {
+      voidsFail = false;
+    }
+    calls = [];
+    const up = await runSweepers(app, T0 + 2 * HOUR);
+    expect(up.holdsReleased).toBeGreaterThanOrEqual(2);
+    expect(calls.filter((c) => c.key === `group-void-${a.memberId}` || c.key === `group-void-${b.memberId}`)).toHaveLength(2);
+    expect((await member(a.memberId)).holdReleasedAt).toBe(T0 + 2 * HOUR);
+    expect((await member(b.memberId)).holdReleasedAt).toBe(T0 + 2 * HOUR);
+    calls = [];
+    await runSweepers(app, T0 + 3 * HOUR);
+    expect(calls.filter((c) => c.key === `group-void-${a.memberId}` || c.key === `group-void-${b.memberId}`)).toEqual([]);
+  });
+
+  it('stops asking once the authorisation would have lapsed by itself (7 days)', async () => {
+    await offered('GRP-OLDHOLD', { groupSize: '3', durationHours: '1' });
+    const a = ok(await startGroup(app, { user: null, sku: 'GRP-OLDHOLD', source: { post: 'lena-oldhold', card: 0 }, checkSource: fromPost('lena-oldhold', 0), fields: ship('oldhold1@example.com'), now: T0 }));
+    await authorise(a, T0 + MIN);
+    voidsFail = true;
+    try {
+      await settleLapsedGroups(app, T0 + HOUR);
+    } finally {
+      voidsFail = false;
+    }
+    calls = [];
+    await runSweepers(app, T0 + MIN + 7 * 24 * HOUR + 1);
+    expect(calls.filter((c) => c.key === `group-void-${a.memberId}`)).toEqual([]);
+    expect((await member(a.memberId)).holdReleasedAt).toBeNull();
+  });
+
   it('settles lapsed groups once: run twice, one void per member', async () => {
     const p = await offered('GRP-SWEEP', { groupSize: '3', durationHours: '1' });
     const a = ok(await startGroup(app, { user: null, sku: 'GRP-SWEEP', source: { post: 'lena-sweep', card: 0 }, checkSource: fromPost('lena-sweep', 0), fields: ship('pia@example.com'), now: T0 }));

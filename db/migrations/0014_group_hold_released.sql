@@ -1,0 +1,1 @@
+ALTER TABLE `group_members` ADD `hold_released_at` integer;
