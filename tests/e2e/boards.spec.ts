@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { orderLines } from '../../db/schema/index.ts';
 import { e2eDb, login, newPage } from './helpers/browser.ts';
 import { e2eCreator, e2eProduct, uniqueTag } from './helpers/fixtures.ts';
-import { READER_UA } from './helpers/social.ts';
+import { checkoutAndPayAsGuest, READER_UA } from './helpers/social.ts';
 
 describe('creator boards', () => {
   test('made in the studio, shown on the creator page in order, a purchase from it credited "board"', async () => {
@@ -51,17 +51,7 @@ describe('creator boards', () => {
 
     await reader.locator(`article.tile[data-product="${first.slug}"]`).getByRole('button', { name: 'Add to bag' }).click();
     await expect.poll(async () => (await (await reader.request.get('/bag.json')).json()).count, { timeout: 10_000 }).toBe(1);
-    await reader.goto('/checkout');
-    await reader.getByLabel('Email').fill(`board-${tag}@example.com`);
-    await reader.getByLabel('Full name').fill('Bo Reader');
-    await reader.getByLabel('Street address').fill('2 Board Walk');
-    await reader.getByLabel('City').fill('Portland');
-    await reader.getByLabel('State').fill('OR');
-    await reader.getByLabel('Postcode').fill('97201');
-    await reader.getByLabel('Country').selectOption('US');
-    await Promise.all([reader.waitForURL(/\/pay\/test\//), reader.getByRole('button', { name: /Continue to/ }).click()]);
-    await Promise.all([reader.waitForURL(/\/orders\//), reader.getByRole('button', { name: /^Pay \$/ }).click()]);
-    await expect.poll(() => reader.locator('main').innerText()).toMatch(/Paid/);
+    await checkoutAndPayAsGuest(reader, { email: `board-${tag}@example.com`, name: 'Bo Reader', line1: '2 Board Walk' });
 
     const db = await e2eDb();
     await expect.poll(async () => (await db.select().from(orderLines).where(eq(orderLines.sku, first.sku)).get())?.attributionSource ?? null).toBe('board');

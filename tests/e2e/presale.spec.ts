@@ -14,8 +14,7 @@ import { setPresale } from '../../src/server/flows/index.ts';
 import { preorderNote, shipDateText, shopDate } from '../../src/server/sales/index.ts';
 import { e2eDb, newPage, openEmail, waitForEmail } from './helpers/browser.ts';
 import { uniqueTag } from './helpers/fixtures.ts';
-import { e2eApp, READER_UA } from './helpers/social.ts';
-import type { Page } from 'playwright-core';
+import { checkoutAndPayAsGuest, e2eApp, READER_UA } from './helpers/social.ts';
 
 const DAY = 86_400_000;
 
@@ -47,19 +46,6 @@ async function preorderJacket(cap: number) {
   return { slug, name, skus, shipsOn, words: shipDateText(shipsOn, today), note: preorderNote(shipsOn, today), tag };
 }
 
-async function checkoutAndPay(page: Page, email: string) {
-  await page.goto('/checkout');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Full name').fill('Pat Preorder');
-  await page.getByLabel('Street address').fill('4 Waiting Lane');
-  await page.getByLabel('City').fill('Portland');
-  await page.getByLabel('State').fill('OR');
-  await page.getByLabel('Postcode').fill('97201');
-  await page.getByLabel('Country').selectOption('US');
-  await Promise.all([page.waitForURL(/\/pay\/test\//), page.getByRole('button', { name: /Continue to/ }).click()]);
-  await Promise.all([page.waitForURL(/\/orders\//), page.getByRole('button', { name: /^Pay \$/ }).click()]);
-  await expect.poll(() => page.locator('main').innerText()).toMatch(/Paid/);
-}
 
 describe('pre-orders', () => {
   test('sold before stock: the date on the page, bag, checkout, order and email; full once the cap is sold', async () => {
@@ -80,7 +66,7 @@ describe('pre-orders', () => {
 
     await reader.goto('/checkout');
     expect(await reader.getByRole('complementary').innerText()).toContain(jacket.note);
-    await checkoutAndPay(reader, email);
+    await checkoutAndPayAsGuest(reader, { email, name: 'Pat Preorder', line1: '4 Waiting Lane' });
     expect(await main.innerText()).toContain(jacket.note);
     const mail = await waitForEmail(reader, { to: email, kind: 'order_confirmation' });
     expect((await openEmail(reader, mail.id)).text).toContain(jacket.note);

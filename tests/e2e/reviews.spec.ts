@@ -15,7 +15,7 @@ import { describe, expect, test } from 'vitest';
 import { orderLines, shipments } from '../../db/schema/index.ts';
 import { e2eDb, login, newPage } from './helpers/browser.ts';
 import { e2eCreator, e2eProduct, uniqueTag } from './helpers/fixtures.ts';
-import { e2eApp, e2ePostWithCard, READER_UA, signInByEmail } from './helpers/social.ts';
+import { checkoutAndPayAsGuest, e2eApp, e2ePostWithCard, READER_UA, signInByEmail } from './helpers/social.ts';
 import { markParcelDelivered, shipOrder } from '../../src/server/flows/index.ts';
 
 /** REVIEW_SHOTS=<dir> writes screenshots at 390 and 1366 px of the form, the product's reviews, the post's buyer shows and the admin queue. */
@@ -45,17 +45,7 @@ describe('buyer shows', () => {
     const card = reader.locator(`[data-product="${item.slug}"]`).first();
     await card.getByRole('button', { name: 'Add to bag' }).click();
     await expect.poll(() => reader.locator('[data-bag-count]').first().innerText()).toBe('1');
-    await reader.goto('/checkout');
-    await reader.getByLabel('Email').fill(email);
-    await reader.getByLabel('Full name').fill('Rita Reviewer');
-    await reader.getByLabel('Street address').fill('5 Canvas Row');
-    await reader.getByLabel('City').fill('Portland');
-    await reader.getByLabel('State').fill('OR');
-    await reader.getByLabel('Postcode').fill('97201');
-    await reader.getByLabel('Country').selectOption('US');
-    await Promise.all([reader.waitForURL(/\/pay\/test\//), reader.getByRole('button', { name: /Continue to/ }).click()]);
-    await Promise.all([reader.waitForURL(/\/orders\//), reader.getByRole('button', { name: /^Pay \$/ }).click()]);
-    await expect.poll(() => reader.locator('main').innerText()).toMatch(/Paid/);
+    await checkoutAndPayAsGuest(reader, { email, name: 'Rita Reviewer', line1: '5 Canvas Row' });
     const db = await e2eDb();
     const line = await db.select().from(orderLines).where(eq(orderLines.sku, item.sku)).get();
     expect(line).toMatchObject({ attributionSource: 'post', sourcePost: post.slug, creditedCreatorId: maker.id });

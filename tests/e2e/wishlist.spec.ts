@@ -16,7 +16,7 @@ import { bumpCatalogVersion } from '../../src/server/catalog/index.ts';
 import { sendDueAlerts } from '../../src/server/flows/index.ts';
 import { e2eDb, newPage, openEmail, waitForEmail } from './helpers/browser.ts';
 import { e2eCreator, e2eProduct, setStock, uniqueTag } from './helpers/fixtures.ts';
-import { e2eApp, e2ePostWithCard, READER_UA } from './helpers/social.ts';
+import { checkoutAndPayAsGuest, e2eApp, e2ePostWithCard, READER_UA } from './helpers/social.ts';
 
 /** A normal desktop browser: HeadlessChrome's own user agent counts as a bot and is never credited. */
 const DESKTOP = { userAgent: READER_UA, viewport: { width: 1366, height: 900 } };
@@ -103,17 +103,7 @@ describe('wishlist and alerts', () => {
     expect(await reader.locator('main').innerText()).toContain(coat.name);
 
     // Checkout as a guest, pay with the test provider.
-    await reader.goto('/checkout');
-    await reader.getByLabel('Email').fill(email);
-    await reader.getByLabel('Full name').fill('Ada Alert');
-    await reader.getByLabel('Street address').fill('9 Restock Road');
-    await reader.getByLabel('City').fill('Portland');
-    await reader.getByLabel('State').fill('OR');
-    await reader.getByLabel('Postcode').fill('97201');
-    await reader.getByLabel('Country').selectOption('US');
-    await Promise.all([reader.waitForURL(/\/pay\/test\//), reader.getByRole('button', { name: /Continue to/ }).click()]);
-    await Promise.all([reader.waitForURL(/\/orders\//), reader.getByRole('button', { name: /^Pay \$/ }).click()]);
-    await expect.poll(() => reader.locator('main').innerText()).toMatch(/Paid/);
+    await checkoutAndPayAsGuest(reader, { email, name: 'Ada Alert', line1: '9 Restock Road' });
 
     const sentAt = (await db.select({ sentAt: stockAlerts.sentAt }).from(stockAlerts).where(eq(stockAlerts.productId, coat.id)).get())!.sentAt;
     expect(sentAt).not.toBeNull();

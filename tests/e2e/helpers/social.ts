@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { outboxEmails, posts, users } from '../../../db/schema/index.ts';
 import { loadScriptEnv } from '../../../scripts/env.ts';
 import { scriptApp } from '../../../scripts/lib/app.ts';
@@ -61,4 +62,22 @@ export async function signInByEmail(page: Page, email: string, next?: string): P
   if (!link) throw new Error(`no sign-in link mailed to ${email}`);
   await page.goto(new URL(link).pathname);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in/')), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/**
+ * Checks out the bag as a guest with a US address and pays on the test payment page, as a reader
+ * does; returns once the order page says it is paid.
+ */
+export async function checkoutAndPayAsGuest(page: Page, { email, name, line1 }: { email: string; name: string; line1: string }): Promise<void> {
+  await page.goto('/checkout');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Street address').fill(line1);
+  await page.getByLabel('City').fill('Portland');
+  await page.getByLabel('State').fill('OR');
+  await page.getByLabel('Postcode').fill('97201');
+  await page.getByLabel('Country').selectOption('US');
+  await Promise.all([page.waitForURL(/\/pay\/test\//), page.getByRole('button', { name: /Continue to/ }).click()]);
+  await Promise.all([page.waitForURL(/\/orders\//), page.getByRole('button', { name: /^Pay \$/ }).click()]);
+  await expect.poll(() => page.locator('main').innerText()).toMatch(/Paid/);
 }
