@@ -6,38 +6,18 @@
  * JavaScript off. Everything is made here (unique names), so the spec runs alone or in any order.
  */
 import { describe, expect, test } from 'vitest';
-import { makeProduct, makeVariant } from '../../db/factories/factories.ts';
-import { products } from '../../db/schema/index.ts';
-import { eq } from 'drizzle-orm';
-import { bumpCatalogVersion } from '../../src/server/catalog/index.ts';
 import { setPresale } from '../../src/server/flows/index.ts';
 import { preorderNote, shipDateText, shopDate } from '../../src/server/sales/index.ts';
-import { e2eDb, newPage, openEmail, waitForEmail } from './helpers/browser.ts';
-import { uniqueTag } from './helpers/fixtures.ts';
+import { newPage, openEmail, waitForEmail } from './helpers/browser.ts';
+import { e2eTwoSizeProduct } from './helpers/fixtures.ts';
 import { checkoutAndPayAsGuest, e2eApp, READER_UA } from './helpers/social.ts';
 
 const DAY = 86_400_000;
 
 /** A two-size jacket with no stock, on pre-order up to `cap` units, shipping in 30 days. */
 async function preorderJacket(cap: number) {
-  const db = await e2eDb();
   const app = await e2eApp();
-  const tag = uniqueTag();
-  const slug = `e2e-preorder-${tag}`;
-  const name = `Pre-order Jacket ${tag.toUpperCase()}`;
-  const skus = { S: `E2E-PRE-${tag.toUpperCase()}-S`, M: `E2E-PRE-${tag.toUpperCase()}-M` };
-  await db.transaction(async (tx) => {
-    await makeProduct(tx, {
-      slug,
-      name,
-      brand: 'oro-studio',
-      category: 'bags',
-      image: '/images/products/canvas-market-tote-black.svg',
-      variants: [makeVariant({ sku: skus.S, size: 'S', priceCents: 12900, stock: 0 }), makeVariant({ sku: skus.M, size: 'M', priceCents: 12900, stock: 0 })],
-    });
-    await bumpCatalogVersion(tx);
-  });
-  const id = (await db.select({ id: products.id }).from(products).where(eq(products.slug, slug)).get())!.id;
+  const { id, slug, name, skus, tag } = await e2eTwoSizeProduct({ name: 'Pre-order Jacket', stock: 0, priceCents: 12900 });
   const tz = app.config.shop.timeZone;
   const shipsOn = shopDate(Date.now() + 30 * DAY, tz);
   const r = await setPresale(app, { user: { id: 1, role: 'admin' } as never, productId: id, fields: { shipsOn, cap: String(cap) } });
@@ -45,7 +25,6 @@ async function preorderJacket(cap: number) {
   const today = shopDate(Date.now(), tz);
   return { slug, name, skus, shipsOn, words: shipDateText(shipsOn, today), note: preorderNote(shipsOn, today), tag };
 }
-
 
 describe('pre-orders', () => {
   test('sold before stock: the date on the page, bag, checkout, order and email; full once the cap is sold', async () => {

@@ -22,10 +22,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page, Response } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { makeProduct, makeVariant } from '../../db/factories/factories.ts';
-import { bumpCatalogVersion } from '../../src/server/catalog/index.ts';
 import { e2eDb, login, newContext, newPage } from './helpers/browser.ts';
-import { e2eCreator, uniqueTag } from './helpers/fixtures.ts';
+import { e2eCreator, e2eTwoSizeProduct, uniqueTag } from './helpers/fixtures.ts';
 
 const READER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 const SHOTS = '/tmp/shots';
@@ -39,23 +37,8 @@ interface Made {
 
 /** A product of its own with two sizes (S and M), so the picker has a variant to pick. */
 async function twoSizeProduct(word: string, priceCents: number): Promise<Made> {
-  const db = await e2eDb();
-  const tag = uniqueTag();
-  const slug = `e2e-studio-${word.toLowerCase()}-${tag}`;
-  const name = `Studio ${word} ${tag.toUpperCase()}`;
-  const skus: [string, string] = [`E2S-${tag.toUpperCase()}-S`, `E2S-${tag.toUpperCase()}-M`];
-  await db.transaction(async (tx) => {
-    await makeProduct(tx, {
-      slug,
-      name,
-      brand: 'oro-studio',
-      category: 'bags',
-      image: '/images/products/canvas-market-tote-black.svg',
-      variants: skus.map((sku, i) => makeVariant({ sku, size: i === 0 ? 'S' : 'M', priceCents, stock: 20 })),
-    });
-    await bumpCatalogVersion(tx);
-  });
-  return { slug, name, skus, priceCents };
+  const p = await e2eTwoSizeProduct({ name: `Studio ${word}`, stock: 20, priceCents });
+  return { slug: p.slug, name: p.name, skus: [p.skus.S, p.skus.M], priceCents };
 }
 
 /** Nothing on the page is wider than the window (no sideways scrolling, nothing cut off). */

@@ -10,39 +10,17 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
-import { makeProduct, makeVariant } from '../../db/factories/factories.ts';
 import { orderLines, outboxEmails, products, savedItems, stockAlerts } from '../../db/schema/index.ts';
-import { bumpCatalogVersion } from '../../src/server/catalog/index.ts';
 import { sendDueAlerts } from '../../src/server/flows/index.ts';
 import { e2eDb, newPage, openEmail, waitForEmail } from './helpers/browser.ts';
-import { e2eCreator, e2eProduct, setStock, uniqueTag } from './helpers/fixtures.ts';
+import { e2eCreator, e2eProduct, e2eTwoSizeProduct, setStock, uniqueTag } from './helpers/fixtures.ts';
 import { checkoutAndPayAsGuest, e2eApp, e2ePostWithCard, READER_UA } from './helpers/social.ts';
 
 /** A normal desktop browser: HeadlessChrome's own user agent counts as a bot and is never credited. */
 const DESKTOP = { userAgent: READER_UA, viewport: { width: 1366, height: 900 } };
 
 /** A two-size coat, both sizes sold out (the catalog version bumped, as every catalog write does). */
-async function soldOutCoat() {
-  const db = await e2eDb();
-  const tag = uniqueTag();
-  const slug = `e2e-coat-${tag}`;
-  const name = `Alert Coat ${tag.toUpperCase()}`;
-  const skuS = `E2E-COAT-${tag.toUpperCase()}-S`;
-  const skuM = `E2E-COAT-${tag.toUpperCase()}-M`;
-  await db.transaction(async (tx) => {
-    await makeProduct(tx, {
-      slug,
-      name,
-      brand: 'oro-studio',
-      category: 'bags',
-      image: '/images/products/canvas-market-tote-black.svg',
-      variants: [makeVariant({ sku: skuS, size: 'S', priceCents: 6400, stock: 0 }), makeVariant({ sku: skuM, size: 'M', priceCents: 6400, stock: 0 })],
-    });
-    await bumpCatalogVersion(tx);
-  });
-  const id = (await db.select({ id: products.id }).from(products).where(eq(products.slug, slug)).get())!.id;
-  return { id, slug, name, skuS, skuM, tag };
-}
+const soldOutCoat = () => e2eTwoSizeProduct({ name: 'Alert Coat', stock: 0 });
 
 describe('wishlist and alerts', () => {
   test('sold-out card → restock alert by email → restocked → the email’s link → bought and paid: credited to the post', async () => {
@@ -65,7 +43,7 @@ describe('wishlist and alerts', () => {
     // On the product page: choose M, give an email, ask.
     const form = reader.getByRole('form', { name: 'Tell me when it’s back in my size' });
     expect(await form.innerText()).toContain('Sold out for now.');
-    await form.getByLabel('Size').selectOption(coat.skuM);
+    await form.getByLabel('Size').selectOption(coat.skus.M);
     await form.getByLabel('Your email').fill(email);
     await Promise.all([reader.waitForURL((u) => u.pathname === '/alerts'), form.getByRole('button', { name: 'Tell me when it’s back in my size' }).click()]);
     await reader.getByRole('heading', { name: 'We’ll tell you when it’s back' }).waitFor();
@@ -77,14 +55,14 @@ describe('wishlist and alerts', () => {
     // Asking again says it is already set and writes nothing.
     await reader.goBack();
     const again = reader.getByRole('form', { name: 'Tell me when it’s back in my size' });
-    await again.getByLabel('Size').selectOption(coat.skuM);
+    await again.getByLabel('Size').selectOption(coat.skus.M);
     await again.getByLabel('Your email').fill(email.toUpperCase());
     await Promise.all([reader.waitForURL((u) => u.pathname === '/alerts'), again.getByRole('button', { name: 'Tell me when it’s back in my size' }).click()]);
     await reader.getByRole('heading', { name: 'This alert is already set' }).waitFor();
     expect(await db.select().from(stockAlerts).where(eq(stockAlerts.productId, coat.id))).toHaveLength(1);
 
     // The shop restocks M (as the admin's save does, catalog version bumped) and the alert check runs.
-    await setStock({ [coat.skuM]: 3 });
+    await setStock({ [coat.skus.M]: 3 });
     await sendDueAlerts(await e2eApp(), { productIds: [coat.id] }); // (the server's sweeper may beat it to it: either way, one email)
     const row = await waitForEmail(reader, { to: email, kind: 'wishlist_alert' });
     const mail = await openEmail(reader, row.id);
@@ -98,7 +76,7 @@ describe('wishlist and alerts', () => {
     await reader.goto(alertLink!.pathname);
     await reader.getByRole('heading', { level: 1, name: coat.name }).waitFor();
     expect(await reader.locator('main').innerText()).toContain(`You asked about this from ${maker.displayName}’s post “${post.title}”.`);
-    expect(await reader.getByLabel('Size').inputValue()).toBe(coat.skuM);
+    expect(await reader.getByLabel('Size').inputValue()).toBe(coat.skus.M);
     await Promise.all([reader.waitForURL((u) => u.pathname === '/bag'), reader.getByRole('button', { name: 'Add to bag' }).click()]);
     expect(await reader.locator('main').innerText()).toContain(coat.name);
 
@@ -107,7 +85,7 @@ describe('wishlist and alerts', () => {
 
     const sentAt = (await db.select({ sentAt: stockAlerts.sentAt }).from(stockAlerts).where(eq(stockAlerts.productId, coat.id)).get())!.sentAt;
     expect(sentAt).not.toBeNull();
-    const line = await db.select().from(orderLines).where(eq(orderLines.sku, coat.skuM)).get();
+    const line = await db.select().from(orderLines).where(eq(orderLines.sku, coat.skus.M)).get();
     expect(line).toMatchObject({ qty: 1, sourcePost: post.slug, sourceCard: 0, sourceCreatorId: maker.id, sourceSavedAt: sentAt, attributionSource: 'saved', attributionRef: post.slug, creditedCreatorId: maker.id });
 
     // "Stop alerts" from the email, in another browser (no session, no cookie): opening it changes

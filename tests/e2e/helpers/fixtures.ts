@@ -105,3 +105,37 @@ export async function setStock(stock: Record<string, number>): Promise<() => Pro
   await write(stock);
   return () => write(before);
 }
+
+export interface E2eTwoSizeProduct {
+  id: number;
+  slug: string;
+  name: string;
+  /** SKUs of size S and size M. */
+  skus: { S: string; M: string };
+  tag: string;
+}
+
+/**
+ * A new product in sizes S and M (the seed's "bags" category) with `stock` units of each, the
+ * catalog version bumped in the same transaction. `name` is prefixed to a unique tag.
+ */
+export async function e2eTwoSizeProduct(o: { name: string; stock: number; priceCents?: number }): Promise<E2eTwoSizeProduct> {
+  const db = await e2eDb();
+  const tag = uniqueTag();
+  const slug = `e2e-${o.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${tag}`;
+  const name = `${o.name} ${tag.toUpperCase()}`;
+  const skus = { S: `E2E-${tag.toUpperCase()}-S`, M: `E2E-${tag.toUpperCase()}-M` };
+  const id = await db.transaction(async (tx) => {
+    const made = await makeProduct(tx, {
+      slug,
+      name,
+      brand: 'oro-studio',
+      category: 'bags',
+      image: '/images/products/canvas-market-tote-black.svg',
+      variants: (['S', 'M'] as const).map((size) => makeVariant({ sku: skus[size], size, priceCents: o.priceCents ?? 6400, stock: o.stock })),
+    });
+    await bumpCatalogVersion(tx);
+    return made.id;
+  });
+  return { id, slug, name, skus, tag };
+}
