@@ -19,6 +19,7 @@ import type { PaymentProvider } from '../payments/index.ts';
 import { KEPT_PAYMENT_STATUSES, STATUS_LABEL, statusAfterRefund } from './state.ts';
 import { refreshFulfilment } from './shipments.ts';
 import { settleOwed } from './preorders.ts';
+import { releasePresaleUnits } from '../sales/index.ts';
 import { formatMoney } from '../shared/index.ts';
 
 export interface RefundLineRequest {
@@ -135,7 +136,11 @@ export async function refundOrder(
       // A pre-ordered unit not yet shipped was never taken from stock: refunding it frees its owed
       // hold, and there is nothing to put back (ADR 0055). Only the rest can be restocked.
       const freed = await settleOwed(tx, orderId, line.variantId, l.qty, 'released');
-      if (freed > 0) stockMoved = true;
+      if (freed > 0) {
+        stockMoved = true;
+        // The unshipped pre-order units go back to the presale's cap for other buyers.
+        await releasePresaleUnits(tx, line.id, freed);
+      }
       const unowed = l.qty - freed;
       if (restock && unowed > 0) {
         stockMoved = true;

@@ -338,3 +338,13 @@ export async function presaleLinesOf(tx: DbOrTx, orderId: number, now: number): 
 export function openPresaleSql(productIdCol: string, now: number): SQL {
   return sql`exists (select 1 from "presales" ps where ps."product_id" = ${sql.raw(productIdCol)} and ps."canceled_at" is null and (ps."opens_at" is null or ps."opens_at" <= ${now}) and (ps."closes_at" is null or ps."closes_at" > ${now}) and ps."cap_units" > coalesce((select sum(t."qty") from "presale_takes" t where t."presale_id" = ps."id" and ${liveOrderSql('t."order_id"', now)}), 0))`;
 }
+
+/**
+ * A refund of `qty` unshipped units of a pre-ordered line gives them back to its presale's cap: the
+ * take shrinks (to 0 at most — the row stays, with the ship date the line was promised). No-op for
+ * a line that was not pre-ordered.
+ */
+export async function releasePresaleUnits(tx: DbOrTx, orderLineId: number, qty: number): Promise<void> {
+  if (qty <= 0) return;
+  await tx.update(presaleTakes).set({ qty: sql`max(0, ${presaleTakes.qty} - ${qty})` }).where(eq(presaleTakes.orderLineId, orderLineId));
+}

@@ -201,3 +201,20 @@ describe('the shop grid', () => {
     expect(await shop(T0 + MIN)).not.toContain(product.slug);
   });
 });
+
+describe('partial refunds', () => {
+  it('refunding some unshipped pre-ordered units gives them back to the cap; the line keeps its ship date', async () => {
+    const { product, s } = await preorderProduct(4);
+    const placed = await placeTestOrder(db, await fillBag(db, [{ sku: s, qty: 3 }], T0), { now: T0 });
+    if (!placed.ok) throw new Error(JSON.stringify(placed));
+    await pay(placed.orderId, T0 + MIN);
+    expect((await getProduct(db, product.slug, T0 + 2 * MIN))!.presale).toMatchObject({ unitsLeft: 1 });
+    const lineId = (await getOrderByNumber(db, placed.number, T0 + 2 * MIN))!.lines[0]!.id;
+    const r = await refundOrderByShop(app, { orderId: placed.orderId, actor: 'admin:1', request: [{ lineId, qty: 2 }], restock: true, now: T0 + 3 * MIN });
+    expect(r.ok).toBe(true);
+    expect((await getProduct(db, product.slug, T0 + 4 * MIN))!.presale).toMatchObject({ unitsLeft: 3 });
+    expect((await getOrderByNumber(db, placed.number, T0 + 4 * MIN))!.lines[0]!.note).toBe('Pre-order: ships on 12 January 2027');
+    const hold = await db.select().from(stockReservations).where(eq(stockReservations.orderId, placed.orderId));
+    expect(hold.map((h) => [h.status, h.qty])).toEqual([['active', 1]]);
+  });
+});
