@@ -228,32 +228,32 @@ export async function loadBag(db: DbOrTx, cartId: string | null | undefined, now
   return rows.map((r) => {
     const presale = presaleOf.get(r.productId) ?? null;
     return {
-    id: r.id,
-    sku: r.sku,
-    productSlug: r.productSlug,
-    title: r.title,
-    brand: r.brand,
-    variantLabel: variantLabel(r),
-    imagePath: r.variantImage ?? r.productImage,
-    unitPriceCents: prices.get(r.id)!.priceCents,
-    compareAtCents: prices.get(r.id)!.compareAtCents,
-    sale: prices.get(r.id)!.sale,
-    variantId: r.variantId,
-    productId: r.productId,
-    qty: r.qty,
-    // The buyer's own unpaid order holds these units for them: they count as available to this bag
-    // (placing again releases that hold first, place-order.ts).
-    available: presale
-      ? presale.unitsLeft + (ownPresale.get(presale.presaleId) ?? 0)
-      : Number(r.ownHeld) > 0
-        ? Math.max(0, r.stockOnHand - (Number(r.heldAll) - Number(r.ownHeld)))
-        : Number(r.available),
-    purchasable: r.variantActive && r.productActive,
-    source: r.sourcePost !== null && r.sourceCard !== null ? ({ kind: 'post', post: r.sourcePost, card: r.sourceCard } as const) : ({ kind: 'direct' } as const),
-    sourceCreatorId: r.sourceCreatorId,
-    sourceBoardId: r.sourceBoardId,
-    sourceSavedAt: r.sourceSavedAt,
-    presale: presale ? { presaleId: presale.presaleId, shipsOn: presale.shipsOn } : null,
+      id: r.id,
+      sku: r.sku,
+      productSlug: r.productSlug,
+      title: r.title,
+      brand: r.brand,
+      variantLabel: variantLabel(r),
+      imagePath: r.variantImage ?? r.productImage,
+      unitPriceCents: prices.get(r.id)!.priceCents,
+      compareAtCents: prices.get(r.id)!.compareAtCents,
+      sale: prices.get(r.id)!.sale,
+      variantId: r.variantId,
+      productId: r.productId,
+      qty: r.qty,
+      // The buyer's own unpaid order holds these units for them: they count as available to this bag
+      // (placing again releases that hold first, place-order.ts).
+      available: presale
+        ? presale.unitsLeft + (ownPresale.get(presale.presaleId) ?? 0)
+        : Number(r.ownHeld) > 0
+          ? Math.max(0, r.stockOnHand - (Number(r.heldAll) - Number(r.ownHeld)))
+          : Number(r.available),
+      purchasable: r.variantActive && r.productActive,
+      source: r.sourcePost !== null && r.sourceCard !== null ? ({ kind: 'post', post: r.sourcePost, card: r.sourceCard } as const) : ({ kind: 'direct' } as const),
+      sourceCreatorId: r.sourceCreatorId,
+      sourceBoardId: r.sourceBoardId,
+      sourceSavedAt: r.sourceSavedAt,
+      presale: presale ? { presaleId: presale.presaleId, shipsOn: presale.shipsOn } : null,
     };
   });
 }

@@ -32,7 +32,8 @@ export function productJsonLd(p: ProductView, site: URL, shop: ShopInfo, brief =
             lowPrice: toDecimalString(Math.min(...p.variants.map((v) => v.priceCents))),
             highPrice: toDecimalString(Math.max(...p.variants.map((v) => v.priceCents))),
             offerCount: p.variants.length,
-            availability: totalAvailable(p.variants) > 0 ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock',
+            // A product on pre-order (docs/decisions/0055-presale-selling.md) is offered as PreOrder.
+            availability: totalAvailable(p.variants) <= 0 ? 'https://schema.org/OutOfStock' : p.presale?.state === 'open' ? 'https://schema.org/PreOrder' : 'https://schema.org/InStock',
             seller: { '@type': 'Organization', name: shop.name },
           },
         }

@@ -275,7 +275,8 @@ export async function ownPresaleHeld(db: DbOrTx, cartId: string, presaleIds: rea
     .where(
       and(
         inArray(presaleTakes.presaleId, [...new Set(presaleIds)]),
-        sql`exists (select 1 from "orders" o where o."id" = ${presaleTakes.orderId} and o."status" = 'pending' and o."cart_id" = ${cartId} and exists (select 1 from "stock_reservations" r where r."order_id" = o."id" and r."status" = 'active' and r."expires_at" > ${now}))`,
+        // Table-qualified: in a select from `presale_takes` alone Drizzle leaves column names bare.
+        sql`exists (select 1 from "orders" o where o."id" = "presale_takes"."order_id" and o."status" = 'pending' and o."cart_id" = ${cartId} and exists (select 1 from "stock_reservations" r where r."order_id" = o."id" and r."status" = 'active' and r."expires_at" > ${now}))`,
       ),
     )
     .groupBy(presaleTakes.presaleId);
